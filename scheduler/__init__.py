@@ -1,0 +1,31 @@
+"""confsched: conference schedule and room-allocation optimizer.
+
+The library in four steps: ``load`` a data file, ``solve`` it, ``verify`` the result, export it::
+
+    from scheduler import load, solve, verify
+    data = load("data/neurips2024_tutorials.yaml")
+    schedule = solve(data, time_limit=30, seed=0)
+    assert not verify(data, schedule.assignments)
+"""
+
+from .data import ConferenceData
+from .errors import ConfschedError, DataError, NoScheduleError
+from .loading import load, parse
+from .schedule import Assignment, Schedule, read_schedule
+from .solve import solve
+from .verify import Violation, verify
+
+__all__ = [
+    "Assignment",
+    "ConferenceData",
+    "ConfschedError",
+    "DataError",
+    "NoScheduleError",
+    "Schedule",
+    "Violation",
+    "load",
+    "parse",
+    "read_schedule",
+    "solve",
+    "verify",
+]

@@ -1,0 +1,258 @@
+"""Load a conference data file: safe YAML with line numbers, pydantic validation, cross-reference checks.
+
+Every problem becomes a :class:`DataError` whose text names the file, the line and the item, e.g.
+``data.yaml:41: talks[12] 'causal-llm': speaker 'ybengio' is not defined; did you mean 'y.bengio'?``
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .data import ConferenceData, format_clock
+from .errors import DataError
+
+Path_ = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+# YAML 1.1 reads 9:30 as the base-60 integer 570; in a schedule it is always a time, so keep such scalars as text.
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+
+
+class _Document:
+    """Plain Python data built from a YAML node tree, with the line of every value by its path."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines: dict[Path_, int] = {}
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            self.data = None if node is None else self._build(loader, node, ())
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark else None
+            problem = error.problem or error.context or "invalid YAML"
+            raise DataError(path, line, None, f"YAML syntax error: {problem}") from None
+        except yaml.YAMLError as error:
+            raise DataError(path, None, None, f"YAML error: {error}") from None
+        finally:
+            loader.dispose()
+
+    def _build(self, loader: yaml.SafeLoader, node: yaml.Node, where: Path_) -> Any:
+        self.lines.setdefault(where, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._build(loader, key_node, (*where, "<key>"))
+                if not isinstance(key, str | int):
+                    raise DataError(self.path, key_node.start_mark.line + 1, None, "mapping keys must be plain text")
+                if key in result:
+                    raise DataError(
+                        self.path, key_node.start_mark.line + 1, _label(where), f"key '{key}' appears twice"
+                    )
+                self.lines[(*where, key)] = key_node.start_mark.line + 1
+                result[key] = self._build(loader, value_node, (*where, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(loader, item, (*where, index)) for index, item in enumerate(node.value)]
+        if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _SEXAGESIMAL.match(node.value):
+            return node.value
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:
+            raise DataError(
+                self.path, node.start_mark.line + 1, _label(where), f"cannot read this value: {error.problem}"
+            ) from None
+
+    def line(self, where: Sequence[str | int]) -> int | None:
+        """The line of the value at `where`, or of its nearest enclosing value."""
+        key = tuple(where)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get(())
+
+
+def _label(where: Sequence[str | int], data: Any = None) -> str | None:
+    """Render a path as the item a chair recognises: talks[12] 'causal-llm'.field."""
+    if not where:
+        return None
+    text = ""
+    node = data
+    for step in where:
+        if isinstance(step, int):
+            text += f"[{step}]"
+            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+            if isinstance(node, dict):
+                name = node.get("id", node.get("name", node.get("date")))
+                if isinstance(name, str | int) or hasattr(name, "isoformat"):
+                    shown = name.isoformat() if hasattr(name, "isoformat") else name
+                    text += f" '{shown}'"
+        else:
+            text += f".{step}" if text else str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return text
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def load(path: str | Path) -> ConferenceData:
+    """Read, validate and cross-check a conference data file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(path, None, None, "file not found") from None
+    except OSError as error:
+        raise DataError(path, None, None, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError(path, None, None, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(path, None, None, f"file is not UTF-8 text (byte {error.start})") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
+    """Validate YAML text as a conference data file; `path` is used in messages."""
+    path = Path(path)
+    document = _Document(path, text)
+    if document.data is None:
+        raise DataError(path, None, None, "the file is empty; expected the keys conference, rooms, speakers, talks")
+    if not isinstance(document.data, dict):
+        raise DataError(path, 1, None, "expected a mapping with the keys conference, rooms, speakers, talks")
+    try:
+        data = ConferenceData.model_validate(document.data)
+    except ValidationError as error:
+        raise _first_validation_error(document, error) from None
+    _check_references(data, document)
+    return data
+
+
+def _first_validation_error(document: _Document, error: ValidationError) -> DataError:
+    detail = error.errors(include_url=False)[0]
+    where = [step for step in detail["loc"] if isinstance(step, str | int)]
+    message = detail["msg"]
+    message = message.removeprefix("Value error, ")
+    if detail["type"] == "missing":
+        message = f"'{where[-1]}' is missing"
+        where = where[:-1]
+    elif detail["type"] == "extra_forbidden":
+        field = where[-1]
+        message = f"unknown key '{field}'"
+        where = where[:-1]
+    return DataError(document.path, document.line(detail["loc"]), _label(where, document.data), message)
+
+
+def _check_references(data: ConferenceData, document: _Document) -> None:
+    """Cross-item rules: unique ids, defined names, durations that fit the time grid and some block."""
+
+    def fail(where: Path_, message: str) -> None:
+        raise DataError(document.path, document.line(where), _label(where, document.data), message)
+
+    granularity = data.conference.granularity
+    for d, day in enumerate(data.conference.days):
+        for b, block in enumerate(day.blocks):
+            for field, minutes in (("start", block.start), ("end", block.end)):
+                if minutes % granularity:
+                    fail(
+                        ("conference", "days", d, "blocks", b, field),
+                        f"{format_clock(minutes)} is not on the {granularity}-minute grid (conference.granularity)",
+                    )
+
+    _unique(fail, "rooms", [room.name for room in data.rooms], "room")
+    _unique(fail, "speakers", [speaker.id for speaker in data.speakers], "speaker")
+    _unique(fail, "talks", [talk.id for talk in data.talks], "talk")
+
+    room_names = {room.name for room in data.rooms}
+    speaker_ids = {speaker.id for speaker in data.speakers}
+    room_tags = {tag for room in data.rooms for tag in room.tags}
+    block_types = {block.type for day in data.conference.days for block in day.blocks if block.type}
+    day_dates = {day.date for day in data.conference.days}
+
+    def known_room(where: Path_, name: str) -> None:
+        if name not in room_names:
+            fail(where, f"room '{name}' is not defined{did_you_mean(name, room_names)}")
+
+    def known_tag(where: Path_, tag: str) -> None:
+        if tag not in room_tags:
+            fail(where, f"no room has the tag '{tag}'{did_you_mean(tag, room_tags)}")
+
+    def known_block_type(where: Path_, name: str) -> None:
+        if name not in block_types:
+            listed = ", ".join(sorted(block_types)) or "none"
+            fail(where, f"no block has the type '{name}' (block types: {listed}){did_you_mean(name, block_types)}")
+
+    for kind, rule in data.kinds.items():
+        for i, name in enumerate(rule.rooms or []):
+            known_room(("kinds", kind, "rooms", i), name)
+        for i, name in enumerate(rule.block_types or []):
+            known_block_type(("kinds", kind, "block_types", i), name)
+        for i, tag in enumerate(rule.requires):
+            known_tag(("kinds", kind, "requires", i), tag)
+
+    for t, talk in enumerate(data.talks):
+        here: Path_ = ("talks", t)
+        for i, speaker in enumerate(talk.speakers):
+            if speaker not in speaker_ids:
+                fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")
+        if len(set(talk.speakers)) != len(talk.speakers):
+            fail((*here, "speakers"), "a speaker is listed twice")
+        for i, name in enumerate(talk.rooms or []):
+            known_room((*here, "rooms", i), name)
+        for i, name in enumerate(talk.block_types or []):
+            known_block_type((*here, "block_types", i), name)
+        for i, tag in enumerate(talk.requires):
+            known_tag((*here, "requires", i), tag)
+        if talk.duration % granularity:
+            fail(
+                (*here, "duration"),
+                f"duration {talk.duration} minutes is not a multiple of the {granularity}-minute granularity",
+            )
+        if talk.pin is not None:
+            if talk.pin.room is not None:
+                known_room((*here, "pin", "room"), talk.pin.room)
+            if talk.pin.day is not None and talk.pin.day not in day_dates:
+                fail((*here, "pin", "day"), f"pinned to {talk.pin.day.isoformat()}, which is not a conference day")
+            if talk.pin.start is not None and talk.pin.start % granularity:
+                fail((*here, "pin", "start"), f"pinned start is not on the {granularity}-minute grid")
+        _check_fits_some_block(data, talk, lambda message, where=here: fail(where, message))
+
+
+def _unique(fail: Any, section: str, ids: list[str], what: str) -> None:
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if item_id in first:
+            fail((section, index), f"duplicate {what} '{item_id}' (first defined at {section}[{first[item_id]}])")
+        first[item_id] = index
+
+
+def _check_fits_some_block(data: ConferenceData, talk: Any, fail: Any) -> None:
+    rule = data.kind_rule(talk.kind)
+    allowed_types = talk.block_types if talk.block_types is not None else rule.block_types
+    usable = [
+        block
+        for day in data.conference.days
+        if talk.pin is None or talk.pin.day is None or talk.pin.day == day.date
+        for block in day.blocks
+        if allowed_types is None or block.type in allowed_types
+    ]
+    if not usable:
+        fail(f"no block of an allowed type ({', '.join(allowed_types or [])}) on the allowed days")
+    longest = max(block.end - block.start for block in usable)
+    if talk.duration > longest:
+        fail(f"duration {talk.duration} minutes is longer than every block it may use (longest: {longest} minutes)")

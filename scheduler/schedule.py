@@ -1,0 +1,146 @@
+"""The result object every exporter takes: a timetable (talk -> day, start, end, room) plus how it was found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .data import Clock, ConferenceData, Talk
+from .errors import DataError
+
+SCHEDULE_FORMAT = "confsched-schedule"
+SCHEDULE_VERSION = 1
+
+
+class Assignment(BaseModel):
+    """Where and when one talk happens (local conference time)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    talk: str
+    day: dt.date
+    start: Clock
+    end: Clock
+    room: str
+
+
+@dataclass
+class SolveStats:
+    """How the schedule was found."""
+
+    status: str
+    variables: int = 0
+    constraints: int = 0
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    first_feasible_seconds: float | None = None
+    room_stage: str = "decomposed"
+    seed: int = 0
+    workers: int = 1
+
+
+@dataclass
+class Schedule:
+    """A timetable for a conference: the data it was made for and one assignment per talk, in time order."""
+
+    data: ConferenceData
+    assignments: list[Assignment]
+    stats: SolveStats | None = None
+    _by_talk: dict[str, Assignment] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.assignments = sorted(self.assignments, key=lambda a: (a.day, a.start, self._room_order(a.room), a.talk))
+        self._by_talk = {assignment.talk: assignment for assignment in self.assignments}
+
+    def _room_order(self, room: str) -> int:
+        names = [r.name for r in self.data.rooms]
+        return names.index(room) if room in names else len(names)
+
+    def talk(self, talk_id: str) -> Talk:
+        return next(talk for talk in self.data.talks if talk.id == talk_id)
+
+    def assignment(self, talk_id: str) -> Assignment | None:
+        return self._by_talk.get(talk_id)
+
+    def rows(self) -> list[tuple[Talk, Assignment]]:
+        """(talk, assignment) pairs in time order, skipping assignments for unknown talks."""
+        talks = {talk.id: talk for talk in self.data.talks}
+        return [(talks[a.talk], a) for a in self.assignments if a.talk in talks]
+
+    def speaker_names(self, talk: Talk) -> list[str]:
+        names = {speaker.id: speaker.display_name for speaker in self.data.speakers}
+        return [names.get(speaker, speaker) for speaker in talk.speakers]
+
+
+def schedule_document(schedule: Schedule) -> dict:
+    """The JSON-ready form of a schedule (re-loadable with :func:`read_schedule`)."""
+    stats = schedule.stats
+    return {
+        "format": SCHEDULE_FORMAT,
+        "version": SCHEDULE_VERSION,
+        "conference": schedule.data.conference.name,
+        "timezone": schedule.data.conference.timezone,
+        "status": stats.status if stats else "unknown",
+        "seed": stats.seed if stats else None,
+        "assignments": [assignment.model_dump(mode="json") for assignment in schedule.assignments],
+    }
+
+
+def read_schedule(path: str | Path, data: ConferenceData) -> Schedule:
+    """Read a schedule written by confsched (schedule.json, or schedule.csv) for the given data file."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, None, None, "file not found")
+    if path.suffix.lower() == ".csv":
+        return Schedule(data, _read_csv(path))
+    return Schedule(data, _read_json(path))
+
+
+def _read_json(path: Path) -> list[Assignment]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise DataError(path, error.lineno, None, f"invalid JSON: {error.msg}") from None
+    except UnicodeDecodeError:
+        raise DataError(path, None, None, "file is not UTF-8 text") from None
+    if not isinstance(document, dict) or not isinstance(document.get("assignments"), list):
+        raise DataError(path, None, None, "not a confsched schedule: expected an object with 'assignments'")
+    return [_assignment(path, None, f"assignments[{i}]", item) for i, item in enumerate(document["assignments"])]
+
+
+CSV_COLUMNS = ["talk_id", "title", "kind", "track", "speakers", "day", "start", "end", "room"]
+
+
+def _read_csv(path: Path) -> list[Assignment]:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise DataError(path, None, None, f"cannot read CSV: {error}") from None
+    missing = [column for column in ("talk_id", "day", "start", "end", "room") if column not in table.columns]
+    if missing:
+        raise DataError(path, 1, None, f"missing column(s): {', '.join(missing)}")
+    return [
+        _assignment(
+            path,
+            row + 2,
+            f"row {row + 2}",
+            {"talk": r.talk_id, "day": r.day, "start": r.start, "end": r.end, "room": r.room},
+        )
+        for row, r in enumerate(table.itertuples(index=False))
+    ]
+
+
+def _assignment(path: Path, line: int | None, label: str, item: object) -> Assignment:
+    try:
+        return Assignment.model_validate(item)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        field_name = ".".join(str(step) for step in detail["loc"])
+        talk = item.get("talk") if isinstance(item, dict) else None
+        where = f"{label} '{talk}'" if talk else label
+        raise DataError(path, line, where, f"{field_name}: {detail['msg'].removeprefix('Value error, ')}") from None

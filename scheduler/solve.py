@@ -1,0 +1,147 @@
+"""Solve: data -> problem -> CP-SAT model -> verified schedule."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from .data import ConferenceData, format_clock
+from .errors import ConfschedError, NoScheduleError
+from .model import TimeModel, build_model
+from .problem import MINUTES_PER_DAY, Problem, compile_problem
+from .rooms import assign_rooms
+from .schedule import Assignment, Schedule, SolveStats
+from .verify import verify
+
+Progress = Callable[[str], None]
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Records when the first feasible schedule appeared."""
+
+    def __init__(self, started: float, progress: Progress | None):
+        super().__init__()
+        self.started = started
+        self.first: float | None = None
+        self.progress = progress
+
+    def on_solution_callback(self) -> None:
+        if self.first is None:
+            self.first = time.perf_counter() - self.started
+            if self.progress:
+                self.progress(f"first feasible timetable after {self.first:.1f} s")
+
+
+def solver_parameters(seed: int, workers: int, time_limit: float) -> dict:
+    """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule."""
+    parameters = {
+        "random_seed": seed,
+        "num_workers": workers,
+        "max_time_in_seconds": max(time_limit, 0.1),
+    }
+    if workers > 1:
+        parameters["interleave_search"] = True
+    return parameters
+
+
+def solve(
+    data: ConferenceData,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: Progress | None = None,
+) -> Schedule:
+    """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    problem = compile_problem(data)
+    if problem.unplaceable:
+        talk_index, reason = next(iter(problem.unplaceable.items()))
+        talk = data.talks[talk_index]
+        more = len(problem.unplaceable) - 1
+        tail = f" ({more} more talk{'s' if more != 1 else ''} cannot be placed either)" if more else ""
+        raise NoScheduleError(f"no schedule exists: talk '{talk.id}' cannot be placed: {reason}{tail}", proven=True)
+
+    say(f"building the model for {len(data.talks)} talks, {len(data.rooms)} rooms")
+    built = build_model(problem)
+    build_seconds = time.perf_counter() - started
+    stats = SolveStats(status="feasible", seed=seed, workers=workers, build_seconds=build_seconds)
+    _count(stats, built)
+
+    say("searching for a conflict-free timetable")
+    solver, status, first = _run(built, seed, workers, time_limit - (time.perf_counter() - started), started, say)
+    _raise_if_unsolved(status, time_limit)
+    starts = built.starts(solver)
+    stats.first_feasible_seconds = first
+
+    say("assigning rooms")
+    remaining = time_limit - (time.perf_counter() - started)
+    rooms = assign_rooms(problem, starts, solver_parameters(seed, workers, remaining))
+    if rooms is None:
+        say("rooms could not follow those times; solving times and rooms together")
+        coupled = build_model(problem, with_rooms=True)
+        for options, chosen in zip(coupled.choices, starts, strict=True):
+            for start, literal in options:
+                coupled.model.add_hint(literal, start == chosen)
+        _count(stats, coupled)
+        stats.room_stage = "coupled"
+        remaining = time_limit - (time.perf_counter() - started)
+        solver, status, _ = _run(coupled, seed, workers, remaining, started, say)
+        _raise_if_unsolved(status, time_limit)
+        starts, rooms = coupled.starts(solver), coupled.rooms(solver)
+
+    stats.solve_seconds = time.perf_counter() - started - build_seconds
+    schedule = Schedule(data, _assignments(problem, starts, rooms), stats)
+    violations = verify(data, schedule.assignments)
+    if violations:
+        raise ConfschedError(
+            f"internal error: the solver returned a timetable that breaks a hard rule ({violations[0]}); "
+            "please report this with your data file"
+        )
+    return schedule
+
+
+def _run(built: TimeModel, seed: int, workers: int, time_limit: float, started: float, say: Progress):
+    solver = cp_model.CpSolver()
+    for name, value in solver_parameters(seed, workers, time_limit).items():
+        setattr(solver.parameters, name, value)
+    callback = _FirstSolution(started, say)
+    status = solver.solve(built.model, callback)
+    return solver, status, callback.first
+
+
+def _raise_if_unsolved(status: int, time_limit: float) -> None:
+    if status == cp_model.INFEASIBLE:
+        raise NoScheduleError(
+            "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoScheduleError(
+            f"no schedule found within the time limit of {time_limit:g} s; try a longer --time-limit", proven=False
+        )
+
+
+def _count(stats: SolveStats, built: TimeModel) -> None:
+    proto = built.model.proto
+    stats.variables = len(proto.variables)
+    stats.constraints = len(proto.constraints)
+
+
+def _assignments(problem: Problem, starts: list[int], rooms: list[int]) -> list[Assignment]:
+    days = problem.data.conference.days
+    result = []
+    for talk, start, room in zip(problem.talks, starts, rooms, strict=True):
+        day, minute = divmod(start, MINUTES_PER_DAY)
+        result.append(
+            Assignment(
+                talk=talk.id,
+                day=days[day].date,
+                start=format_clock(minute),
+                end=format_clock(minute + talk.duration),
+                room=problem.data.rooms[room].name,
+            )
+        )
+    return result
