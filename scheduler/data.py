@@ -8,6 +8,7 @@ by :mod:`scheduler.loading`, which knows the file and line of every item.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from typing import Annotated, Literal
 
@@ -105,7 +106,7 @@ class Day(Strict):
     @model_validator(mode="after")
     def _no_overlap(self) -> Day:
         ordered = sorted(self.blocks, key=lambda block: block.start)
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in itertools.pairwise(ordered):
             if after.start < before.end:
                 raise ValueError(f"blocks {before.label} and {after.label} overlap")
         return self
