@@ -1,9 +1,9 @@
-"""The CP-SAT model: one boolean per (talk, feasible start), and the rules that relate talks to each other.
+"""The CP-SAT model: one start variable (over the talk's feasible starts) and one interval per talk.
 
-Rooms are decided in a second stage (:mod:`scheduler.rooms`): deciding time and room together multiplies the
-variables by the number of rooms, while per-moment room counts keep the time stage exact enough that the room stage
-almost always succeeds. When it does not, ``with_rooms=True`` builds the coupled model (one optional interval per
-(talk, suitable room)), which is exact.
+Rooms are chosen after times (:mod:`scheduler.rooms`): choosing both at once multiplies the model by the number of
+rooms, while per-moment cumulative room counts keep the time stage nearly exact; the room stage works block by block
+and can re-time a block's talks itself. ``with_rooms=True`` builds the exact coupled model (one optional interval per
+(talk, suitable room)) used for single blocks and as the last-resort fallback.
 """
 
 from __future__ import annotations
@@ -16,32 +16,46 @@ from .problem import Problem
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
 from .rules.speakers import speaker_in_one_place_at_a_time
-from .rules.timeline import Timeline
 
 
 @dataclass
 class TimeModel:
     model: cp_model.CpModel
-    choices: list[list[tuple[int, cp_model.IntVar]]]
-    room_choices: list[list[tuple[int, cp_model.IntVar]]] | None = None
+    start_vars: dict[int, cp_model.IntVar]
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]] | None = None
 
-    def starts(self, solver: cp_model.CpSolver) -> list[int]:
-        """The chosen start of every talk."""
-        return [next(start for start, literal in options if solver.boolean_value(literal)) for options in self.choices]
+    def starts(self, solver: cp_model.CpSolver) -> dict[int, int]:
+        """The chosen start of every talk in the model."""
+        return {talk: solver.value(var) for talk, var in self.start_vars.items()}
 
-    def rooms(self, solver: cp_model.CpSolver) -> list[int]:
+    def rooms(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """The chosen room of every talk (coupled model only)."""
         assert self.room_choices is not None
-        return [next(room for room, lit in options if solver.boolean_value(lit)) for options in self.room_choices]
+        return {
+            talk: next(room for room, literal in options if solver.boolean_value(literal))
+            for talk, options in self.room_choices.items()
+        }
 
 
-def build_model(problem: Problem, with_rooms: bool = False) -> TimeModel:
-    """Build the time model (and, with `with_rooms`, the exact coupled room model)."""
+def build_model(
+    problem: Problem,
+    with_rooms: bool = False,
+    talks: list[int] | None = None,
+    starts: dict[int, list[int]] | None = None,
+    rooms: dict[int, list[int]] | None = None,
+) -> TimeModel:
+    """Build the model for `talks` (default all), each restricted to `starts` and `rooms` (default: all feasible).
+
+    Restricting a talk to one start and one room fixes it, which is how the room stage repairs part of a block.
+    """
     model = cp_model.CpModel()
-    choices = [[(start, model.new_bool_var("")) for start in starts] for starts in problem.starts]
-    timeline = Timeline(problem, choices)
-    each_talk_placed_once(model, choices)
-    speaker_in_one_place_at_a_time(model, problem, timeline)
-    enough_suitable_rooms_at_every_moment(model, problem, timeline)
-    room_choices = room_holds_one_talk_at_a_time(model, problem, choices) if with_rooms else None
-    return TimeModel(model, choices, room_choices)
+    talks = list(range(len(problem.talks))) if talks is None else talks
+    allowed = starts if starts is not None else {talk: problem.starts[talk] for talk in talks}
+    start_vars, intervals = each_talk_placed_once(model, problem, talks, allowed)
+    speaker_in_one_place_at_a_time(model, problem, intervals)
+    enough_suitable_rooms_at_every_moment(model, problem, intervals)
+    room_choices = None
+    if with_rooms:
+        allowed_rooms = {talk: (rooms or {}).get(talk, problem.rooms[talk]) for talk in talks}
+        room_choices = room_holds_one_talk_at_a_time(model, problem, start_vars, allowed_rooms)
+    return TimeModel(model, start_vars, room_choices)

@@ -160,7 +160,7 @@ def _why_no_start(data: ConferenceData, talk: Talk, usable: list[tuple[int, Bloc
 
 
 def _absolute(data: ConferenceData, windows: list[Window]) -> list[tuple[int, int]]:
-    """Unavailability windows as sorted absolute minute ranges."""
+    """Unavailability windows as sorted, merged absolute minute ranges."""
     result = []
     for d, day in enumerate(data.conference.days):
         for window in windows:
@@ -169,7 +169,13 @@ def _absolute(data: ConferenceData, windows: list[Window]) -> list[tuple[int, in
             start = 0 if window.start is None else window.start
             end = MINUTES_PER_DAY if window.end is None else window.end
             result.append((d * MINUTES_PER_DAY + start, d * MINUTES_PER_DAY + end))
-    return sorted(result)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(result):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _start_offsets(

@@ -1,44 +1,146 @@
-"""Stage two: give every talk a room, with all start times fixed."""
+"""Stage two: give every talk a room, block by block.
+
+Talks never cross a block boundary and blocks never overlap, so the room problem splits into one small problem per
+block. Per block: a best-fit greedy pass; if some talks find no room, an exact CP-SAT assignment with the times
+fixed; if that is infeasible, a repair that keeps the greedy placements far from the stuck talks and re-times and
+re-rooms the rest with the exact coupled model, widening the freed window until it succeeds or covers the block
+(speakers only meet talks of the same block, so this cannot break anything elsewhere). Only if the whole block
+fails does the caller fall back to the global coupled model.
+"""
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from .model import build_model
 from .problem import Problem
 
 
-def assign_rooms(problem: Problem, starts: list[int], parameters: dict) -> list[int] | None:
-    """A suitable, open room for each talk such that no room holds two talks at once; None if there is none."""
-    model = cp_model.CpModel()
-    options: list[list[tuple[int, cp_model.IntVar]]] = []
-    for talk, start in enumerate(starts):
-        end = start + problem.duration(talk)
-        usable = [room for room in problem.rooms[talk] if problem.room_free(room, start, end)]
-        options.append([(room, model.new_bool_var("")) for room in usable])
-        model.add_exactly_one(literal for _, literal in options[-1])
+def assign_rooms(
+    problem: Problem, starts: dict[int, int], parameters: Callable[[], dict]
+) -> tuple[dict[int, int], dict[int, int]] | None:
+    """(starts, rooms) with every talk in a suitable open room and no room double-booked; None if some block fails.
 
-    order = sorted(range(len(starts)), key=lambda talk: starts[talk])
-    sorted_starts = [starts[talk] for talk in order]
-    for moment in sorted(set(starts)):
-        # talks running at `moment`: started at or before it and not yet ended
-        last = bisect.bisect_right(sorted_starts, moment)
-        running = [talk for talk in order[:last] if starts[talk] + problem.duration(talk) > moment]
-        if len(running) < 2:
+    `parameters()` returns fresh CP-SAT parameters (with the remaining time limit) for each sub-solve.
+    """
+    block_starts = [block.start for block in problem.blocks]
+    by_block: dict[int, list[int]] = {}
+    for talk, start in starts.items():
+        by_block.setdefault(bisect.bisect_right(block_starts, start) - 1, []).append(talk)
+
+    starts = dict(starts)
+    rooms: dict[int, int] = {}
+    for block_index in sorted(by_block):
+        talks = sorted(by_block[block_index])
+        greedy = _best_fit(problem, talks, starts)
+        chosen = greedy if len(greedy) == len(talks) else _fixed_times(problem, talks, starts, parameters())
+        if chosen is None:
+            repaired = _repair_block(problem, block_index, talks, starts, greedy, parameters)
+            if repaired is None:
+                return None
+            new_starts, chosen = repaired
+            starts.update(new_starts)
+        rooms.update(chosen)
+    return starts, rooms
+
+
+def _best_fit(problem: Problem, talks: list[int], starts: dict[int, int]) -> dict[int, int]:
+    """Greedy by start time: each talk takes the free suitable room that the fewest other talks could use.
+
+    Talks that find no free room are left out of the result.
+    """
+    demand: dict[int, int] = {}
+    for talk in talks:
+        for room in problem.rooms[talk]:
+            demand[room] = demand.get(room, 0) + 1
+    free_from: dict[int, int] = {}
+    chosen = {}
+    for talk in sorted(talks, key=lambda t: (starts[t], len(problem.rooms[t]), t)):
+        start, end = starts[talk], starts[talk] + problem.duration(talk)
+        options = [
+            room
+            for room in problem.rooms[talk]
+            if free_from.get(room, start) <= start and problem.room_free(room, start, end)
+        ]
+        if not options:
             continue
+        room = min(options, key=lambda r: (demand[r], problem.data.rooms[r].capacity, r))
+        chosen[talk] = room
+        free_from[room] = end
+    return chosen
+
+
+def _fixed_times(problem: Problem, talks: list[int], starts: dict[int, int], parameters: dict) -> dict[int, int] | None:
+    """Exact room assignment with the block's times fixed."""
+    model = cp_model.CpModel()
+    options: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    for talk in talks:
+        start, end = starts[talk], starts[talk] + problem.duration(talk)
+        usable = [room for room in problem.rooms[talk] if problem.room_free(room, start, end)]
+        options[talk] = [(room, model.new_bool_var("")) for room in usable]
+        model.add_exactly_one(literal for _, literal in options[talk])
+    for moment in sorted({starts[talk] for talk in talks}):
         per_room: dict[int, list[cp_model.IntVar]] = {}
-        for talk in running:
-            for room, literal in options[talk]:
-                per_room.setdefault(room, []).append(literal)
+        for talk in talks:
+            if starts[talk] <= moment < starts[talk] + problem.duration(talk):
+                for room, literal in options[talk]:
+                    per_room.setdefault(room, []).append(literal)
         for literals in per_room.values():
             if len(literals) > 1:
                 model.add_at_most_one(literals)
+    solver = _solver(parameters)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {
+        talk: next(room for room, literal in talk_options if solver.boolean_value(literal))
+        for talk, talk_options in options.items()
+    }
 
+
+def _repair_block(
+    problem: Problem,
+    block_index: int,
+    talks: list[int],
+    starts: dict[int, int],
+    greedy: dict[int, int],
+    parameters: Callable[[], dict],
+) -> tuple[dict[int, int], dict[int, int]] | None:
+    """Free the talks near the ones without a room and solve them exactly; widen the window until it works."""
+    block = problem.blocks[block_index]
+    stuck = [talk for talk in talks if talk not in greedy]
+    low = min(starts[talk] for talk in stuck)
+    high = max(starts[talk] + problem.duration(talk) for talk in stuck)
+    for margin in (0, 30, 90, None):
+        if margin is None:
+            free = set(talks)
+        else:
+            free = {
+                talk
+                for talk in talks
+                if talk not in greedy
+                or (starts[talk] < high + margin and low - margin < starts[talk] + problem.duration(talk))
+            }
+        allowed_starts = {
+            talk: [s for s in problem.starts[talk] if block.start <= s < block.end] if talk in free else [starts[talk]]
+            for talk in talks
+        }
+        fixed_rooms = {talk: [greedy[talk]] for talk in talks if talk not in free}
+        coupled = build_model(problem, with_rooms=True, talks=talks, starts=allowed_starts, rooms=fixed_rooms)
+        for talk, var in coupled.start_vars.items():
+            coupled.model.add_hint(var, starts[talk])
+        solver = _solver(parameters())
+        if solver.solve(coupled.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return coupled.starts(solver), coupled.rooms(solver)
+        if len(free) == len(talks):
+            break
+    return None
+
+
+def _solver(parameters: dict) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     for name, value in parameters.items():
         setattr(solver.parameters, name, value)
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return [next(room for room, literal in talk_options if solver.boolean_value(literal)) for talk_options in options]
+    return solver

@@ -40,6 +40,8 @@ def solver_parameters(seed: int, workers: int, time_limit: float) -> dict:
         "random_seed": seed,
         "num_workers": workers,
         "max_time_in_seconds": max(time_limit, 0.1),
+        # No objective yet: the first schedule that satisfies every hard rule is the answer.
+        "stop_after_first_solution": True,
     }
     if workers > 1:
         parameters["interleave_search"] = True
@@ -71,27 +73,28 @@ def solve(
     stats = SolveStats(status="feasible", seed=seed, workers=workers, build_seconds=build_seconds)
     _count(stats, built)
 
+    def remaining() -> float:
+        return time_limit - (time.perf_counter() - started)
+
     say("searching for a conflict-free timetable")
-    solver, status, first = _run(built, seed, workers, time_limit - (time.perf_counter() - started), started, say)
+    solver, status, first = _run(built, seed, workers, remaining(), started, say)
     _raise_if_unsolved(status, time_limit)
-    starts = built.starts(solver)
     stats.first_feasible_seconds = first
 
-    say("assigning rooms")
-    remaining = time_limit - (time.perf_counter() - started)
-    rooms = assign_rooms(problem, starts, solver_parameters(seed, workers, remaining))
-    if rooms is None:
+    say("assigning rooms block by block")
+    # Room sub-problems are small: one worker keeps them deterministic and cheap.
+    placed = assign_rooms(problem, built.starts(solver), lambda: solver_parameters(seed, 1, min(remaining(), 20.0)))
+    if placed is None:
         say("rooms could not follow those times; solving times and rooms together")
         coupled = build_model(problem, with_rooms=True)
-        for options, chosen in zip(coupled.choices, starts, strict=True):
-            for start, literal in options:
-                coupled.model.add_hint(literal, start == chosen)
+        for talk, var in coupled.start_vars.items():
+            coupled.model.add_hint(var, solver.value(built.start_vars[talk]))
         _count(stats, coupled)
         stats.room_stage = "coupled"
-        remaining = time_limit - (time.perf_counter() - started)
-        solver, status, _ = _run(coupled, seed, workers, remaining, started, say)
+        solver, status, _ = _run(coupled, seed, workers, remaining(), started, say)
         _raise_if_unsolved(status, time_limit)
-        starts, rooms = coupled.starts(solver), coupled.rooms(solver)
+        placed = coupled.starts(solver), coupled.rooms(solver)
+    starts, rooms = placed
 
     stats.solve_seconds = time.perf_counter() - started - build_seconds
     schedule = Schedule(data, _assignments(problem, starts, rooms), stats)
@@ -130,10 +133,11 @@ def _count(stats: SolveStats, built: TimeModel) -> None:
     stats.constraints = len(proto.constraints)
 
 
-def _assignments(problem: Problem, starts: list[int], rooms: list[int]) -> list[Assignment]:
+def _assignments(problem: Problem, starts: dict[int, int], rooms: dict[int, int]) -> list[Assignment]:
     days = problem.data.conference.days
     result = []
-    for talk, start, room in zip(problem.talks, starts, rooms, strict=True):
+    for index, talk in enumerate(problem.talks):
+        start, room = starts[index], rooms[index]
         day, minute = divmod(start, MINUTES_PER_DAY)
         result.append(
             Assignment(

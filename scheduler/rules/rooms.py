@@ -5,70 +5,57 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from ..problem import Problem
-from .timeline import Timeline
 
 MAX_ROOM_GROUPS = 256
 
 
-def enough_suitable_rooms_at_every_moment(model: cp_model.CpModel, problem: Problem, timeline: Timeline) -> None:
+def enough_suitable_rooms_at_every_moment(
+    model: cp_model.CpModel, problem: Problem, intervals: dict[int, cp_model.IntervalVar]
+) -> None:
     """Forbids more talks running at once than there are open rooms that suit them (Hall's condition per moment).
 
-    For every union U of the talks' suitable-room sets: the talks whose rooms all lie in U, running at a moment, are
-    at most the rooms of U open then. With every union present this is exactly 'a room for each running talk exists'
-    at each moment, without deciding which room; the room stage then picks rooms, with a coupled model as a fallback.
+    For every union U of the talks' suitable-room sets, the talks whose rooms all lie in U, plus U's closed rooms,
+    never exceed |U| at any moment (one cumulative constraint per U). With every union present this is exactly
+    'a suitable room exists for each running talk' at each moment, without choosing the room.
     """
-    groups = _room_set_unions(problem)
-    for group in groups:
-        members = [talk for talk, rooms in enumerate(problem.rooms) if rooms and set(rooms) <= group]
+    for group in _room_set_unions(problem):
+        members = [intervals[talk] for talk in intervals if set(problem.rooms[talk]) <= group]
         if not members:
             continue
-        inside = [False] * len(problem.rooms)
-        for talk in members:
-            inside[talk] = True
-        for moment in timeline.moments:
-            running = [(talk, literal) for talk, literal in timeline.running(moment) if inside[talk]]
-            if not running:
-                continue
-            open_rooms = sum(1 for room in group if _open_at(problem, room, moment))
-            if len({talk for talk, _ in running}) > open_rooms:
-                model.add(sum(literal for _, literal in running) <= open_rooms)
+        closed = [
+            model.new_fixed_size_interval_var(start, end - start, "")
+            for room in sorted(group)
+            for start, end in problem.room_busy[room]
+        ]
+        model.add_cumulative(members + closed, [1] * (len(members) + len(closed)), len(group))
 
 
 def room_holds_one_talk_at_a_time(
     model: cp_model.CpModel,
     problem: Problem,
-    choices: list[list[tuple[int, cp_model.IntVar]]],
-) -> list[list[tuple[int, cp_model.IntVar]]]:
+    start_vars: dict[int, cp_model.IntVar],
+    allowed_rooms: dict[int, list[int]],
+) -> dict[int, list[tuple[int, cp_model.IntVar]]]:
     """Forbids two talks sharing a room at overlapping times, and a talk in a room while it is closed.
 
-    Used by the coupled model only: one optional interval per (talk, suitable room).
+    Chooses the room too: one optional interval per (talk, suitable room), one no-overlap per room.
     """
-    horizon = len(problem.data.conference.days) * 24 * 60
-    by_room: list[list[cp_model.IntervalVar]] = [[] for _ in problem.data.rooms]
-    room_choices: list[list[tuple[int, cp_model.IntVar]]] = []
-    for talk, options in enumerate(choices):
-        start = model.new_int_var_from_domain(
-            cp_model.Domain.from_values([value for value, _ in options]), f"start_{talk}"
-        )
-        model.add(start == sum(value * literal for value, literal in options))
+    by_room: dict[int, list[cp_model.IntervalVar]] = {}
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    for talk, start in start_vars.items():
         in_room = []
-        for room in problem.rooms[talk]:
+        for room in allowed_rooms[talk]:
             literal = model.new_bool_var(f"room_{talk}_{room}")
-            by_room[room].append(model.new_optional_fixed_size_interval_var(start, problem.duration(talk), literal, ""))
+            interval = model.new_optional_fixed_size_interval_var(start, problem.duration(talk), literal, "")
+            by_room.setdefault(room, []).append(interval)
             in_room.append((room, literal))
         model.add_exactly_one(literal for _, literal in in_room)
-        room_choices.append(in_room)
-    for room, intervals in enumerate(by_room):
-        for busy_start, busy_end in problem.room_busy[room]:
-            if busy_start < horizon:
-                intervals.append(model.new_fixed_size_interval_var(busy_start, busy_end - busy_start, ""))
-        if len(intervals) > 1:
-            model.add_no_overlap(intervals)
+        room_choices[talk] = in_room
+    for room, intervals in sorted(by_room.items()):
+        closed = [model.new_fixed_size_interval_var(s, e - s, "") for s, e in problem.room_busy[room]]
+        if len(intervals) + len(closed) > 1:
+            model.add_no_overlap(intervals + closed)
     return room_choices
-
-
-def _open_at(problem: Problem, room: int, moment: int) -> bool:
-    return all(not (start <= moment < end) for start, end in problem.room_busy[room])
 
 
 def _room_set_unions(problem: Problem) -> list[frozenset[int]]:

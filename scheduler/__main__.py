@@ -1,0 +1,5 @@
+"""`python -m scheduler` runs the confsched command line."""
+
+from .cli import main
+
+main()

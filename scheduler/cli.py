@@ -1,0 +1,168 @@
+"""The confsched command line: parses arguments, calls the library, prints results. No scheduling logic here."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import generate as generator
+from .errors import ConfschedError
+from .exporters import EXPORTERS, export
+from .files import write_atomic
+from .loading import load
+from .schedule import read_schedule
+from .solve import solve as solve_schedule
+from .verify import verify
+
+app = typer.Typer(
+    name="confsched",
+    help="Conference schedule and room-allocation optimizer.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DataArg = Annotated[Path, typer.Argument(help="Conference data file (YAML).", show_default=False)]
+
+
+def _fail(error: Exception, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {error}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(data_file: DataArg) -> None:
+    """Load and validate a data file, without solving."""
+    try:
+        data = load(data_file)
+    except ConfschedError as error:
+        _fail(error)
+    blocks = sum(len(day.blocks) for day in data.conference.days)
+    out.print(
+        f"{data_file}: OK: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
+        f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+    )
+
+
+@app.command()
+def solve(
+    data_file: DataArg,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory for the schedule files.")] = Path("out"),
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds the solver may use.", min=0.1)] = 60.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same input and seed, same schedule.")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.", min=1, max=64)] = 2,
+    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: " + ", ".join(EXPORTERS))] = (
+        "csv,ics,json"
+    ),
+) -> None:
+    """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
+    chosen = [name.strip() for name in formats.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in EXPORTERS]
+    if unknown:
+        _fail(ValueError(f"unknown format '{unknown[0]}'; choose from {', '.join(EXPORTERS)}"))
+    try:
+        data = load(data_file)
+        with err.status("solving", spinner="dots") as status:
+            schedule = solve_schedule(
+                data,
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                progress=lambda message: status.update(message),
+            )
+        written = export(schedule, out_dir, chosen)
+    except ConfschedError as error:
+        _fail(error, 1 if "no schedule" in str(error) else 2)
+    _print_summary(schedule)
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+def _print_summary(schedule) -> None:
+    stats = schedule.stats
+    data = schedule.data
+    table = Table(title=f"{data.conference.name}: {len(schedule.assignments)} of {len(data.talks)} talks placed")
+    table.add_column("day")
+    table.add_column("talks", justify="right")
+    table.add_column("rooms used", justify="right")
+    table.add_column("first start")
+    table.add_column("last end")
+    by_day: dict = {}
+    for assignment in schedule.assignments:
+        by_day.setdefault(assignment.day, []).append(assignment)
+    for day, items in by_day.items():
+        table.add_row(
+            day.isoformat(),
+            str(len(items)),
+            str(len({a.room for a in items})),
+            min(f"{a.start // 60:02d}:{a.start % 60:02d}" for a in items),
+            max(f"{a.end // 60:02d}:{a.end % 60:02d}" for a in items),
+        )
+    out.print(table)
+    kinds = Counter(talk.kind for talk in data.talks)
+    out.print("kinds: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
+    if stats:
+        first = f"{stats.first_feasible_seconds:.2f} s" if stats.first_feasible_seconds is not None else "n/a"
+        out.print(
+            f"status: {stats.status}; hard rules verified; model {stats.variables} variables, "
+            f"{stats.constraints} constraints; build {stats.build_seconds:.2f} s, first feasible {first}, "
+            f"solve {stats.solve_seconds:.2f} s; rooms: {stats.room_stage}; seed {stats.seed}, {stats.workers} workers"
+        )
+
+
+@app.command()
+def check(
+    data_file: DataArg,
+    schedule_file: Annotated[Path, typer.Argument(help="schedule.json or schedule.csv to check.")],
+) -> None:
+    """Re-check every hard rule on a schedule with the independent verifier; exit 1 on any violation."""
+    try:
+        data = load(data_file)
+        schedule = read_schedule(schedule_file, data)
+    except ConfschedError as error:
+        _fail(error)
+    violations = verify(data, schedule.assignments)
+    if not violations:
+        out.print(f"{schedule_file}: OK: {len(schedule.assignments)} talks, every hard rule holds")
+        return
+    for violation in violations:
+        out.print(str(violation), markup=False)
+    out.print(f"{schedule_file}: {len(violations)} violation(s)")
+    raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the generated data file.")],
+    talks: Annotated[int, typer.Option(help="Number of talks.", min=1)] = 500,
+    rooms: Annotated[int, typer.Option(help="Number of rooms.", min=1)] = 20,
+    days: Annotated[int, typer.Option(help="Number of days.", min=1)] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Write a synthetic conference (feasible by construction) for benchmarks and tests."""
+    try:
+        text = generator.generate_yaml(talks=talks, rooms=rooms, days=days, seed=seed)
+    except ValueError as error:
+        _fail(error)
+    write_atomic(out_file, text)
+    out.print(f"wrote {out_file}: {talks} talks, {rooms} rooms, {days} days (seed {seed})")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing was written")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

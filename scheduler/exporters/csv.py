@@ -1,0 +1,26 @@
+"""schedule.csv: one row per talk, for spreadsheets."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import format_clock
+from ..schedule import CSV_COLUMNS, Schedule
+
+
+def to_csv(schedule: Schedule) -> str:
+    rows = [
+        {
+            "talk_id": talk.id,
+            "title": talk.title,
+            "kind": talk.kind,
+            "track": talk.track or "",
+            "speakers": "; ".join(schedule.speaker_names(talk)),
+            "day": assignment.day.isoformat(),
+            "start": format_clock(assignment.start),
+            "end": format_clock(assignment.end),
+            "room": assignment.room,
+        }
+        for talk, assignment in schedule.rows()
+    ]
+    return pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False, lineterminator="\n")
