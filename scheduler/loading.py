@@ -26,6 +26,11 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+
 class _Document:
     """Plain Python data built from a YAML node tree, with the line of every value by its path."""
 
@@ -48,6 +53,13 @@ class _Document:
 
     def _build(self, loader: yaml.SafeLoader, node: yaml.Node, where: Path_) -> Any:
         self.lines.setdefault(where, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            raise DataError(
+                self.path,
+                node.start_mark.line + 1,
+                _label(where, None),
+                f"the tag '{node.tag}' is not allowed; a data file holds plain YAML values only",
+            )
         if isinstance(node, yaml.MappingNode):
             loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
@@ -83,25 +95,30 @@ class _Document:
         return self.lines.get(())
 
 
-def _label(where: Sequence[str | int], data: Any = None) -> str | None:
-    """Render a path as the item a chair recognises: talks[12] 'causal-llm'.field."""
-    if not where:
-        return None
-    text = ""
-    node = data
-    for step in where:
+def _split(where: Sequence[str | int], data: Any = None) -> tuple[str | None, str]:
+    """Split a path into the item a chair recognises (talks[12] 'causal-llm') and the field inside it (pin.room)."""
+    item, node = "", data
+    for position, step in enumerate(where):
         if isinstance(step, int):
-            text += f"[{step}]"
+            item += f"[{step}]"
             node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
-            if isinstance(node, dict):
-                name = node.get("id", node.get("name", node.get("date")))
-                if isinstance(name, str | int) or hasattr(name, "isoformat"):
-                    shown = name.isoformat() if hasattr(name, "isoformat") else name
-                    text += f" '{shown}'"
+            name = node.get("id", node.get("name", node.get("date"))) if isinstance(node, dict) else None
+            if isinstance(name, str | int) or hasattr(name, "isoformat"):
+                shown = name.isoformat() if hasattr(name, "isoformat") else name
+                return f"{item} '{shown}'", _dotted(where[position + 1 :])
         else:
-            text += f".{step}" if text else str(step)
+            item += f".{step}" if item else str(step)
             node = node.get(step) if isinstance(node, dict) else None
-    return text
+    return item or None, ""
+
+
+def _dotted(where: Sequence[str | int]) -> str:
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in where).lstrip(".")
+
+
+def _label(where: Sequence[str | int], data: Any = None) -> str | None:
+    """The item a path points into, for messages that already name the field's content."""
+    return _split(where, data)[0]
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
@@ -155,7 +172,12 @@ def _first_validation_error(document: _Document, error: ValidationError) -> Data
         field = where[-1]
         message = f"unknown key '{field}'"
         where = where[:-1]
-    return DataError(document.path, document.line(detail["loc"]), _label(where, document.data), message)
+    elif detail["type"] not in ("value_error", "assertion_error") and not isinstance(detail.get("input"), dict | list):
+        message = f"{message} (got {detail.get('input')!r})"
+    item, field = _split(where, document.data)
+    if field:
+        message = f"{field}: {message}"
+    return DataError(document.path, document.line(detail["loc"]), item, message)
 
 
 def _check_references(data: ConferenceData, document: _Document) -> None:
@@ -207,6 +229,12 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
 
     for t, talk in enumerate(data.talks):
         here: Path_ = ("talks", t)
+        if data.kinds and talk.kind not in data.kinds:
+            fail(
+                (*here, "kind"),
+                f"kind '{talk.kind}' is not listed under kinds:{did_you_mean(talk.kind, data.kinds)} "
+                "(list every kind there, e.g. 'talk: {}', once the section exists)",
+            )
         for i, speaker in enumerate(talk.speakers):
             if speaker not in speaker_ids:
                 fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")

@@ -1,0 +1,143 @@
+"""Bad input: one clear line naming file, line and item; exit code 2; never a traceback."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from conftest import run_cli
+
+from scheduler import DataError, load
+
+GOOD = textwrap.dedent(
+    """\
+    conference:
+      name: Test
+      timezone: Europe/Vienna
+      days:
+        - date: 2024-07-27
+          blocks:
+            - {start: "09:00", end: "10:30"}
+            - {start: "11:00", end: "12:00"}
+    rooms:
+      - {name: Hall, capacity: 100}
+    speakers:
+      - {id: y.bengio, name: Yoshua Bengio}
+    talks:
+      - id: intro
+        title: Intro
+        duration: 30
+        speakers: [y.bengio]
+    """
+)
+
+CASES = {
+    "unknown speaker": (
+        GOOD.replace("speakers: [y.bengio]", "speakers: [ybengio]"),
+        "17: talks[0] 'intro': speaker 'ybengio' is not defined; did you mean 'y.bengio'?",
+    ),
+    "unknown room": (
+        GOOD + "    pin: {room: Hal}\n",
+        "18: talks[0] 'intro': room 'Hal' is not defined; did you mean 'Hall'?",
+    ),
+    "duplicate id": (
+        GOOD + "  - {id: intro, title: Again, duration: 30}\n",
+        "18: talks[1] 'intro': duplicate talk 'intro' (first defined at talks[0])",
+    ),
+    "talk longer than every block": (
+        GOOD.replace("duration: 30", "duration: 120"),
+        "14: talks[0] 'intro': duration 120 minutes is longer than every block it may use (longest: 90 minutes)",
+    ),
+    "duration off the granularity": (
+        GOOD.replace("duration: 30", "duration: 32"),
+        "16: talks[0] 'intro': duration 32 minutes is not a multiple of the 5-minute granularity",
+    ),
+    "unknown time zone": (
+        GOOD.replace("Europe/Vienna", "Europe/Viena"),
+        "3: conference.timezone: unknown time zone 'Europe/Viena'; use an IANA name such as 'America/Vancouver'",
+    ),
+    "overlapping blocks": (
+        GOOD.replace('end: "10:30"', 'end: "11:30"'),
+        "5: conference.days[0] '2024-07-27': blocks 09:00-11:30 and 11:00-12:00 overlap",
+    ),
+    "YAML syntax error": (
+        GOOD.replace("rooms:\n", "rooms:\n  - {name: Hall, capacity: 100\n"),
+        "11: YAML syntax error: expected ',' or '}', but got '{'",
+    ),
+    "wrong type": (
+        GOOD.replace("duration: 30", "duration: thirty"),
+        "16: talks[0] 'intro': duration: Input should be a valid integer, unable to parse string as an integer "
+        "(got 'thirty')",
+    ),
+    "empty file": ("", " the file is empty; expected the keys conference, rooms, speakers, talks"),
+    "unknown key": (
+        GOOD.replace("    title: Intro", "    title: Intro\n    abstrct: x"),
+        "16: talks[0] 'intro': unknown key 'abstrct'",
+    ),
+    "missing key": (GOOD.replace("    title: Intro\n", ""), "14: talks[0] 'intro': 'title' is missing"),
+    "python tag refused": (
+        GOOD.replace("title: Intro", "title: !!python/object/apply:os.system [echo hi]"),
+        "15: talks[0].title: the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; "
+        "a data file holds plain YAML values only",
+    ),
+    "unknown kind": (
+        GOOD.replace("rooms:\n", "kinds:\n  talk: {}\nrooms:\n").replace(
+            "duration: 30", "duration: 30\n    kind: tlak"
+        ),
+        "19: talks[0] 'intro': kind 'tlak' is not listed under kinds:; did you mean 'talk'? "
+        "(list every kind there, e.g. 'talk: {}', once the section exists)",
+    ),
+    "unknown required tag": (
+        GOOD.replace("duration: 30", "duration: 30\n    requires: [recoreded]").replace(
+            "capacity: 100}", "capacity: 100, tags: [recorded]}"
+        ),
+        "17: talks[0] 'intro': no room has the tag 'recoreded'; did you mean 'recorded'?",
+    ),
+    "block off the grid": (
+        GOOD.replace('start: "11:00"', 'start: "11:02"'),
+        "8: conference.days[0] '2024-07-27': 11:02 is not on the 5-minute grid (conference.granularity)",
+    ),
+    "pinned to a non-conference day": (
+        GOOD + "    pin: {day: 2024-07-28}\n",
+        "18: talks[0] 'intro': pinned to 2024-07-28, which is not a conference day",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_library_reports_file_line_and_item(case, write):
+    text, expected = CASES[case]
+    path = write(text)
+    with pytest.raises(DataError) as caught:
+        load(path)
+    assert str(caught.value) == f"{path}:{expected}"
+
+
+@pytest.mark.parametrize("case", ["unknown speaker", "YAML syntax error", "empty file", "python tag refused"])
+def test_cli_prints_one_line_and_exits_non_zero(case, write):
+    text, expected = CASES[case]
+    path = write(text)
+    for command in ("validate", "solve"):
+        result = run_cli(command, path, *(["--out", path.parent / "out"] if command == "solve" else []))
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr + result.stdout
+        assert result.stderr.strip() == f"error: {path}:{expected}"
+        assert not (path.parent / "out").exists()
+
+
+def test_missing_file_is_one_line(tmp_path):
+    result = run_cli("validate", tmp_path / "nope.yaml")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: file not found"
+
+
+def test_crlf_and_bom_files_load(write):
+    path = write("")
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
+    assert load(path).talks[0].id == "intro"
+
+
+def test_unquoted_times_are_read_as_times(write):
+    data = load(write(GOOD.replace('"09:00"', "9:00").replace('"12:00"', "12:00")))
+    assert data.conference.days[0].blocks[0].start == 9 * 60
+    assert data.conference.days[0].blocks[1].end == 12 * 60
