@@ -1,0 +1,115 @@
+"""The independent verifier catches each broken hard rule in a hand-made timetable, in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import conference
+
+from scheduler import Assignment, verify
+
+DAY = dt.date(2024, 7, 27)
+
+DATA = conference(
+    conference={
+        "days": [
+            {
+                "date": "2024-07-27",
+                "blocks": [{"start": "09:00", "end": "10:00", "type": "sessions"}, {"start": "10:30", "end": "12:00"}],
+            }
+        ]
+    },
+    kinds={"talk": {"block_types": ["sessions"]}, "keynote": {"requires": ["recorded"]}},
+    rooms=[
+        {"name": "Hall", "capacity": 500, "tags": ["recorded"]},
+        {"name": "Annex", "capacity": 50, "unavailable": [{"start": "11:00", "end": "12:00"}]},
+    ],
+    speakers=[
+        {"id": "ada", "name": "Ada Lovelace", "unavailable": [{"day": "2024-07-27", "start": "10:30", "end": "11:00"}]},
+        {"id": "bob", "name": "Bob Kahn"},
+    ],
+    talks=[
+        {"id": "a", "title": "A", "duration": 30, "speakers": ["ada"], "attendance": 40},
+        {"id": "b", "title": "B", "duration": 30, "speakers": ["ada", "bob"]},
+        {
+            "id": "k",
+            "title": "Keynote",
+            "kind": "keynote",
+            "duration": 60,
+            "attendance": 300,
+            "pin": {"start": "11:00"},
+        },
+    ],
+)
+
+VALID = {
+    "a": ("09:00", "09:30", "Annex"),
+    "b": ("09:30", "10:00", "Annex"),
+    "k": ("11:00", "12:00", "Hall"),
+}
+
+
+def timetable(**changes):
+    rows = {**VALID, **changes}
+    return [
+        Assignment(talk=talk, day=DAY, start=start, end=end, room=room)
+        for talk, value in rows.items()
+        if value is not None
+        for start, end, room in [value]
+    ]
+
+
+def rules(assignments):
+    return sorted({violation.rule for violation in verify(DATA, assignments)})
+
+
+def test_valid_timetable_has_no_violations():
+    assert verify(DATA, timetable()) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({"b": None}, "placed-once"),
+        ({"b": ("09:00", "09:30", "Hall")}, "speaker-conflict"),
+        ({"a": ("09:30", "10:00", "Annex"), "b": ("09:30", "10:00", "Hall")}, "speaker-conflict"),
+        ({"a": ("09:15", "09:45", "Annex")}, "room-conflict"),
+        ({"a": ("09:45", "10:15", "Hall")}, "inside-block"),
+        ({"a": ("10:30", "11:00", "Hall")}, "block-type"),
+        ({"k": ("09:00", "10:00", "Annex"), "a": ("10:30", "11:00", "Hall")}, "capacity"),
+        ({"k": ("11:00", "12:00", "Annex")}, "room-unavailable"),
+        ({"k": ("10:30", "11:30", "Hall")}, "pin"),
+        ({"a": ("09:00", "09:45", "Hall")}, "duration"),
+        ({"a": ("09:02", "09:32", "Hall")}, "granularity"),
+        ({"a": ("09:00", "09:30", "Attic")}, "room-exists"),
+        ({"k": ("11:00", "12:00", "Annex")}, "room-tags"),
+    ],
+)
+def test_each_broken_rule_is_reported(changes, rule):
+    assert rule in rules(timetable(**changes))
+
+
+def test_speaker_unavailability_is_reported_in_words():
+    broken = timetable(b=("10:30", "11:00", "Hall"), k=None)
+    messages = [str(v) for v in verify(DATA, broken) if v.rule == "speaker-unavailable"]
+    assert messages == [
+        "[speaker-unavailable] talk 'b' (2024-07-27 10:30-11:00, Hall): speaker Ada Lovelace is unavailable "
+        "2024-07-27 10:30-11:00"
+    ]
+
+
+def test_double_booking_message_names_both_talks():
+    messages = [str(v) for v in verify(DATA, timetable(a=("09:30", "10:00", "Hall"), b=("09:30", "10:00", "Hall")))]
+    assert "[room-conflict] room 'Hall' holds 'a' (2024-07-27 09:30-10:00) and 'b' (2024-07-27 09:30-10:00)" in messages
+
+
+def test_unknown_and_duplicate_talks_are_reported():
+    extra = [
+        *timetable(),
+        Assignment(talk="a", day=DAY, start="10:30", end="11:00", room="Hall"),
+        Assignment(talk="ghost", day=DAY, start="10:30", end="11:00", room="Hall"),
+    ]
+    messages = [str(v) for v in verify(DATA, extra)]
+    assert "[placed-once] talk 'a' is scheduled 2 times" in messages
+    assert "[placed-once] 'ghost' is scheduled but is not a talk in the data file" in messages
