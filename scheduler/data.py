@@ -16,12 +16,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 
 def parse_clock(value: object) -> int:
-    """Turn 'HH:MM' (or an int of minutes) into minutes after midnight."""
-    if isinstance(value, bool):
-        raise ValueError("expected a time as 'HH:MM'")
-    if isinstance(value, int):
-        minutes = value
-    elif isinstance(value, dt.time):
+    """Turn 'HH:MM' into minutes after midnight."""
+    if isinstance(value, bool | int | float):
+        # 930 could mean 09:30 or 930 minutes; refuse rather than guess
+        raise ValueError(f"expected a time as 'HH:MM' in quotes, got the number {value!r}")
+    if isinstance(value, dt.time):
         minutes = value.hour * 60 + value.minute
     elif isinstance(value, str):
         text = value.strip()

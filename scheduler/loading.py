@@ -21,6 +21,7 @@ from .errors import DataError
 Path_ = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+_TOP_KEYS = "the keys conference, rooms and talks (and optionally kinds, speakers)"
 
 # YAML 1.1 reads 9:30 as the base-60 integer 570; in a schedule it is always a time, so keep such scalars as text.
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
@@ -61,17 +62,20 @@ class _Document:
                 f"the tag '{node.tag}' is not allowed; a data file holds plain YAML values only",
             )
         if isinstance(node, yaml.MappingNode):
+            own = {id(key_node) for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge"}
             loader.flatten_mapping(node)
             result: dict[Any, Any] = {}
+            written_by: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 key = self._build(loader, key_node, (*where, "<key>"))
                 if not isinstance(key, str | int):
                     raise DataError(self.path, key_node.start_mark.line + 1, None, "mapping keys must be plain text")
-                if key in result:
+                if key in result and not (id(key_node) in own and written_by[key] not in own):
                     raise DataError(
                         self.path, key_node.start_mark.line + 1, _label(where), f"key '{key}' appears twice"
                     )
                 self.lines[(*where, key)] = key_node.start_mark.line + 1
+                written_by[key] = id(key_node)
                 result[key] = self._build(loader, value_node, (*where, key))
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -83,6 +87,10 @@ class _Document:
         except yaml.constructor.ConstructorError as error:
             raise DataError(
                 self.path, node.start_mark.line + 1, _label(where), f"cannot read this value: {error.problem}"
+            ) from None
+        except ValueError as error:  # e.g. a date such as 2025-02-30
+            raise DataError(
+                self.path, node.start_mark.line + 1, _label(where), f"cannot read '{node.value}': {error}"
             ) from None
 
     def line(self, where: Sequence[str | int]) -> int | None:
@@ -149,9 +157,9 @@ def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
     path = Path(path)
     document = _Document(path, text)
     if document.data is None:
-        raise DataError(path, None, None, "the file is empty; expected the keys conference, rooms, speakers, talks")
+        raise DataError(path, None, None, f"the file is empty; expected {_TOP_KEYS}")
     if not isinstance(document.data, dict):
-        raise DataError(path, 1, None, "expected a mapping with the keys conference, rooms, speakers, talks")
+        raise DataError(path, 1, None, f"expected a mapping with {_TOP_KEYS}")
     try:
         data = ConferenceData.model_validate(document.data)
     except ValidationError as error:
@@ -220,6 +228,9 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
             fail(where, f"no block has the type '{name}' (block types: {listed}){did_you_mean(name, block_types)}")
 
     for kind, rule in data.kinds.items():
+        for field, values in (("rooms", rule.rooms), ("block_types", rule.block_types)):
+            if values == []:
+                fail(("kinds", kind, field), f"an empty '{field}' list allows nothing; leave it out to allow every one")
         for i, name in enumerate(rule.rooms or []):
             known_room(("kinds", kind, "rooms", i), name)
         for i, name in enumerate(rule.block_types or []):
@@ -232,14 +243,17 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
         if data.kinds and talk.kind not in data.kinds:
             fail(
                 (*here, "kind"),
-                f"kind '{talk.kind}' is not listed under kinds:{did_you_mean(talk.kind, data.kinds)} "
-                "(list every kind there, e.g. 'talk: {}', once the section exists)",
+                f"kind '{talk.kind}' is not listed under 'kinds'{did_you_mean(talk.kind, data.kinds)} "
+                "(once that section exists it lists every kind, e.g. 'talk: {}')",
             )
         for i, speaker in enumerate(talk.speakers):
             if speaker not in speaker_ids:
                 fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")
         if len(set(talk.speakers)) != len(talk.speakers):
             fail((*here, "speakers"), "a speaker is listed twice")
+        for field, values in (("rooms", talk.rooms), ("block_types", talk.block_types)):
+            if values == []:
+                fail((*here, field), f"an empty '{field}' list allows nothing; leave it out to allow every one")
         for i, name in enumerate(talk.rooms or []):
             known_room((*here, "rooms", i), name)
         for i, name in enumerate(talk.block_types or []):

@@ -152,9 +152,16 @@ def some_room_available(problem: Problem, rooms: list[int], start: int, end: int
 def _why_no_start(data: ConferenceData, talk: Talk, usable: list[tuple[int, BlockSpan]], busy: list) -> str:
     if not usable:
         return "no block of an allowed type and day is long enough for it"
-    if talk.pin and talk.pin.start is not None:
+    step = data.conference.granularity
+    fitting = [
+        start
+        for _, block in usable
+        for start in range(block.start, block.end - talk.duration + 1, step)
+        if start_respects_pin(talk, start)
+    ]
+    if not fitting:
         return f"its pinned start {format_clock(talk.pin.start)} leaves it outside every allowed block"
-    if busy:
+    if busy and not any(speakers_available(busy, start, start + talk.duration) for start in fitting):
         return "its speakers are unavailable at every time it could start"
     return "its rooms are closed at every time it could start"
 
@@ -194,8 +201,9 @@ def _start_offsets(
     if data.conference.starts == "grid":
         return [list(range(0, block.length + 1, step)) for block in blocks]
     pinned = {talk.pin.start for talk in data.talks if talk.pin and talk.pin.start is not None}
-    window_ends = {end for busy in room_busy for _, end in busy}
-    window_ends |= {end for busy in speaker_busy.values() for _, end in busy}
+    # a window ending off the grid frees the room or speaker from the next grid step on
+    window_ends = {-(-end // step) * step for busy in room_busy for _, end in busy}
+    window_ends |= {-(-end // step) * step for busy in speaker_busy.values() for _, end in busy}
     result = []
     for block in blocks:
         durations = {

@@ -69,7 +69,10 @@ CASES = {
         "16: talks[0] 'intro': duration: Input should be a valid integer, unable to parse string as an integer "
         "(got 'thirty')",
     ),
-    "empty file": ("", " the file is empty; expected the keys conference, rooms, speakers, talks"),
+    "empty file": (
+        "",
+        " the file is empty; expected the keys conference, rooms and talks (and optionally kinds, speakers)",
+    ),
     "unknown key": (
         GOOD.replace("    title: Intro", "    title: Intro\n    abstrct: x"),
         "16: talks[0] 'intro': unknown key 'abstrct'",
@@ -84,8 +87,8 @@ CASES = {
         GOOD.replace("rooms:\n", "kinds:\n  talk: {}\nrooms:\n").replace(
             "duration: 30", "duration: 30\n    kind: tlak"
         ),
-        "19: talks[0] 'intro': kind 'tlak' is not listed under kinds:; did you mean 'talk'? "
-        "(list every kind there, e.g. 'talk: {}', once the section exists)",
+        "19: talks[0] 'intro': kind 'tlak' is not listed under 'kinds'; did you mean 'talk'? "
+        "(once that section exists it lists every kind, e.g. 'talk: {}')",
     ),
     "unknown required tag": (
         GOOD.replace("duration: 30", "duration: 30\n    requires: [recoreded]").replace(
@@ -96,6 +99,19 @@ CASES = {
     "block off the grid": (
         GOOD.replace('start: "11:00"', 'start: "11:02"'),
         "8: conference.days[0] '2024-07-27': 11:02 is not on the 5-minute grid (conference.granularity)",
+    ),
+    "impossible date": (
+        GOOD.replace("2024-07-27", "2024-02-30"),
+        "5: conference.days[0].date: cannot read '2024-02-30': day is out of range for month",
+    ),
+    "time as a bare number": (
+        GOOD.replace('start: "11:00"', "start: 1100"),
+        "8: conference.days[0] '2024-07-27': blocks[1].start: expected a time as 'HH:MM' in quotes, "
+        "got the number 1100",
+    ),
+    "empty room list": (
+        GOOD.replace("duration: 30", "duration: 30\n    rooms: []"),
+        "17: talks[0] 'intro': an empty 'rooms' list allows nothing; leave it out to allow every one",
     ),
     "pinned to a non-conference day": (
         GOOD + "    pin: {day: 2024-07-28}\n",
@@ -135,6 +151,13 @@ def test_crlf_and_bom_files_load(write):
     path = write("")
     path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
     assert load(path).talks[0].id == "intro"
+
+
+def test_merge_keys_let_explicit_keys_override(write):
+    text = GOOD.replace(
+        "talks:\n", "talks:\n  - &base {id: base, title: Base, duration: 30}\n  - {<<: *base, id: derived}\n"
+    )
+    assert [talk.id for talk in load(write(text)).talks][:2] == ["base", "derived"]
 
 
 def test_unquoted_times_are_read_as_times(write):

@@ -210,3 +210,18 @@ def test_room_consistency_proves_infeasibility():
     ]
     data = conference(conference={"days": days, "starts": "grid"}, rooms=rooms, talks=talks)
     assert no_schedule(data) == "no schedule exists: the hard rules contradict each other (proven by CP-SAT)"
+
+
+def test_window_ending_off_the_grid_still_leaves_the_next_grid_start():
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "09:45"}]}]
+    speakers = [{"id": "ada", "unavailable": [{"day": "2024-07-27", "start": "09:00", "end": "09:07"}]}]
+    data = conference(conference={"days": days}, speakers=speakers, talks=[talk("a", speakers=["ada"])])
+    assert placed(solved(data))["a"][0] == "09:10"
+
+
+def test_pinned_talk_with_absent_speaker_blames_the_speaker():
+    speakers = [{"id": "ada", "unavailable": [{"day": "2024-07-27", "start": "09:00", "end": "09:30"}]}]
+    data = conference(speakers=speakers, talks=[talk("a", speakers=["ada"], pin={"start": "09:00"})])
+    assert no_schedule(data) == (
+        "no schedule exists: talk 'a' cannot be placed: its speakers are unavailable at every time it could start"
+    )

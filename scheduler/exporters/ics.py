@@ -41,8 +41,7 @@ def to_ics(schedule: Schedule) -> bytes:
         if talk.track:
             description.append(f"Track: {talk.track}")
         if talk.abstract:
-            description.append("")
-            description.append(talk.abstract.strip())
+            description.extend(["", talk.abstract.strip()] if description else [talk.abstract.strip()])
         if description:
             event.add("description", "\n".join(description))
         event.add("categories", [talk.kind] + ([talk.track] if talk.track else []))
