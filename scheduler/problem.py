@@ -195,7 +195,8 @@ def _start_offsets(
 
     'grid' mode allows every granularity step. 'packed' mode (the default) allows only starts that follow a
     back-to-back chain of talk durations from an anchor: the block start, a pinned start, or the end of an
-    unavailability window. This loses nothing when talks in a block share a duration and keeps the model small.
+    unavailability window (rounded up to the grid). It loses no timetable: sliding every talk of a valid timetable
+    as early as it can go leaves each one at an anchor or at the end of another talk, i.e. at a packed start.
     """
     step = data.conference.granularity
     if data.conference.starts == "grid":
