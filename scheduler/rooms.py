@@ -18,11 +18,15 @@ from ortools.sat.python import cp_model
 from .model import build_model
 from .problem import Problem
 
+PARTIAL_REPAIR_SECONDS = 2.0
+
 
 def assign_rooms(
     problem: Problem, starts: dict[int, int], parameters: Callable[[], dict]
-) -> tuple[dict[int, int], dict[int, int]] | None:
-    """(starts, rooms) with every talk in a suitable open room and no room double-booked; None if some block fails.
+) -> tuple[dict[int, int], dict[int, int], int] | None:
+    """(starts, rooms, blocks re-timed) with every talk in a suitable open room and no room double-booked.
+
+    None if some block cannot be done without moving talks to other blocks.
 
     `parameters()` returns fresh CP-SAT parameters (with the remaining time limit) for each sub-solve.
     """
@@ -33,6 +37,7 @@ def assign_rooms(
 
     starts = dict(starts)
     rooms: dict[int, int] = {}
+    repaired_blocks = 0
     for block_index in sorted(by_block):
         talks = sorted(by_block[block_index])
         greedy = _best_fit(problem, talks, starts)
@@ -43,8 +48,9 @@ def assign_rooms(
                 return None
             new_starts, chosen = repaired
             starts.update(new_starts)
+            repaired_blocks += 1
         rooms.update(chosen)
-    return starts, rooms
+    return starts, rooms, repaired_blocks
 
 
 def _best_fit(problem: Problem, talks: list[int], starts: dict[int, int]) -> dict[int, int]:
@@ -113,16 +119,19 @@ def _repair_block(
     stuck = [talk for talk in talks if talk not in greedy]
     low = min(starts[talk] for talk in stuck)
     high = max(starts[talk] + problem.duration(talk) for talk in stuck)
+    tried: set[int] = set()
     for margin in (0, 30, 90, None):
-        if margin is None:
-            free = set(talks)
-        else:
+        free = set(talks)
+        if margin is not None:
             free = {
                 talk
                 for talk in talks
                 if talk not in greedy
                 or (starts[talk] < high + margin and low - margin < starts[talk] + problem.duration(talk))
             }
+            if 2 * len(free) > len(talks) or len(free) == len(tried):
+                continue  # freeing most of the block: solve the whole block instead
+        tried = free
         allowed_starts = {
             talk: [s for s in problem.starts[talk] if block.start <= s < block.end] if talk in free else [starts[talk]]
             for talk in talks
@@ -131,11 +140,13 @@ def _repair_block(
         coupled = build_model(problem, with_rooms=True, talks=talks, starts=allowed_starts, rooms=fixed_rooms)
         for talk, var in coupled.start_vars.items():
             coupled.model.add_hint(var, starts[talk])
-        solver = _solver(parameters())
+        settings = parameters()
+        if margin is not None:
+            # a partial repair may be infeasible and slow to prove so; the wider window comes next anyway
+            settings["max_time_in_seconds"] = min(settings["max_time_in_seconds"], PARTIAL_REPAIR_SECONDS)
+        solver = _solver(settings)
         if solver.solve(coupled.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return coupled.starts(solver), coupled.rooms(solver)
-        if len(free) == len(talks):
-            break
     return None
 
 

@@ -93,8 +93,10 @@ def solve(
         stats.room_stage = "coupled"
         solver, status, _ = _run(coupled, seed, workers, remaining(), started, say)
         _raise_if_unsolved(status, time_limit)
-        placed = coupled.starts(solver), coupled.rooms(solver)
-    starts, rooms = placed
+        placed = coupled.starts(solver), coupled.rooms(solver), 0
+    starts, rooms, repaired_blocks = placed
+    if repaired_blocks:
+        stats.room_stage += f" ({repaired_blocks} block{'s' if repaired_blocks > 1 else ''} re-timed)"
 
     stats.solve_seconds = time.perf_counter() - started - build_seconds
     schedule = Schedule(data, _assignments(problem, starts, rooms), stats)

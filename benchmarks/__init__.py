@@ -1,0 +1,1 @@
+"""Benchmarks for confsched: ``python benchmarks/run.py`` or ``python -m benchmarks.run``."""

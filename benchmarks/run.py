@@ -1,0 +1,258 @@
+"""Benchmark confsched on the seed programmes and on generated conferences; print a Markdown table.
+
+Run from the repository root::
+
+    python benchmarks/run.py                     # or: python -m benchmarks.run
+    python benchmarks/run.py --time-limit 30 --sizes 100,500 --output benchmarks/latest.md
+
+Every instance runs in its own subprocess (``run.py --one PATH``), so "peak MB" is the peak resident memory of a
+process that loaded and solved only that instance. The child prints one JSON line; the parent collects the lines
+and prints the table. Generated data files go to a temporary directory that is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_PROGRAMMES = ("neurips2024_tutorials.yaml", "iclr2023_mefomo.yaml", "icml2024_tf2m.yaml")
+# talks -> (rooms, days) for the generated conferences; other sizes get a shape from `shape()`.
+SHAPES = {100: (8, 2), 500: (16, 3), 1000: (25, 4), 2000: (40, 5)}
+GENERATOR_SEED = 0
+COLUMNS = (
+    ("instance", "left"),
+    ("talks", "right"),
+    ("rooms", "right"),
+    ("days", "right"),
+    ("variables", "right"),
+    ("constraints", "right"),
+    ("build s", "right"),
+    ("first feasible s", "right"),
+    ("total s", "right"),
+    ("room stage", "left"),
+    ("peak MB", "right"),
+)
+MISSING = "—"
+
+
+@dataclass
+class Instance:
+    name: str
+    path: Path
+
+
+def shape(talks: int) -> tuple[int, int]:
+    """(rooms, days) for a generated conference of `talks` talks: the fixed shapes, else roughly 75% full."""
+    if talks in SHAPES:
+        return SHAPES[talks]
+    days = 2 if talks <= 200 else 3 if talks <= 600 else 4 if talks <= 1200 else 5
+    # The generator offers about 16 twenty-minute slots per (room, day); aim at 10 talks per (room, day).
+    return max(2, math.ceil(talks / (10 * days))), days
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Child: one instance, one process.
+
+
+def measure(path: Path, time_limit: float, seed: int, workers: int) -> dict:
+    """Load and solve one data file; the numbers for one table row."""
+    from scheduler import ConfschedError, NoScheduleError, load, solve, verify
+
+    data = load(path)
+    result: dict = {"talks": len(data.talks), "rooms": len(data.rooms), "days": len(data.conference.days)}
+    started = time.perf_counter()
+    try:
+        schedule = solve(data, time_limit=time_limit, seed=seed, workers=workers)
+    except NoScheduleError as error:
+        result.update(
+            outcome="no schedule", proven=error.proven, message=str(error), total_seconds=time.perf_counter() - started
+        )
+    except ConfschedError as error:  # e.g. solve()'s own check found a broken hard rule
+        result.update(outcome="error", message=str(error), total_seconds=time.perf_counter() - started)
+    else:
+        total_seconds = time.perf_counter() - started
+        stats = schedule.stats
+        violations = verify(data, schedule.assignments)
+        result.update(
+            outcome="INVALID" if violations else "ok",
+            violations=len(violations),
+            message=str(violations[0]) if violations else "",
+            status=stats.status,
+            variables=stats.variables,
+            constraints=stats.constraints,
+            build_seconds=stats.build_seconds,
+            first_feasible_seconds=stats.first_feasible_seconds,
+            solve_seconds=stats.solve_seconds,
+            total_seconds=total_seconds,
+            room_stage=stats.room_stage,
+        )
+    # Linux reports ru_maxrss in kilobytes.
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parent: instances, subprocesses, table.
+
+
+def run_child(instance: Instance, args: argparse.Namespace) -> dict:
+    """Run `instance` in a fresh interpreter and return its JSON result (or what went wrong)."""
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--one",
+        str(instance.path),
+        "--time-limit",
+        str(args.time_limit),
+        "--seed",
+        str(args.seed),
+        "--workers",
+        str(args.workers),
+    ]
+    # Generous: the time limit bounds the search, not loading, model building or the room stage.
+    timeout = 4 * args.time_limit + 600
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False)
+    except subprocess.TimeoutExpired:
+        return {"outcome": "timeout", "message": f"killed after {timeout:g} s"}
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if completed.returncode != 0 or not lines:
+        stderr = completed.stderr.strip().splitlines()
+        return {"outcome": "crashed", "message": stderr[-1] if stderr else f"exit code {completed.returncode}"}
+    return json.loads(lines[-1])
+
+
+def _seconds(value: float | None) -> str:
+    return MISSING if value is None else f"{value:.2f}"
+
+
+def _number(value: int | None) -> str:
+    return MISSING if value is None else f"{value:,}"
+
+
+def row(name: str, result: dict) -> list[str]:
+    """One table row; the room-stage column carries the outcome when there is no valid schedule."""
+    outcome = result["outcome"]
+    if outcome == "ok":
+        stage = result["room_stage"]
+    elif outcome == "INVALID":
+        stage = f"INVALID ({result['violations']} violations)"
+    elif outcome == "no schedule":
+        stage = "no schedule (proven)" if result.get("proven") else "no schedule (time limit)"
+    else:
+        stage = f"{outcome}: {result.get('message', '')}"
+    peak = result.get("peak_mb")
+    cells = [
+        name,
+        _number(result.get("talks")),
+        _number(result.get("rooms")),
+        _number(result.get("days")),
+        _number(result.get("variables")),
+        _number(result.get("constraints")),
+        _seconds(result.get("build_seconds")),
+        _seconds(result.get("first_feasible_seconds")),
+        _seconds(result.get("total_seconds")),
+        stage,
+        MISSING if peak is None else f"{peak:.0f}",
+    ]
+    return [cell.replace("|", "\\|") for cell in cells]
+
+
+def markdown_table(rows: list[list[str]]) -> str:
+    widths = [max(len(title), *(len(r[i]) for r in rows)) for i, (title, _) in enumerate(COLUMNS)]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            cell.rjust(width) if align == "right" else cell.ljust(width)
+            for cell, width, (_, align) in zip(cells, widths, COLUMNS, strict=True)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = [
+        "-" * (width - 1) + ":" if align == "right" else "-" * width
+        for width, (_, align) in zip(widths, COLUMNS, strict=True)
+    ]
+    return "\n".join([line([title for title, _ in COLUMNS]), line(rule), *(line(r) for r in rows)])
+
+
+def machine() -> str:
+    """nproc, CPU model, Python and OR-Tools versions."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        lines = cpuinfo.read_text().splitlines()
+        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+        model = f" ({names[0]})" if names else ""
+    try:
+        ortools = version("ortools")
+    except PackageNotFoundError:
+        ortools = "not installed"
+    return (
+        f"Machine: nproc {cpus}{model}, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, OR-Tools {ortools}"
+    )
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = [int(part) for part in text.split(",") if part.strip()]
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError("sizes must be positive integers")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per instance, s (60)")
+    parser.add_argument(
+        "--sizes", type=parse_sizes, default=list(SHAPES), help="generated conference sizes, comma-separated talks"
+    )
+    parser.add_argument("--output", type=Path, help="also write the machine line and table to this file")
+    parser.add_argument("--seed", type=int, default=0, help="CP-SAT random seed (0)")
+    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (2)")
+    parser.add_argument("--one", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one is not None:
+        print(json.dumps(measure(args.one, args.time_limit, args.seed, args.workers)), flush=True)
+        return 0
+
+    from scheduler.generate import generate_yaml
+
+    header = f"{machine()}; time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers"
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="confsched-bench-") as scratch:
+        instances = [Instance(Path(name).stem, REPO / "data" / name) for name in SEED_PROGRAMMES]
+        for talks in args.sizes:
+            rooms, days = shape(talks)
+            path = Path(scratch) / f"generated_{talks}.yaml"
+            path.write_text(generate_yaml(talks=talks, rooms=rooms, days=days, seed=GENERATOR_SEED), encoding="utf-8")
+            instances.append(Instance(f"generated-{talks}", path))
+        for number, instance in enumerate(instances, 1):
+            print(f"[{number}/{len(instances)}] {instance.name} ...", end=" ", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            result = run_child(instance, args)
+            print(f"{result['outcome']} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+            rows.append(row(instance.name, result))
+
+    text = f"{header}\n\n{markdown_table(rows)}\n"
+    print(text, end="")
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
