@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import generate as generator
-from .errors import ConfschedError
+from .errors import ConfschedError, DataError, NoScheduleError
 from .exporters import EXPORTERS, export
 from .files import write_atomic
 from .loading import load
@@ -79,8 +79,12 @@ def solve(
                 progress=lambda message: status.update(message),
             )
         written = export(schedule, out_dir, chosen)
-    except ConfschedError as error:
-        _fail(error, 1 if "no schedule" in str(error) else 2)
+    except NoScheduleError as error:
+        _fail(error, 1)
+    except DataError as error:
+        _fail(error, 2)
+    except ConfschedError as error:  # an internal error: the verifier rejected the solver's timetable
+        _fail(error, 3)
     _print_summary(schedule)
     for path in written:
         out.print(f"wrote {path}")

@@ -51,10 +51,6 @@ class Problem:
     def room_free(self, room: int, start: int, end: int) -> bool:
         return all(end <= busy_start or busy_end <= start for busy_start, busy_end in self.room_busy[room])
 
-    def describe_time(self, minute: int) -> str:
-        day = self.data.conference.days[minute // MINUTES_PER_DAY].date
-        return f"{day.isoformat()} {format_clock(minute % MINUTES_PER_DAY)}"
-
 
 def compile_problem(data: ConferenceData) -> Problem:
     """Precompute each talk's candidate (start, room) choices under the single-talk hard rules."""

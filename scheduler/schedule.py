@@ -54,15 +54,11 @@ class Schedule:
     _by_talk: dict[str, Assignment] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.assignments = sorted(self.assignments, key=lambda a: (a.day, a.start, self._room_order(a.room), a.talk))
+        room_order = {room.name: index for index, room in enumerate(self.data.rooms)}
+        self.assignments = sorted(
+            self.assignments, key=lambda a: (a.day, a.start, room_order.get(a.room, len(room_order)), a.talk)
+        )
         self._by_talk = {assignment.talk: assignment for assignment in self.assignments}
-
-    def _room_order(self, room: str) -> int:
-        names = [r.name for r in self.data.rooms]
-        return names.index(room) if room in names else len(names)
-
-    def talk(self, talk_id: str) -> Talk:
-        return next(talk for talk in self.data.talks if talk.id == talk_id)
 
     def assignment(self, talk_id: str) -> Assignment | None:
         return self._by_talk.get(talk_id)
