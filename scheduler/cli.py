@@ -13,6 +13,7 @@ from rich.table import Table
 
 from . import generate as generator
 from .errors import ConfschedError, DataError, NoScheduleError
+from .explain import explain as explain_data
 from .exporters import EXPORTERS, export
 from .files import write_atomic
 from .loading import load
@@ -80,7 +81,7 @@ def solve(
             )
         written = export(schedule, out_dir, chosen)
     except NoScheduleError as error:
-        _fail(error, 1)
+        _explain_and_fail(data, error)
     except DataError as error:
         _fail(error, 2)
     except ConfschedError as error:  # an internal error: the verifier rejected the solver's timetable
@@ -120,6 +121,35 @@ def _print_summary(schedule) -> None:
             f"{stats.constraints} constraints; build {stats.build_seconds:.2f} s, first feasible {first}, "
             f"solve {stats.solve_seconds:.2f} s; rooms: {stats.room_stage}; seed {stats.seed}, {stats.workers} workers"
         )
+
+
+def _explain_and_fail(data, error: NoScheduleError) -> None:
+    """Print why no schedule exists (when it is proven) and exit 1."""
+    if not error.proven:
+        _fail(error, 1)
+    with err.status("no schedule; looking for the reason", spinner="dots"):
+        explanation = explain_data(data)
+    err.print(f"[bold red]error:[/] {error}", markup=True)
+    if not explanation.feasible:
+        err.print(explanation.render().removeprefix("no schedule exists.\n"), markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    data_file: DataArg,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the diagnosis.", min=0.1)] = 20.0,
+) -> None:
+    """Say why a data file has no schedule: quick counting checks, then a small set of conflicting restrictions."""
+    try:
+        data = load(data_file)
+    except ConfschedError as error:
+        _fail(error)
+    with err.status("looking for conflicting restrictions", spinner="dots"):
+        explanation = explain_data(data, time_limit=time_limit)
+    out.print(explanation.render(), markup=False)
+    if not explanation.feasible:
+        raise typer.Exit(1)
 
 
 @app.command()
