@@ -130,7 +130,7 @@ def _explain_and_fail(data, error: NoScheduleError) -> None:
     with err.status("no schedule; looking for the reason", spinner="dots"):
         explanation = explain_data(data)
     err.print(f"[bold red]error:[/] {error}", markup=True)
-    if not explanation.feasible:
+    if explanation.feasible is False:
         err.print(explanation.render().removeprefix("no schedule exists.\n"), markup=False)
     raise typer.Exit(1)
 
@@ -148,7 +148,7 @@ def explain(
     with err.status("looking for conflicting restrictions", spinner="dots"):
         explanation = explain_data(data, time_limit=time_limit)
     out.print(explanation.render(), markup=False)
-    if not explanation.feasible:
+    if explanation.feasible is not True:
         raise typer.Exit(1)
 
 

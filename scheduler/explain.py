@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .data import ConferenceData, Talk, Window, format_clock
+from .errors import NoScheduleError
 from .problem import MINUTES_PER_DAY, BlockSpan, Problem, compile_problem
 from .rules.rooms import _room_set_unions
+from .solve import solve
 
 CORE_SECONDS = 20.0
 MAX_FINDINGS_PER_CHECK = 5
@@ -41,7 +43,7 @@ class Culprit:
 
 @dataclass
 class Explanation:
-    feasible: bool
+    feasible: bool | None  # None: undecided within the time limit
     findings: list[str] = field(default_factory=list)
     culprits: list[Culprit] = field(default_factory=list)
     minimal: bool = False
@@ -49,7 +51,10 @@ class Explanation:
     def render(self) -> str:
         if self.feasible:
             return "a schedule exists: every hard rule can be satisfied (try a longer --time-limit if solve gave up)"
-        lines = ["no schedule exists."]
+        if self.feasible is None:
+            lines = ["could not decide within the time limit whether a schedule exists."]
+        else:
+            lines = ["no schedule exists."]
         if self.findings:
             lines.append("Quick checks found:")
             lines.extend(f"  - {finding}" for finding in self.findings)
@@ -66,12 +71,20 @@ def explain(data: ConferenceData, time_limit: float = CORE_SECONDS) -> Explanati
     """Find out whether the data has a schedule and, if not, why not."""
     problem = compile_problem(data)
     findings = quick_checks(data, problem)
+    if not findings:
+        # the ordinary solver decides feasibility far faster than the diagnostic model
+        try:
+            solve(data, time_limit=time_limit)
+            return Explanation(feasible=True)
+        except NoScheduleError as error:
+            if not error.proven:
+                return Explanation(feasible=None)
     diagnosis = _Diagnosis(data)
     status = diagnosis.solve(diagnosis.all_groups(), time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Explanation(feasible=True)
     if status != cp_model.INFEASIBLE:
-        return Explanation(feasible=False, findings=findings or ["the solver could not decide within the time limit"])
+        return Explanation(feasible=None if not findings else False, findings=findings)
     core, minimal = diagnosis.shrink(diagnosis.core())
     return Explanation(False, findings, [diagnosis.culprits[literal] for literal in core], minimal)
 
