@@ -99,3 +99,12 @@ def test_explain_command_exits_1_with_the_reason():
     result = run_cli("explain", Path(__file__).parent / "infeasible" / "capacity.yaml")
     assert result.returncode == 1
     assert "talk 'keynote' cannot be placed: no allowed room has >= 900 seats" in result.stdout
+
+
+def test_explain_on_a_large_feasible_conference_answers_quickly():
+    from scheduler.generate import generate_yaml
+
+    data = parse(generate_yaml(talks=300, rooms=12, days=2, seed=5), "generated.yaml")
+    explanation = explain(data, time_limit=30)
+    assert explanation.feasible is True
+    assert explanation.render().startswith("a schedule exists")
