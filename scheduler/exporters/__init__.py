@@ -1,9 +1,10 @@
-"""Exporters: each takes a :class:`~scheduler.schedule.Schedule` and returns the file's content."""
+"""Exporters: each format renders a :class:`~scheduler.schedule.Schedule` into one or more files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from ..files import write_atomic
 from ..schedule import Schedule
@@ -11,14 +12,61 @@ from .csv import to_csv
 from .ics import to_ics
 from .json import to_json
 
-EXPORTERS: dict[str, tuple[str, Callable[[Schedule], str | bytes]]] = {
-    "csv": ("schedule.csv", to_csv),
-    "ics": ("schedule.ics", to_ics),
-    "json": ("schedule.json", to_json),
+Files = Mapping[str, str | bytes]
+"""Path relative to the output directory ('/'-separated) -> content."""
+
+
+@dataclass(frozen=True)
+class Exporter:
+    render: Callable[[Schedule], Files]
+    description: str
+    # glob patterns (relative to the output directory) of files only this format writes: a matching file that a
+    # new export did not write is stale (a renamed room's calendar) and is removed, so nobody subscribes to an
+    # outdated timetable
+    owned_files: tuple[str, ...] = ()
+
+
+def _one_file(path: str, render: Callable[[Schedule], str | bytes]) -> Callable[[Schedule], Files]:
+    return lambda schedule: {path: render(schedule)}
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "csv": Exporter(_one_file("schedule.csv", to_csv), "schedule.csv: one row per talk"),
+    "ics": Exporter(_one_file("schedule.ics", to_ics), "schedule.ics: every talk in one calendar"),
+    "json": Exporter(_one_file("schedule.json", to_json), "schedule.json: the re-loadable timetable"),
 }
+DEFAULT_FORMATS = ["csv", "ics", "json"]
 
 
 def export(schedule: Schedule, directory: str | Path, formats: list[str]) -> list[Path]:
-    """Render every format first, then write each file atomically, so a failure leaves no partial output."""
-    rendered = [(Path(directory) / EXPORTERS[name][0], EXPORTERS[name][1](schedule)) for name in formats]
-    return [write_atomic(path, content) for path, content in rendered]
+    """Render every format first, then write each file atomically, so a failure while rendering writes nothing.
+
+    Raises KeyError for an unknown format name and ValueError for a path that would leave `directory`.
+    """
+    directory = Path(directory)
+    rendered: dict[Path, str | bytes] = {}
+    for name in formats:
+        for relative, content in EXPORTERS[name].render(schedule).items():
+            rendered[_inside(directory, relative)] = content
+    written = [write_atomic(path, content) for path, content in rendered.items()]
+    for name in formats:
+        for pattern in EXPORTERS[name].owned_files:
+            for stale in sorted(set(directory.glob(pattern)) - set(written)):
+                if stale.is_file():
+                    stale.unlink()
+    return written
+
+
+def _inside(directory: Path, relative: str) -> Path:
+    """`directory / relative`, refusing anything that could land outside `directory`."""
+    parts = PurePosixPath(relative).parts
+    if (
+        not parts
+        or PurePosixPath(relative).is_absolute()
+        or any(part in ("", ".", "..") or "\\" in part for part in parts)
+    ):
+        raise ValueError(f"refusing to write {relative!r}: not a plain path inside the output directory")
+    path = directory.joinpath(*parts)
+    if not path.resolve().is_relative_to(directory.resolve()):
+        raise ValueError(f"refusing to write {relative!r}: it resolves outside {directory}")
+    return path

@@ -9,6 +9,11 @@ from ..schedule import CSV_COLUMNS, Schedule
 
 
 def to_csv(schedule: Schedule) -> str:
+    return talk_table(schedule).to_csv(index=False, lineterminator="\n")
+
+
+def talk_table(schedule: Schedule) -> pd.DataFrame:
+    """One row per talk in time order, with the CSV columns (the XLSX "All talks" sheet shows the same table)."""
     rows = [
         {
             "talk_id": talk.id,
@@ -23,4 +28,4 @@ def to_csv(schedule: Schedule) -> str:
         }
         for talk, assignment in schedule.rows()
     ]
-    return pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(index=False, lineterminator="\n")
+    return pd.DataFrame(rows, columns=CSV_COLUMNS)
