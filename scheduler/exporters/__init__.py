@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from ..files import write_atomic
 from ..schedule import Schedule
 from .csv import to_csv
+from .frab import to_frab_json, to_frab_xml
 from .ics import to_ics
 from .json import to_json
 
@@ -34,6 +35,8 @@ EXPORTERS: dict[str, Exporter] = {
     "csv": Exporter(_one_file("schedule.csv", to_csv), "schedule.csv: one row per talk"),
     "ics": Exporter(_one_file("schedule.ics", to_ics), "schedule.ics: every talk in one calendar"),
     "json": Exporter(_one_file("schedule.json", to_json), "schedule.json: the re-loadable timetable"),
+    "frab-xml": Exporter(_one_file("frab/schedule.xml", to_frab_xml), "frab/schedule.xml: frab Fahrplan XML"),
+    "frab-json": Exporter(_one_file("frab/schedule.json", to_frab_json), "frab/schedule.json: frab Fahrplan JSON"),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
 

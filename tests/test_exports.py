@@ -1,0 +1,181 @@
+"""The export formats, each opened with the parser or program its users have: frab against its published schemas,
+calendars with icalendar, the workbook with openpyxl and pandas, the timetable page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import DATA, conference, solved
+
+from scheduler import load
+from scheduler.exporters import export
+from scheduler.exporters.identity import TALK_NAMESPACE
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+NEURIPS = DATA / "neurips2024_tutorials.yaml"
+XSS_TITLE = "<script>alert(1)</script>"
+
+
+def hostile_conference():
+    """Two days across the spring DST change in Berlin, with names meant to break file names and markup."""
+    return conference(
+        conference={
+            "name": "Hostile <Conf> & Co",
+            "timezone": "Europe/Berlin",
+            "days": [
+                {
+                    "date": "2025-03-29",
+                    "blocks": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "16:00"}],
+                },
+                {"date": "2025-03-30", "blocks": [{"start": "09:00", "end": "12:00"}]},
+            ],
+        },
+        rooms=[
+            {"name": "../../etc/passwd", "capacity": 100},
+            {"name": "A/B", "capacity": 100},
+            {"name": "a b", "capacity": 100},
+            {"name": "CON", "capacity": 100},
+            {"name": "会议室", "capacity": 100},
+            {"name": ".hidden", "capacity": 100},
+        ],
+        speakers=[
+            {"id": "ada", "name": "Ada Lovelace"},
+            {"id": "evil", "name": "../../evil"},
+            {"id": "twin1", "name": "Same Name"},
+            {"id": "twin2", "name": "Same Name"},
+            {"id": "xss", "name": "<img src=x onerror=alert(2)>"},
+        ],
+        talks=[
+            _talk("tutorial", "Long tutorial", 150, "ML/AI", ["ada"], "2025-03-29", "09:00", "../../etc/passwd"),
+            _talk("xss", XSS_TITLE, 30, "Security & <Privacy>", ["xss", "evil"], "2025-03-29", "09:00", "A/B"),
+            _talk("short", "Short talk", 30, "ML/AI", ["twin1"], "2025-03-29", "13:00", "../../etc/passwd"),
+            _talk("a b", "Bell \a in the title", 45, None, ["twin2"], "2025-03-30", "10:00", "CON"),
+            _talk("a-b", "Ünïcödé 会议", 30, "..", ["ada"], "2025-03-30", "09:00", "会议室"),
+            _talk("hidden", "Hidden room", 30, None, [], "2025-03-30", "09:00", ".hidden"),
+            _talk("ab", "Same slug?", 30, None, [], "2025-03-29", "10:00", "a b"),
+        ],
+    )
+
+
+def _talk(talk_id, title, duration, track, speakers, day, start, room):
+    talk = {"id": talk_id, "title": title, "duration": duration, "speakers": speakers}
+    if track:
+        talk["track"] = track
+    talk["pin"] = {"day": day, "start": start, "room": room}
+    return talk
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    return solved(hostile_conference())
+
+
+@pytest.fixture(scope="module")
+def neurips():
+    return solved(load(NEURIPS), time_limit=30)
+
+
+def exported(schedule, directory: Path, *formats: str) -> Path:
+    export(schedule, directory, list(formats))
+    return directory
+
+
+def needs_schema(name: str) -> Path:
+    path = SCHEMAS / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the frab schemas live in ../shared/schemas beside the repository")
+    return path
+
+
+# frab
+
+
+@pytest.mark.parametrize("which", ["neurips", "hostile"])
+def test_frab_xml_is_valid_against_the_xsd(which, request, tmp_path):
+    etree = pytest.importorskip("lxml.etree", reason="lxml validates the XSD (pip install -e '.[test]')")
+    schema = etree.XMLSchema(etree.parse(str(needs_schema("schedule.xml.xsd"))))
+    schedule = request.getfixturevalue(which)
+    document = etree.parse(str(exported(schedule, tmp_path, "frab-xml") / "frab" / "schedule.xml"))
+    assert schema.validate(document), schema.error_log
+    events = document.findall("day/room/event")
+    assert len(events) == len(schedule.data.talks)
+    assert len(document.findall("day")) == len(schedule.data.conference.days)
+
+
+def test_frab_xml_content(hostile, tmp_path):
+    etree = pytest.importorskip("lxml.etree")
+    document = etree.parse(str(exported(hostile, tmp_path, "frab-xml") / "frab" / "schedule.xml"))
+    events = {event.findtext("title"): event for event in document.iter("event")}
+    assert XSS_TITLE in events  # kept as text, not dropped or double-escaped
+    assert "Bell  in the title" in events  # the BEL character XML cannot hold is left out
+    tutorial = events["Long tutorial"]
+    assert (tutorial.findtext("duration"), tutorial.findtext("start")) == ("02:30", "09:00")
+    assert tutorial.findtext("date") == "2025-03-29T09:00:00+01:00"
+    assert tutorial.findtext("track") == "ML/AI"
+    assert tutorial.getparent().get("name") == "../../etc/passwd"
+    assert [person.text for person in events[XSS_TITLE].iter("person")] == [
+        "<img src=x onerror=alert(2)>",
+        "../../evil",
+    ]
+    assert {track.get("name") for track in document.findall("conference/track")} == {
+        "ML/AI",
+        "Security & <Privacy>",
+        "..",
+    }
+
+
+def test_frab_json_is_valid_against_the_schema(neurips, hostile, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema validates frab JSON (pip install -e '.[test]')")
+    schema = json.loads(needs_schema("schedule.schema.json").read_text())
+    # the format checker also checks date-times (with their UTC offsets) and URIs, not only the structure
+    validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    for name, schedule in (("neurips", neurips), ("hostile", hostile)):
+        document = json.loads((exported(schedule, tmp_path / name, "frab-json") / "frab" / "schedule.json").read_text())
+        assert [error.message for error in validator.iter_errors(document)] == []
+
+
+def _frab_events(schedule, directory: Path) -> dict[str, dict]:
+    document = json.loads((exported(schedule, directory, "frab-json") / "frab" / "schedule.json").read_text())
+    days = document["schedule"]["conference"]["days"]
+    return {event["title"]: event for day in days for events in day["rooms"].values() for event in events}
+
+
+def test_frab_days_carry_each_days_utc_offset(hostile, tmp_path):
+    document = json.loads((exported(hostile, tmp_path, "frab-json") / "frab" / "schedule.json").read_text())
+    days = document["schedule"]["conference"]["days"]
+    # Berlin moves from +01:00 to +02:00 in the night before 2025-03-30
+    assert [(day["day_start"], day["day_end"]) for day in days] == [
+        ("2025-03-29T09:00:00+01:00", "2025-03-29T16:00:00+01:00"),
+        ("2025-03-30T09:00:00+02:00", "2025-03-30T12:00:00+02:00"),
+    ]
+    assert list(days[0]["rooms"]) == ["../../etc/passwd", "A/B", "a b"]
+    assert document["schedule"]["conference"]["time_zone_name"] == "Europe/Berlin"
+
+
+def test_frab_guids_and_ids_are_stable_across_solves_and_reordering(neurips, tmp_path):
+    data = load(NEURIPS)
+    other_seed = solved(data, seed=1, time_limit=30)
+    reordered = data.model_copy(update={"talks": list(reversed(data.talks))})
+    runs = [
+        _frab_events(schedule, tmp_path / str(index))
+        for index, schedule in enumerate([neurips, other_seed, solved(reordered, time_limit=30)])
+    ]
+    identities = [{title: (event["guid"], event["id"], event["slug"]) for title, event in run.items()} for run in runs]
+    assert identities[0] == identities[1] == identities[2]
+    for talk in data.talks:
+        expected = uuid.uuid5(TALK_NAMESPACE, f"{data.conference.name}/{talk.id}")
+        assert runs[0][talk.title]["guid"] == str(expected)
+    bengio = {person["guid"] for run in runs for event in run.values() for person in event["persons"]}
+    assert len(bengio) == len(data.speakers)  # one guid per speaker, whichever talk or run names them
+
+
+def test_frab_slugs_are_unique_even_when_talk_ids_slugify_alike(hostile, tmp_path):
+    events = _frab_events(hostile, tmp_path)
+    slugs = [event["slug"] for event in events.values()]
+    assert len(set(slugs)) == len(slugs) == len(hostile.data.talks)
+    assert all(re.fullmatch(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}", slug) for slug in slugs)
+    assert events["Same slug?"]["slug"] == "hostile_conf_co-talk-ab"
