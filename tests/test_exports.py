@@ -8,16 +8,19 @@ import re
 import uuid
 from pathlib import Path
 
+import icalendar
 import pytest
 from conftest import DATA, conference, solved
 
 from scheduler import load
-from scheduler.exporters import export
+from scheduler.exporters import EXPORTERS, Exporter, export
 from scheduler.exporters.identity import TALK_NAMESPACE
+from scheduler.exporters.names import file_stems
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 NEURIPS = DATA / "neurips2024_tutorials.yaml"
 XSS_TITLE = "<script>alert(1)</script>"
+SAFE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.ics$")
 
 
 def hostile_conference():
@@ -179,3 +182,77 @@ def test_frab_slugs_are_unique_even_when_talk_ids_slugify_alike(hostile, tmp_pat
     assert len(set(slugs)) == len(slugs) == len(hostile.data.talks)
     assert all(re.fullmatch(r"[a-z0-9_]{4,}-[a-z0-9\-_]{4,}", slug) for slug in slugs)
     assert events["Same slug?"]["slug"] == "hostile_conf_co-talk-ab"
+
+
+# split calendars
+
+
+def test_split_ics_file_names_are_safe_and_each_file_parses(hostile, tmp_path):
+    out = exported(hostile, tmp_path / "out", "ics-split", "ics")
+    # nothing was written anywhere but the three calendar folders (and schedule.ics)
+    written = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*") if path.is_file())
+    assert all(re.fullmatch(r"out/(schedule\.ics|ics/(rooms|speakers|tracks)/[^/]+\.ics)", path) for path in written)
+    assert all(SAFE_FILE.match(Path(path).name) for path in written)
+    rooms = sorted(path.name for path in (out / "ics" / "rooms").iterdir())
+    assert "etc-passwd.ics" in rooms and "a-b.ics" in rooms and "a-b-2.ics" in rooms and "hidden.ics" in rooms
+    assert len(rooms) == 6 and not any(name.startswith("con.") for name in rooms)
+    speakers = sorted(path.name for path in (out / "ics" / "speakers").iterdir())
+    assert {"same-name.ics", "same-name-2.ics", "evil.ics", "ada-lovelace.ics"} <= set(speakers)
+    whole = icalendar.Calendar.from_ical((out / "schedule.ics").read_bytes())
+    uids = {str(event["UID"]) for event in whole.walk("VEVENT")}
+    for folder in ("rooms", "speakers", "tracks"):
+        for path in (out / "ics" / folder).iterdir():
+            calendar = icalendar.Calendar.from_ical(path.read_bytes())
+            events = list(calendar.walk("VEVENT"))
+            assert events, path
+            assert {str(event["UID"]) for event in events} <= uids  # the same event, so clients merge them
+            assert str(calendar["X-WR-CALNAME"]).startswith("Hostile <Conf> & Co: ")
+    passwd = icalendar.Calendar.from_ical((out / "ics" / "rooms" / "etc-passwd.ics").read_bytes())
+    assert sorted(str(event["SUMMARY"]) for event in passwd.walk("VEVENT")) == ["Long tutorial", "Short talk"]
+    ada = icalendar.Calendar.from_ical((out / "ics" / "speakers" / "ada-lovelace.ics").read_bytes())
+    assert len(list(ada.walk("VEVENT"))) == 2
+
+
+def test_split_ics_removes_calendars_that_no_longer_exist(hostile, tmp_path):
+    stale = tmp_path / "ics" / "rooms" / "demolished-room.ics"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    notes = tmp_path / "ics" / "rooms" / "notes.txt"
+    notes.write_text("mine")
+    exported(hostile, tmp_path, "ics-split")
+    assert not stale.exists()
+    assert notes.read_text() == "mine"  # only calendars are ours to remove
+
+
+def test_file_stems_are_safe_and_distinct_for_any_name():
+    names = [
+        "../../etc/passwd",
+        "A/B",
+        "a b",
+        "a-b",
+        "",
+        ".",
+        "..",
+        "...",
+        "CON",
+        "nul",
+        "李雷",
+        "王芳",
+        "x" * 300,
+        "C:\\x",
+    ]
+    stems = file_stems(names)
+    assert len(set(stems)) == len(names)
+    for stem in stems:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", stem) and len(stem) <= 80
+        assert stem not in {"con", "nul"}
+    assert stems[:4] == ["etc-passwd", "a-b", "a-b-2", "a-b-3"]
+    assert file_stems(names) == stems  # stable
+
+
+def test_export_refuses_a_path_outside_the_directory(hostile, tmp_path, monkeypatch):
+    monkeypatch.setitem(EXPORTERS, "escape", Exporter(lambda schedule: {"../escaped.txt": "x"}, "a broken format"))
+    with pytest.raises(ValueError, match=r"escaped\.txt"):
+        export(hostile, tmp_path / "out", ["csv", "escape"])
+    assert not (tmp_path / "escaped.txt").exists()
+    assert not (tmp_path / "out").exists()  # rendering fails before anything is written

@@ -11,6 +11,7 @@ from ..schedule import Schedule
 from .csv import to_csv
 from .frab import to_frab_json, to_frab_xml
 from .ics import to_ics
+from .ics_split import SPLIT_DIRECTORIES, to_split_ics
 from .json import to_json
 
 Files = Mapping[str, str | bytes]
@@ -37,6 +38,11 @@ EXPORTERS: dict[str, Exporter] = {
     "json": Exporter(_one_file("schedule.json", to_json), "schedule.json: the re-loadable timetable"),
     "frab-xml": Exporter(_one_file("frab/schedule.xml", to_frab_xml), "frab/schedule.xml: frab Fahrplan XML"),
     "frab-json": Exporter(_one_file("frab/schedule.json", to_frab_json), "frab/schedule.json: frab Fahrplan JSON"),
+    "ics-split": Exporter(
+        to_split_ics,
+        "ics/rooms|speakers|tracks/*.ics: a calendar per room, speaker and track",
+        tuple(f"{folder}/*.ics" for folder in SPLIT_DIRECTORIES),
+    ),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
 
