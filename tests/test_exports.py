@@ -9,11 +9,14 @@ import uuid
 from pathlib import Path
 
 import icalendar
+import openpyxl
+import pandas as pd
 import pytest
 from conftest import DATA, conference, solved
 
 from scheduler import load
 from scheduler.exporters import EXPORTERS, Exporter, export
+from scheduler.exporters.csv import talk_table
 from scheduler.exporters.identity import TALK_NAMESPACE
 from scheduler.exporters.names import file_stems
 
@@ -256,3 +259,31 @@ def test_export_refuses_a_path_outside_the_directory(hostile, tmp_path, monkeypa
         export(hostile, tmp_path / "out", ["csv", "escape"])
     assert not (tmp_path / "escaped.txt").exists()
     assert not (tmp_path / "out").exists()  # rendering fails before anything is written
+
+
+# XLSX
+
+
+def test_xlsx_has_a_grid_per_day_and_the_list(hostile, tmp_path):
+    path = exported(hostile, tmp_path, "xlsx") / "schedule.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Sat 2025-03-29", "Sun 2025-03-30", "All talks"]
+    grid = workbook["Sat 2025-03-29"]
+    rooms = [cell.value for cell in grid[1][1:]]
+    assert rooms == ["../../etc/passwd", "A/B", "a b", "CON", "会议室", ".hidden"]
+    assert grid["A2"].value == "09:00" and grid["A38"].value == "12:00"
+    assert grid["B2"].value == "Long tutorial\nAda Lovelace"  # 09:00 in the first room
+    assert grid["C2"].value == f"{XSS_TITLE}\n<img src=x onerror=alert(2)>; ../../evil"
+    merged = {str(cell_range) for cell_range in grid.merged_cells.ranges}
+    assert "B2:B31" in merged  # 150 minutes = 30 rows of 5 minutes
+    assert "B50:B55" in merged  # the 13:00 talk, 30 minutes, in the same room
+    assert grid["B2"].alignment.wrap_text and grid.freeze_panes == "B2"
+    assert grid.column_dimensions["B"].width >= 20
+    listed = pd.read_excel(path, sheet_name="All talks", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(listed, talk_table(hostile).replace("\a", "", regex=True))
+
+
+def test_xlsx_is_identical_for_an_identical_schedule(hostile, tmp_path):
+    first = (exported(hostile, tmp_path / "1", "xlsx") / "schedule.xlsx").read_bytes()
+    second = (exported(hostile, tmp_path / "2", "xlsx") / "schedule.xlsx").read_bytes()
+    assert first == second

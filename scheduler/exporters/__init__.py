@@ -13,6 +13,7 @@ from .frab import to_frab_json, to_frab_xml
 from .ics import to_ics
 from .ics_split import SPLIT_DIRECTORIES, to_split_ics
 from .json import to_json
+from .xlsx import to_xlsx
 
 Files = Mapping[str, str | bytes]
 """Path relative to the output directory ('/'-separated) -> content."""
@@ -43,6 +44,7 @@ EXPORTERS: dict[str, Exporter] = {
         "ics/rooms|speakers|tracks/*.ics: a calendar per room, speaker and track",
         tuple(f"{folder}/*.ics" for folder in SPLIT_DIRECTORIES),
     ),
+    "xlsx": Exporter(_one_file("schedule.xlsx", to_xlsx), "schedule.xlsx: a grid sheet per day and a list"),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
 
