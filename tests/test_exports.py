@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -17,12 +18,23 @@ from conftest import DATA, conference, solved
 from scheduler import load
 from scheduler.exporters import EXPORTERS, Exporter, export
 from scheduler.exporters.csv import talk_table
+from scheduler.exporters.html import to_html
 from scheduler.exporters.identity import TALK_NAMESPACE
 from scheduler.exporters.names import file_stems
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 NEURIPS = DATA / "neurips2024_tutorials.yaml"
 XSS_TITLE = "<script>alert(1)</script>"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SAFE_FILE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.ics$")
 
 
@@ -287,3 +299,108 @@ def test_xlsx_is_identical_for_an_identical_schedule(hostile, tmp_path):
     first = (exported(hostile, tmp_path / "1", "xlsx") / "schedule.xlsx").read_bytes()
     second = (exported(hostile, tmp_path / "2", "xlsx") / "schedule.xlsx").read_bytes()
     assert first == second
+
+
+# HTML
+
+
+def test_html_escapes_every_title_and_name(hostile):
+    page = to_html(hostile)
+    assert XSS_TITLE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "Hostile &lt;Conf&gt; &amp; Co" in page
+    assert page.count("<script") == 1  # the page's own filter script, nothing else
+
+
+def test_html_is_self_contained(neurips):
+    page = to_html(neurips)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<link" not in page and "@import" not in page and "url(" not in page
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's package: apt-get install chromium)")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright drives Chromium (pip install -e '.[test]')"
+    )
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, html: Path):
+    """The page as a visitor sees it, with every request that is not the file itself recorded and refused."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    requests, dialogs = [], []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(html.as_uri())
+    return page, requests, dialogs
+
+
+def box(page, talk_id: str) -> dict:
+    return page.locator(f'.talk[data-talk="{talk_id}"]').bounding_box()
+
+
+def test_timetable_in_chromium(browser, hostile, tmp_path):
+    html = exported(hostile, tmp_path, "html") / "schedule.html"
+    page, requests, dialogs = open_page(browser, html)
+    assert dialogs == []  # no title or name ran as script
+    assert requests == [html.as_uri()]  # works offline: nothing else was fetched
+    assert page.locator(".day").count() == 2
+    xss = page.locator('.talk[data-talk="xss"]')
+    assert xss.locator(".title").text_content() == XSS_TITLE
+    assert xss.locator(".who").text_content() == "<img src=x onerror=alert(2)>, ../../evil"
+
+    tutorial, short, parallel = box(page, "tutorial"), box(page, "short"), box(page, "xss")
+    assert tutorial["height"] > 4 * short["height"]  # 150 minutes against 30
+    assert tutorial["x"] == short["x"]  # one room, one column
+    assert short["y"] > tutorial["y"] + tutorial["height"]  # 13:00 comes after 09:00-11:30
+    assert parallel["y"] == tutorial["y"] and parallel["x"] > tutorial["x"]  # same start, next room
+    head = page.locator(".day").first.locator(".room-head", has_text="A/B").bounding_box()
+    assert head["x"] == parallel["x"] and head["width"] == parallel["width"]
+    page.screenshot(path=tmp_path / "timetable.png", full_page=True)
+
+    page.select_option("#track-filter", "ML/AI")
+    assert page.locator('.talk[data-talk="tutorial"]').is_visible()
+    assert page.locator('.talk[data-talk="short"]').is_visible()
+    assert xss.is_hidden() and page.locator('.talk[data-talk="hidden"]').is_hidden()
+    assert box(page, "tutorial") == tutorial  # the grid does not reflow
+    assert page.locator("#shown").text_content() == "2 of 7 talks shown"
+    page.select_option("#track-filter", "")
+    page.select_option("#speaker-filter", "ada")
+    visible = [talk.get_attribute("data-talk") for talk in page.locator(".talk").all() if talk.is_visible()]
+    assert visible == ["tutorial", "a-b"]
+    page.screenshot(path=tmp_path / "timetable-ada.png", full_page=True)
+
+    xss.click() if xss.is_visible() else page.locator('.talk[data-talk="tutorial"]').click()
+    assert page.locator("dialog#details").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator("#filters").is_hidden()
+    assert (tmp_path / "timetable.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_neurips_timetable_in_chromium(browser, neurips, tmp_path):
+    html = exported(neurips, tmp_path, "html") / "schedule.html"
+    page, requests, dialogs = open_page(browser, html)
+    assert page.locator(".room-head").count() == len(neurips.data.rooms) == 7
+    talks = page.locator(".talk")
+    assert talks.count() == 14
+    boxes = [talks.nth(index).bounding_box() for index in range(14)]
+    assert len({round(b["x"]) for b in boxes}) == 7  # two tutorials in each room's column
+    assert len({round(b["y"]) for b in boxes}) == 2  # a morning and an afternoon row
+    assert len({round(b["height"]) for b in boxes}) == 1  # every tutorial lasts 150 minutes
+    page.screenshot(path=tmp_path / "neurips.png", full_page=True)
+    talks.first.click()  # the box shows what fits; the dialog shows the room and the abstract too
+    details = page.locator("dialog#details")
+    talk = next(talk for talk in neurips.data.talks if talk.id == talks.first.get_attribute("data-talk"))
+    assert details.is_visible() and talk.abstract.split(".")[0] in details.text_content()
+    assert details.locator(".room-name").is_visible() and talks.first.locator(".room-name").is_hidden()
+    page.screenshot(path=tmp_path / "neurips-details.png")
+    assert requests == [html.as_uri()] and dialogs == []
+    page.close()

@@ -10,6 +10,7 @@ from ..files import write_atomic
 from ..schedule import Schedule
 from .csv import to_csv
 from .frab import to_frab_json, to_frab_xml
+from .html import to_html
 from .ics import to_ics
 from .ics_split import SPLIT_DIRECTORIES, to_split_ics
 from .json import to_json
@@ -45,6 +46,7 @@ EXPORTERS: dict[str, Exporter] = {
         tuple(f"{folder}/*.ics" for folder in SPLIT_DIRECTORIES),
     ),
     "xlsx": Exporter(_one_file("schedule.xlsx", to_xlsx), "schedule.xlsx: a grid sheet per day and a list"),
+    "html": Exporter(_one_file("schedule.html", to_html), "schedule.html: a self-contained timetable page"),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
 
