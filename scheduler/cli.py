@@ -14,9 +14,10 @@ from rich.table import Table
 from . import generate as generator
 from .errors import ConfschedError, DataError, NoScheduleError
 from .explain import explain as explain_data
-from .exporters import EXPORTERS, export
+from .exporters import DEFAULT_FORMATS, EXPORTERS, export
 from .files import write_atomic
 from .loading import load
+from .report import to_report_json, to_report_markdown
 from .schedule import read_schedule
 from .solve import solve as solve_schedule
 from .verify import verify
@@ -31,6 +32,7 @@ app = typer.Typer(
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+FORMATS_HELP = "Comma-separated: " + ", ".join(EXPORTERS) + " (see docs/exports.md)."
 DataArg = Annotated[Path, typer.Argument(help="Conference data file (YAML).", show_default=False)]
 
 
@@ -60,15 +62,10 @@ def solve(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds the solver may use.", min=0.1)] = 60.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same input and seed, same schedule.")] = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.", min=1, max=64)] = 2,
-    formats: Annotated[str, typer.Option("--formats", help="Comma-separated: " + ", ".join(EXPORTERS))] = (
-        "csv,ics,json"
-    ),
+    formats: Annotated[str, typer.Option("--formats", help=FORMATS_HELP)] = ",".join(DEFAULT_FORMATS),
 ) -> None:
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
-    chosen = [name.strip() for name in formats.split(",") if name.strip()]
-    unknown = [name for name in chosen if name not in EXPORTERS]
-    if unknown:
-        _fail(ValueError(f"unknown format '{unknown[0]}'; choose from {', '.join(EXPORTERS)}"))
+    chosen = _formats(formats)
     try:
         data = load(data_file)
         with err.status("solving", spinner="dots") as status:
@@ -80,6 +77,10 @@ def solve(
                 progress=lambda message: status.update(message),
             )
         written = export(schedule, out_dir, chosen)
+        written += [
+            write_atomic(out_dir / "report.md", to_report_markdown(schedule)),
+            write_atomic(out_dir / "report.json", to_report_json(schedule)),
+        ]
     except NoScheduleError as error:
         _explain_and_fail(data, error)
     except DataError as error:
@@ -87,8 +88,30 @@ def solve(
     except ConfschedError as error:  # an internal error: the verifier rejected the solver's timetable
         _fail(error, 3)
     _print_summary(schedule)
-    for path in written:
-        out.print(f"wrote {path}")
+    _print_written(written)
+
+
+def _formats(text: str) -> list[str]:
+    """Format names from a comma-separated list; exit 2 naming the first unknown one."""
+    chosen = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in EXPORTERS]
+    if unknown or not chosen:
+        what = f"unknown format '{unknown[0]}'" if unknown else "no format given"
+        _fail(ValueError(f"{what}; choose from {', '.join(EXPORTERS)}"))
+    return chosen
+
+
+def _print_written(paths: list[Path]) -> None:
+    """One line per file, except a folder of many (a calendar per speaker) is one line with a count."""
+    by_folder: dict[Path, list[Path]] = {}
+    for path in paths:
+        by_folder.setdefault(path.parent, []).append(path)
+    for folder, files in by_folder.items():
+        if len(files) > 3:
+            out.print(f"wrote {len(files)} files in {folder}")
+        else:
+            for path in files:
+                out.print(f"wrote {path}")
 
 
 def _print_summary(schedule) -> None:
@@ -112,6 +135,20 @@ def _print_summary(schedule) -> None:
             max(f"{a.end // 60:02d}:{a.end % 60:02d}" for a in items),
         )
     out.print(table)
+    if stats and stats.quality:
+        quality = Table(title=f"soft rules: total penalty {stats.penalty:g}")
+        for column in ("rule", "weight", "violations", "penalty", "worst offenders"):
+            quality.add_column(column, justify="right" if column in ("weight", "violations", "penalty") else "left")
+        for rule in stats.quality:
+            worst = "; ".join(f"{about} ({count})" for about, count in rule.worst[:3]) or "-"
+            quality.add_row(rule.rule, str(rule.weight), str(rule.violations), f"{rule.penalty:g}", worst)
+        out.print(quality)
+        if stats.time_objective is not None:
+            gap = f"{stats.gap:.1%}" if stats.gap is not None else "n/a"
+            out.print(
+                f"time stage: objective {stats.time_objective:g}, bound {stats.time_bound:g}, gap {gap}"
+                + (" (proven optimal)" if stats.time_stage_optimal else "")
+            )
     kinds = Counter(talk.kind for talk in data.talks)
     out.print("kinds: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
     if stats:
@@ -171,6 +208,32 @@ def check(
         out.print(str(violation), markup=False)
     out.print(f"{schedule_file}: {len(violations)} violation(s)")
     raise typer.Exit(1)
+
+
+@app.command("export")
+def export_schedule(
+    schedule_file: Annotated[Path, typer.Argument(help="schedule.json or schedule.csv to export.", show_default=False)],
+    data_file: Annotated[Path, typer.Option("--data", help="The data file the schedule is for.", show_default=False)],
+    formats: Annotated[str, typer.Option("--format", "--formats", help=FORMATS_HELP, show_default=False)],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory for the exported files.")] = Path("out"),
+) -> None:
+    """Write a schedule in other formats (frab, per-room calendars, XLSX, HTML, ...); refuse one that breaks a rule."""
+    chosen = _formats(formats)
+    try:
+        data = load(data_file)
+        schedule = read_schedule(schedule_file, data)
+    except ConfschedError as error:
+        _fail(error)
+    violations = verify(data, schedule.assignments)
+    if violations:
+        for violation in violations:
+            err.print(str(violation), markup=False)
+        _fail(ValueError(f"{schedule_file} breaks {len(violations)} hard rule(s); nothing was exported"), 1)
+    try:
+        written = export(schedule, out_dir, chosen)
+    except OSError as error:
+        _fail(error)
+    _print_written(written)
 
 
 @app.command()

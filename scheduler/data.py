@@ -156,10 +156,18 @@ class Room(Strict):
     unavailable: list[Window] = []
 
 
+class Preference(Strict):
+    """Days a speaker would rather (or rather not) speak on."""
+
+    days: list[dt.date] = []
+
+
 class Speaker(Strict):
     id: Identifier
     name: str | None = None
     unavailable: list[Window] = []
+    prefers: Preference | None = None
+    avoids: Preference | None = None
 
     @property
     def display_name(self) -> str:
@@ -187,12 +195,28 @@ class Talk(Strict):
     block_types: list[str] | None = None
     pin: Pin | None = None
     abstract: str | None = None
+    tags: list[str] = []
+    after: list[str] = []
+
+
+class Interest(Strict):
+    """How many attendees want to see both talks (from bookmarks or votes)."""
+
+    talks: list[str] = Field(min_length=2, max_length=2)
+    count: int = Field(gt=0)
+
+
+Weight = float | Literal["hard"]
 
 
 class ConferenceData(Strict):
     """The whole data file."""
 
     conference: Conference
+    weights: dict[str, Weight] = {}
+    exclusive_tags: list[str] = []
+    min_pause: int = Field(default=0, ge=0, description="minutes between a speaker's talks")
+    interest: list[Interest] = []
     kinds: dict[str, KindRule] = {}
     rooms: list[Room] = Field(min_length=1)
     speakers: list[Speaker] = []

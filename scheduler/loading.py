@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .data import ConferenceData, format_clock
 from .errors import DataError
+from .objective import SOFT_RULES
 
 Path_ = tuple[str | int, ...]
 
@@ -227,6 +228,17 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
             listed = ", ".join(sorted(block_types)) or "none"
             fail(where, f"no block has the type '{name}' (block types: {listed}){did_you_mean(name, block_types)}")
 
+    for name, weight in data.weights.items():
+        if name not in SOFT_RULES:
+            fail(("weights", name), f"unknown soft rule '{name}'{did_you_mean(name, SOFT_RULES)}")
+        if weight != "hard" and weight < 0:
+            fail(("weights", name), f"weight {weight} is negative; use 0 to turn the rule off")
+    talk_ids = {talk.id for talk in data.talks}
+    for i, interest in enumerate(data.interest):
+        for j, talk_id in enumerate(interest.talks):
+            if talk_id not in talk_ids:
+                fail(("interest", i, "talks", j), f"talk '{talk_id}' is not defined{did_you_mean(talk_id, talk_ids)}")
+
     for kind, rule in data.kinds.items():
         for field, values in (("rooms", rule.rooms), ("block_types", rule.block_types)):
             if values == []:
@@ -249,6 +261,9 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
         for i, speaker in enumerate(talk.speakers):
             if speaker not in speaker_ids:
                 fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")
+        for i, earlier in enumerate(talk.after):
+            if earlier not in talk_ids or earlier == talk.id:
+                fail((*here, "after", i), f"talk '{earlier}' is not defined{did_you_mean(earlier, talk_ids)}")
         if len(set(talk.speakers)) != len(talk.speakers):
             fail((*here, "speakers"), "a speaker is listed twice")
         for field, values in (("rooms", talk.rooms), ("block_types", talk.block_types)):

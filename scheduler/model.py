@@ -12,10 +12,24 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .objective import Objective
 from .problem import Problem
+from .rules.audience import attendees_can_see_both
+from .rules.order import exclusive_tags_apart, talks_in_order
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
-from .rules.speakers import speaker_in_one_place_at_a_time
+from .rules.speakers import speaker_days_few, speaker_in_one_place_at_a_time, speaker_pause, speaker_preferred_days
+from .rules.tracks import track_not_in_parallel
+
+TIME_STAGE_SOFT_RULES = [
+    track_not_in_parallel,
+    attendees_can_see_both,
+    talks_in_order,
+    exclusive_tags_apart,
+    speaker_days_few,
+    speaker_pause,
+    speaker_preferred_days,
+]
 
 
 @dataclass
@@ -23,6 +37,7 @@ class TimeModel:
     model: cp_model.CpModel
     start_vars: dict[int, cp_model.IntVar]
     room_choices: dict[int, list[tuple[int, cp_model.IntVar]]] | None = None
+    objective: Objective | None = None
 
     def starts(self, solver: cp_model.CpSolver) -> dict[int, int]:
         """The chosen start of every talk in the model."""
@@ -43,10 +58,12 @@ def build_model(
     talks: list[int] | None = None,
     starts: dict[int, list[int]] | None = None,
     rooms: dict[int, list[int]] | None = None,
+    weights: dict | None = None,
 ) -> TimeModel:
     """Build the model for `talks` (default all), each restricted to `starts` and `rooms` (default: all feasible).
 
     Restricting a talk to one start and one room fixes it, which is how the room stage repairs part of a block.
+    With `weights` (the data file's weights; {} for the defaults) the time-stage soft rules are added and minimised.
     """
     model = cp_model.CpModel()
     talks = list(range(len(problem.talks))) if talks is None else talks
@@ -58,4 +75,10 @@ def build_model(
     if with_rooms:
         allowed_rooms = {talk: (rooms or {}).get(talk, problem.rooms[talk]) for talk in talks}
         room_choices = room_holds_one_talk_at_a_time(model, problem, start_vars, allowed_rooms)
-    return TimeModel(model, start_vars, room_choices)
+    objective = None
+    if weights is not None:
+        objective = Objective(model, weights)
+        for rule in TIME_STAGE_SOFT_RULES:
+            rule(model, problem, start_vars, objective)
+        objective.minimise()
+    return TimeModel(model, start_vars, room_choices, objective)

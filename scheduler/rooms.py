@@ -16,20 +16,24 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .model import build_model
+from .objective import SOFT_RULES
 from .problem import Problem
 
 PARTIAL_REPAIR_SECONDS = 2.0
 
 
 def assign_rooms(
-    problem: Problem, starts: dict[int, int], parameters: Callable[[], dict]
+    problem: Problem, starts: dict[int, int], parameters: Callable[[], dict], weights: dict | None = None
 ) -> tuple[dict[int, int], dict[int, int], int] | None:
     """(starts, rooms, blocks re-timed) with every talk in a suitable open room and no room double-booked.
 
     None if some block cannot be done without moving talks to other blocks.
 
-    `parameters()` returns fresh CP-SAT parameters (with the remaining time limit) for each sub-solve.
+    `parameters()` returns fresh CP-SAT parameters (with the remaining time limit) for each sub-solve. With
+    `weights`, each block's rooms also minimise the room-stage soft rules (room size; a track keeping its room),
+    blocks in time order so a track's earlier rooms of the day are known.
     """
+    preferences = _RoomPreferences(problem, weights) if weights is not None else None
     block_starts = [block.start for block in problem.blocks]
     by_block: dict[int, list[int]] = {}
     for talk, start in starts.items():
@@ -41,7 +45,12 @@ def assign_rooms(
     for block_index in sorted(by_block):
         talks = sorted(by_block[block_index])
         greedy = _best_fit(problem, talks, starts)
-        chosen = greedy if len(greedy) == len(talks) else _fixed_times(problem, talks, starts, parameters())
+        if len(greedy) == len(talks) and (preferences is None or not preferences.active):
+            chosen = greedy
+        else:
+            chosen = _fixed_times(problem, talks, starts, parameters(), preferences, greedy)
+            if chosen is None and len(greedy) == len(talks):
+                chosen = greedy  # the preference solve ran out of time; the greedy rooms are valid
         if chosen is None:
             repaired = _repair_block(problem, block_index, talks, starts, greedy, parameters)
             if repaired is None:
@@ -50,6 +59,8 @@ def assign_rooms(
             starts.update(new_starts)
             repaired_blocks += 1
         rooms.update(chosen)
+        if preferences is not None:
+            preferences.record(talks, chosen, block_index)
     return starts, rooms, repaired_blocks
 
 
@@ -79,8 +90,72 @@ def _best_fit(problem: Problem, talks: list[int], starts: dict[int, int]) -> dic
     return chosen
 
 
-def _fixed_times(problem: Problem, talks: list[int], starts: dict[int, int], parameters: dict) -> dict[int, int] | None:
-    """Exact room assignment with the block's times fixed."""
+class _RoomPreferences:
+    """The room-stage soft rules: rooms that fit the audience, and a track keeping its room through the day."""
+
+    def __init__(self, problem: Problem, weights: dict):
+        self.problem = problem
+        self.size_weight = float(weights.get("room-size", SOFT_RULES["room-size"].weight))
+        track_weight = weights.get("track-room", SOFT_RULES["track-room"].weight)
+        self.track_hard = track_weight == "hard"
+        self.track_weight = 0.0 if self.track_hard else float(track_weight)
+        self.active = bool(self.size_weight or self.track_weight or self.track_hard)
+        self.track_rooms: dict[tuple[str, int], set[int]] = {}
+
+    def size_cost(self, talk: int, room: int) -> int:
+        """Hundreds of empty seats beyond twice the expected audience."""
+        empty = self.problem.data.rooms[room].capacity - 2 * self.problem.talks[talk].attendance
+        return max(0, empty) // 100
+
+    def add_to(self, model: cp_model.CpModel, options: dict, block_index: int) -> None:
+        day = self.problem.blocks[block_index].day
+        terms = []
+        if self.size_weight:
+            terms += [
+                round(self.size_weight * 10) * self.size_cost(talk, room) * literal
+                for talk, talk_options in options.items()
+                for room, literal in talk_options
+                if self.size_cost(talk, room)
+            ]
+        if self.track_weight or self.track_hard:
+            by_track: dict[str, list[int]] = {}
+            for talk in options:
+                if self.problem.talks[talk].track:
+                    by_track.setdefault(self.problem.talks[talk].track, []).append(talk)
+            for track, members in sorted(by_track.items()):
+                earlier = self.track_rooms.get((track, day), set())
+                used: dict[int, cp_model.IntVar] = {}
+                for talk in members:
+                    for room, literal in options[talk]:
+                        if room not in used:
+                            used[room] = model.new_bool_var("")
+                        model.add_implication(literal, used[room])
+                new_rooms = sum(flag for room, flag in used.items() if room not in earlier)
+                extra = new_rooms - (0 if earlier else 1)
+                if self.track_hard:
+                    model.add(extra <= 0)
+                else:
+                    terms.append(round(self.track_weight * 10) * extra)
+        if terms:
+            model.minimize(sum(terms))
+
+    def record(self, talks: list[int], chosen: dict[int, int], block_index: int) -> None:
+        day = self.problem.blocks[block_index].day
+        for talk in talks:
+            track = self.problem.talks[talk].track
+            if track:
+                self.track_rooms.setdefault((track, day), set()).add(chosen[talk])
+
+
+def _fixed_times(
+    problem: Problem,
+    talks: list[int],
+    starts: dict[int, int],
+    parameters: dict,
+    preferences: _RoomPreferences | None = None,
+    hint: dict[int, int] | None = None,
+) -> dict[int, int] | None:
+    """Exact room assignment with the block's times fixed (the best one, when there are room preferences)."""
     model = cp_model.CpModel()
     options: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
     for talk in talks:
@@ -88,6 +163,9 @@ def _fixed_times(problem: Problem, talks: list[int], starts: dict[int, int], par
         usable = [room for room in problem.rooms[talk] if problem.room_free(room, start, end)]
         options[talk] = [(room, model.new_bool_var("")) for room in usable]
         model.add_exactly_one(literal for _, literal in options[talk])
+        for room, literal in options[talk]:
+            if hint and talk in hint:
+                model.add_hint(literal, hint[talk] == room)
     for moment in sorted({starts[talk] for talk in talks}):
         per_room: dict[int, list[cp_model.IntVar]] = {}
         for talk in talks:
@@ -97,6 +175,8 @@ def _fixed_times(problem: Problem, talks: list[int], starts: dict[int, int], par
         for literals in per_room.values():
             if len(literals) > 1:
                 model.add_at_most_one(literals)
+    if preferences is not None and preferences.active:
+        preferences.add_to(model, options, _block_index(problem, starts[talks[0]]))
     solver = _solver(parameters)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -148,6 +228,10 @@ def _repair_block(
         if solver.solve(coupled.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return coupled.starts(solver), coupled.rooms(solver)
     return None
+
+
+def _block_index(problem: Problem, start: int) -> int:
+    return bisect.bisect_right([block.start for block in problem.blocks], start) - 1
 
 
 def _solver(parameters: dict) -> cp_model.CpSolver:

@@ -42,6 +42,20 @@ class SolveStats:
     room_stage: str = "decomposed"
     seed: int = 0
     workers: int = 1
+    time_objective: float | None = None
+    time_bound: float | None = None
+    time_stage_optimal: bool = False
+    penalty: float = 0.0
+    quality: list = field(default_factory=list)
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap of the time stage: (objective - bound) / objective; 0 when proven optimal."""
+        if self.time_objective is None or self.time_bound is None:
+            return None
+        if self.time_objective <= 0:
+            return 0.0
+        return max(0.0, (self.time_objective - self.time_bound) / self.time_objective)
 
 
 @dataclass

@@ -10,7 +10,9 @@ from ortools.sat.python import cp_model
 from .data import ConferenceData, format_clock
 from .errors import ConfschedError, NoScheduleError
 from .model import TimeModel, build_model
+from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
+from .quality import score
 from .rooms import assign_rooms
 from .schedule import Assignment, Schedule, SolveStats
 from .verify import verify
@@ -21,27 +23,35 @@ Progress = Callable[[str], None]
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
     """Records when the first feasible schedule appeared."""
 
-    def __init__(self, started: float, progress: Progress | None):
+    def __init__(self, started: float, progress: Progress | None, optimising: bool):
         super().__init__()
         self.started = started
         self.first: float | None = None
         self.progress = progress
+        self.optimising = optimising
 
     def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.started
         if self.first is None:
-            self.first = time.perf_counter() - self.started
-            if self.progress:
-                self.progress(f"first feasible timetable after {self.first:.1f} s")
+            self.first = now
+        if not self.progress:
+            return
+        if self.optimising:
+            self.progress(
+                f"penalty {self.objective_value / 10:g}, bound {self.best_objective_bound / 10:g} after {now:.1f} s"
+            )
+        elif now == self.first:
+            self.progress(f"first feasible timetable after {now:.1f} s")
 
 
-def solver_parameters(seed: int, workers: int, time_limit: float) -> dict:
+def solver_parameters(seed: int, workers: int, time_limit: float, first_only: bool = True) -> dict:
     """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule."""
     parameters = {
         "random_seed": seed,
         "num_workers": workers,
         "max_time_in_seconds": max(time_limit, 0.1),
-        # No objective yet: the first schedule that satisfies every hard rule is the answer.
-        "stop_after_first_solution": True,
+        # without an objective the first schedule that satisfies every hard rule is the answer
+        "stop_after_first_solution": first_only,
     }
     if workers > 1:
         parameters["interleave_search"] = True
@@ -68,7 +78,9 @@ def solve(
         raise NoScheduleError(f"no schedule exists: talk '{talk.id}' cannot be placed: {reason}{tail}", proven=True)
 
     say(f"building the model for {len(data.talks)} talks, {len(data.rooms)} rooms")
-    built = build_model(problem)
+    # soft rules made hard in the data file are constraints from the start; the others wait for phase 2
+    hard_only = {name: "hard" if data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
+    built = build_model(problem, weights=hard_only)
     build_seconds = time.perf_counter() - started
     stats = SolveStats(status="feasible", seed=seed, workers=workers, build_seconds=build_seconds)
     _count(stats, built)
@@ -76,19 +88,41 @@ def solve(
     def remaining() -> float:
         return time_limit - (time.perf_counter() - started)
 
+    # Phase 1: any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way).
     say("searching for a conflict-free timetable")
     solver, status, first = _run(built, seed, workers, remaining(), started, say)
     _raise_if_unsolved(status, time_limit)
     stats.first_feasible_seconds = first
+    starts = built.starts(solver)
+    stats.time_stage_optimal = True
+
+    # Phase 2: improve it against the soft rules, starting from phase 1's timetable, so a result always exists.
+    quality = build_model(problem, weights=data.weights)
+    if quality.objective is not None and quality.objective.terms:
+        for talk, var in quality.start_vars.items():
+            quality.model.add_hint(var, starts[talk])
+        _count(stats, quality)
+        say("improving the timetable against the soft rules")
+        improver, status, _ = _run(quality, seed, workers, remaining(), started, say, first_only=False)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            starts = quality.starts(improver)
+            stats.time_objective = improver.objective_value / 10
+            stats.time_bound = improver.best_objective_bound / 10
+        stats.time_stage_optimal = status == cp_model.OPTIMAL
 
     say("assigning rooms block by block")
     # Room sub-problems are small: one worker keeps them deterministic and cheap.
-    placed = assign_rooms(problem, built.starts(solver), lambda: solver_parameters(seed, 1, min(remaining(), 20.0)))
+    placed = assign_rooms(
+        problem,
+        starts,
+        lambda: solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False),
+        weights=data.weights,
+    )
     if placed is None:
         say("rooms could not follow those times; solving times and rooms together")
         coupled = build_model(problem, with_rooms=True)
         for talk, var in coupled.start_vars.items():
-            coupled.model.add_hint(var, solver.value(built.start_vars[talk]))
+            coupled.model.add_hint(var, starts[talk])
         _count(stats, coupled)
         stats.room_stage = "coupled"
         solver, status, _ = _run(coupled, seed, workers, remaining(), started, say)
@@ -100,6 +134,10 @@ def solve(
 
     stats.solve_seconds = time.perf_counter() - started - build_seconds
     schedule = Schedule(data, _assignments(problem, starts, rooms), stats)
+    stats.quality = score(data, schedule.assignments)
+    stats.penalty = sum(rule.penalty for rule in stats.quality)
+    room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].stage == "room")
+    stats.status = "optimal" if stats.time_stage_optimal and room_penalty == 0 else "feasible"
     violations = verify(data, schedule.assignments)
     if violations:
         raise ConfschedError(
@@ -109,11 +147,11 @@ def solve(
     return schedule
 
 
-def _run(built: TimeModel, seed: int, workers: int, time_limit: float, started: float, say: Progress):
+def _run(built: TimeModel, seed: int, workers: int, time_limit: float, started: float, say: Progress, first_only=True):
     solver = cp_model.CpSolver()
-    for name, value in solver_parameters(seed, workers, time_limit).items():
+    for name, value in solver_parameters(seed, workers, time_limit, first_only).items():
         setattr(solver.parameters, name, value)
-    callback = _FirstSolution(started, say)
+    callback = _FirstSolution(started, say, optimising=not first_only)
     status = solver.solve(built.model, callback)
     return solver, status, callback.first
 

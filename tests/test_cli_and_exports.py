@@ -23,8 +23,14 @@ def neurips_out(tmp_path_factory):
     return out
 
 
-def test_solve_writes_three_files(neurips_out):
-    assert sorted(path.name for path in neurips_out.iterdir()) == ["schedule.csv", "schedule.ics", "schedule.json"]
+def test_solve_writes_schedule_and_report_files(neurips_out):
+    assert sorted(path.name for path in neurips_out.iterdir()) == [
+        "report.json",
+        "report.md",
+        "schedule.csv",
+        "schedule.ics",
+        "schedule.json",
+    ]
 
 
 def test_csv_columns_and_rows(neurips_out):

@@ -13,7 +13,7 @@ import icalendar
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import DATA, conference, solved
+from conftest import DATA, conference, run_cli, solved
 
 from scheduler import load
 from scheduler.exporters import EXPORTERS, Exporter, export
@@ -404,3 +404,43 @@ def test_neurips_timetable_in_chromium(browser, neurips, tmp_path):
     page.screenshot(path=tmp_path / "neurips-details.png")
     assert requests == [html.as_uri()] and dialogs == []
     page.close()
+
+
+# command line
+
+
+def test_export_command_writes_the_chosen_formats(neurips, tmp_path):
+    export(neurips, tmp_path, ["json"])
+    out = tmp_path / "out"
+    result = run_cli(
+        "export", tmp_path / "schedule.json", "--data", NEURIPS, "--format", "frab-xml,frab-json,ics-split,xlsx,html",
+        "--out", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "wrote 7 files in" in result.stdout
+    for name in ("frab/schedule.xml", "frab/schedule.json", "schedule.xlsx", "schedule.html", "ics/rooms"):
+        assert (out / name).exists(), name
+
+
+def test_export_command_refuses_a_schedule_that_breaks_a_rule(neurips, tmp_path):
+    export(neurips, tmp_path, ["json"])
+    document = json.loads((tmp_path / "schedule.json").read_text())
+    document["assignments"][1].update({key: document["assignments"][0][key] for key in ("day", "start", "end", "room")})
+    (tmp_path / "schedule.json").write_text(json.dumps(document))
+    result = run_cli(
+        "export", tmp_path / "schedule.json", "--data", NEURIPS, "--format", "html", "--out", tmp_path / "out"
+    )
+    assert result.returncode == 1
+    assert "[room-conflict]" in result.stderr and "nothing was exported" in result.stderr
+    assert not (tmp_path / "out").exists()
+    result = run_cli(
+        "export", tmp_path / "schedule.json", "--data", NEURIPS, "--format", "pdf", "--out", tmp_path / "out"
+    )
+    assert result.returncode == 2 and "unknown format 'pdf'" in result.stderr
+
+
+def test_solve_accepts_the_new_formats(tmp_path):
+    result = run_cli("solve", NEURIPS, "--out", tmp_path, "--formats", "csv,xlsx,html", "--time-limit", "30")
+    assert result.returncode == 0, result.stderr
+    names = {path.name for path in tmp_path.iterdir()}
+    assert {"schedule.csv", "schedule.html", "schedule.xlsx"} <= names and "schedule.ics" not in names

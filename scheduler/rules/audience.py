@@ -1,0 +1,29 @@
+"""Audience rules: attendees should be able to see what they want to see."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from ..objective import Objective
+from ..problem import Problem
+from .timing import could_meet, overlap_literal
+
+
+def attendees_can_see_both(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises, per interested attendee, two wanted talks running at the same time."""
+    if not objective.active("attendee-conflict"):
+        return
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    for interest in problem.data.interest:
+        a, b = (index[talk_id] for talk_id in interest.talks)
+        if (
+            a in starts
+            and b in starts
+            and could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b))
+        ):
+            clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
+            objective.penalise(
+                "attendee-conflict", interest.count * clash, f"'{interest.talks[0]}' + '{interest.talks[1]}'"
+            )

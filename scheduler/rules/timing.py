@@ -1,0 +1,27 @@
+"""Literals about the relative timing of two talks, shared by the soft rules."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+
+def overlap_literal(
+    model: cp_model.CpModel,
+    first: tuple[cp_model.IntVar, int],
+    second: tuple[cp_model.IntVar, int],
+    gap: int = 0,
+) -> cp_model.IntVar:
+    """A literal that must be true when the two talks (start, duration) come closer than `gap` minutes."""
+    (start_a, length_a), (start_b, length_b) = first, second
+    a_first, b_first, close = model.new_bool_var(""), model.new_bool_var(""), model.new_bool_var("")
+    model.add(start_a + length_a + gap <= start_b).only_enforce_if(a_first)
+    model.add(start_b + length_b + gap <= start_a).only_enforce_if(b_first)
+    model.add_bool_or([a_first, b_first, close])
+    return close
+
+
+def could_meet(starts_a: list[int], length_a: int, starts_b: list[int], length_b: int, gap: int = 0) -> bool:
+    """Whether some pair of feasible starts brings the two talks closer than `gap` minutes."""
+    if not starts_a or not starts_b:
+        return False
+    return min(starts_a) < max(starts_b) + length_b + gap and min(starts_b) < max(starts_a) + length_a + gap

@@ -1,0 +1,152 @@
+"""Each soft rule changes the result; weights turn rules off or make them hard; the report adds up."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import conference, placed, run_cli, solved
+
+from scheduler import DataError, NoScheduleError, parse, solve
+from scheduler.quality import score
+
+TWO_ROOMS = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
+TWO_DAYS = [
+    {"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]},
+    {"date": "2024-07-28", "blocks": [{"start": "09:00", "end": "10:00"}]},
+]
+
+
+def talk(talk_id, duration=30, **fields):
+    return {"id": talk_id, "title": talk_id.title(), "duration": duration, **fields}
+
+
+def penalties(schedule):
+    return {rule.rule: rule.violations for rule in score(schedule.data, schedule.assignments)}
+
+
+def overlaps(schedule, a, b):
+    first, second = schedule.assignment(a), schedule.assignment(b)
+    return first.day == second.day and first.start < second.end and second.start < first.end
+
+
+def test_track_talks_do_not_run_in_parallel():
+    talks = [talk("a", track="ml"), talk("b", track="ml"), talk("c", track="vision"), talk("d", track="vision")]
+    schedule = solved(conference(rooms=TWO_ROOMS, talks=talks))
+    assert not overlaps(schedule, "a", "b") and not overlaps(schedule, "c", "d")
+    assert penalties(schedule)["track-parallel"] == 0
+
+
+def test_weight_zero_turns_a_rule_off_and_report_omits_it():
+    talks = [talk("a", track="ml"), talk("b", track="ml")]
+    schedule = solved(conference(rooms=TWO_ROOMS, talks=talks, weights={"track-parallel": 0}))
+    assert "track-parallel" not in penalties(schedule)
+
+
+def test_hard_weight_makes_a_rule_a_constraint():
+    talks = [talk("a", track="ml"), talk("b", track="ml"), talk("c", track="ml")]
+    data = conference(rooms=TWO_ROOMS, talks=talks, weights={"track-parallel": "hard"})
+    with pytest.raises(NoScheduleError):
+        solve(data, time_limit=10)
+
+
+def test_attendee_interest_keeps_wanted_talks_apart():
+    talks = [talk("a"), talk("b"), talk("c"), talk("d")]
+    interest = [{"talks": ["a", "b"], "count": 40}, {"talks": ["c", "d"], "count": 3}]
+    schedule = solved(conference(rooms=TWO_ROOMS, talks=talks, interest=interest))
+    assert not overlaps(schedule, "a", "b") and not overlaps(schedule, "c", "d")
+
+
+def test_order_puts_introductions_first():
+    talks = [talk("advanced", after=["intro"]), talk("intro")]
+    times = placed(solved(conference(talks=talks)))
+    assert times["intro"][0] == "09:00" and times["advanced"][0] == "09:30"
+
+
+def test_exclusive_tags_keep_sponsors_apart():
+    talks = [talk("s1", tags=["sponsor"]), talk("s2", tags=["sponsor"]), talk("x"), talk("y")]
+    schedule = solved(conference(rooms=TWO_ROOMS, talks=talks, exclusive_tags=["sponsor"]))
+    assert not overlaps(schedule, "s1", "s2")
+
+
+def test_speaker_comes_on_as_few_days_as_possible():
+    talks = [talk("a", speakers=["ada"]), talk("b", speakers=["ada"])]
+    schedule = solved(conference(conference={"days": TWO_DAYS}, talks=talks))
+    assert schedule.assignment("a").day == schedule.assignment("b").day
+
+
+def test_speaker_gets_a_pause_between_talks():
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "11:00"}]}]
+    talks = [talk("a", speakers=["ada"]), talk("b", speakers=["ada"]), talk("c"), talk("d")]
+    schedule = solved(conference(conference={"days": days}, talks=talks, min_pause=30))
+    first, second = sorted([schedule.assignment("a"), schedule.assignment("b")], key=lambda a: a.start)
+    assert second.start - first.end >= 30
+
+
+def test_speaker_preferred_and_avoided_days():
+    speakers = [{"id": "ada", "prefers": {"days": ["2024-07-28"]}}, {"id": "bob", "avoids": {"days": ["2024-07-27"]}}]
+    talks = [talk("a", speakers=["ada"]), talk("b", speakers=["bob"])]
+    schedule = solved(conference(conference={"days": TWO_DAYS}, speakers=speakers, talks=talks))
+    assert schedule.assignment("a").day.isoformat() == "2024-07-28"
+    assert schedule.assignment("b").day.isoformat() == "2024-07-28"
+
+
+def test_small_audience_goes_to_the_small_room():
+    rooms = [{"name": "Arena", "capacity": 3000}, {"name": "Seminar", "capacity": 60}]
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "09:30"}]}]
+    talks = [talk("niche", attendance=30), talk("crowd", attendance=50)]
+    times = placed(solved(conference(conference={"days": days}, rooms=rooms, talks=talks)))
+    assert {times["niche"][1], times["crowd"][1]} == {"Arena", "Seminar"}
+    rooms_first = placed(
+        solved(conference(conference={"days": days}, rooms=rooms, talks=[talk("niche", attendance=30)]))
+    )
+    assert rooms_first["niche"][1] == "Seminar"
+
+
+def test_track_keeps_its_room_through_the_day():
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}, {"start": "10:30", "end": "11:30"}]}]
+    talks = [talk(f"ml{i}", track="ml") for i in range(4)] + [talk(f"cv{i}", track="cv") for i in range(4)]
+    schedule = solved(conference(conference={"days": days}, rooms=TWO_ROOMS, talks=talks))
+    assert len({schedule.assignment(f"ml{i}").room for i in range(4)}) == 1
+    assert penalties(schedule)["track-room"] == 0
+
+
+def test_model_objective_matches_the_independent_score():
+    talks = [talk("a", track="ml", speakers=["ada"]), talk("b", track="ml"), talk("c", track="ml", speakers=["ada"])]
+    schedule = solved(conference(conference={"days": TWO_DAYS}, talks=talks))
+    time_rules = {
+        "track-parallel",
+        "attendee-conflict",
+        "order",
+        "exclusive-tags",
+        "speaker-days",
+        "speaker-pause",
+        "speaker-preference",
+    }
+    time_penalty = sum(rule.penalty for rule in schedule.stats.quality if rule.rule in time_rules)
+    assert schedule.stats.time_objective == pytest.approx(time_penalty)
+    assert schedule.stats.time_stage_optimal and schedule.stats.gap == 0
+
+
+def test_unknown_weight_is_a_data_error():
+    with pytest.raises(DataError, match="unknown soft rule 'track-paralel'; did you mean 'track-parallel'"):
+        conference(weights={"track-paralel": 5})
+
+
+def test_solve_writes_report_files(tmp_path):
+    result = run_cli("solve", "data/neurips2024_tutorials.yaml", "--out", tmp_path, "--time-limit", "30")
+    assert result.returncode == 0, result.stderr
+    assert "soft rules: total penalty" in result.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["time_stage"]["optimal"] is True and report["time_stage"]["gap"] == 0
+    assert {rule["rule"] for rule in report["rules"]} >= {"track-parallel", "room-size", "track-room"}
+    assert (tmp_path / "report.md").read_text().startswith("# Schedule quality: NeurIPS 2024 Tutorials")
+
+
+def test_parse_keeps_unquoted_weights():
+    data = parse(
+        "conference: {name: X, timezone: UTC, days: [{date: 2024-01-01, blocks: [{start: '09:00', end: '10:00'}]}]}\n"
+        "weights: {order: hard, room-size: 0.5}\nrooms: [{name: R, capacity: 1}]\n"
+        "talks: [{id: t, title: T, duration: 5}]\n"
+    )
+    assert data.weights == {"order": "hard", "room-size": 0.5}
