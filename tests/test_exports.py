@@ -266,7 +266,7 @@ def test_file_stems_are_safe_and_distinct_for_any_name():
 
 
 def test_export_refuses_a_path_outside_the_directory(hostile, tmp_path, monkeypatch):
-    monkeypatch.setitem(EXPORTERS, "escape", Exporter(lambda schedule: {"../escaped.txt": "x"}, "a broken format"))
+    monkeypatch.setitem(EXPORTERS, "escape", Exporter(lambda schedule: {"../escaped.txt": "x"}))
     with pytest.raises(ValueError, match=r"escaped\.txt"):
         export(hostile, tmp_path / "out", ["csv", "escape"])
     assert not (tmp_path / "escaped.txt").exists()

@@ -23,7 +23,6 @@ Files = Mapping[str, str | bytes]
 @dataclass(frozen=True)
 class Exporter:
     render: Callable[[Schedule], Files]
-    description: str
     # glob patterns (relative to the output directory) of files only this format writes: a matching file that a
     # new export did not write is stale (a renamed room's calendar) and is removed, so nobody subscribes to an
     # outdated timetable
@@ -35,18 +34,14 @@ def _one_file(path: str, render: Callable[[Schedule], str | bytes]) -> Callable[
 
 
 EXPORTERS: dict[str, Exporter] = {
-    "csv": Exporter(_one_file("schedule.csv", to_csv), "schedule.csv: one row per talk"),
-    "ics": Exporter(_one_file("schedule.ics", to_ics), "schedule.ics: every talk in one calendar"),
-    "json": Exporter(_one_file("schedule.json", to_json), "schedule.json: the re-loadable timetable"),
-    "frab-xml": Exporter(_one_file("frab/schedule.xml", to_frab_xml), "frab/schedule.xml: frab Fahrplan XML"),
-    "frab-json": Exporter(_one_file("frab/schedule.json", to_frab_json), "frab/schedule.json: frab Fahrplan JSON"),
-    "ics-split": Exporter(
-        to_split_ics,
-        "ics/rooms|speakers|tracks/*.ics: a calendar per room, speaker and track",
-        tuple(f"{folder}/*.ics" for folder in SPLIT_DIRECTORIES),
-    ),
-    "xlsx": Exporter(_one_file("schedule.xlsx", to_xlsx), "schedule.xlsx: a grid sheet per day and a list"),
-    "html": Exporter(_one_file("schedule.html", to_html), "schedule.html: a self-contained timetable page"),
+    "csv": Exporter(_one_file("schedule.csv", to_csv)),
+    "ics": Exporter(_one_file("schedule.ics", to_ics)),
+    "json": Exporter(_one_file("schedule.json", to_json)),
+    "frab-xml": Exporter(_one_file("frab/schedule.xml", to_frab_xml)),
+    "frab-json": Exporter(_one_file("frab/schedule.json", to_frab_json)),
+    "ics-split": Exporter(to_split_ics, owned_files=tuple(f"{folder}/*.ics" for folder in SPLIT_DIRECTORIES)),
+    "xlsx": Exporter(_one_file("schedule.xlsx", to_xlsx)),
+    "html": Exporter(_one_file("schedule.html", to_html)),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
 
