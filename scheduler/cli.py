@@ -149,6 +149,8 @@ def _print_summary(schedule) -> None:
                 f"time stage: objective {stats.time_objective:g}, bound {stats.time_bound:g}, gap {gap}"
                 + (" (proven optimal)" if stats.time_stage_optimal else "")
             )
+        elif stats.improvement_ran:
+            out.print("time stage: no better timetable than the first feasible one was found within the time limit")
     kinds = Counter(talk.kind for talk in data.talks)
     out.print("kinds: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
     if stats:

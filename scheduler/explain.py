@@ -74,7 +74,7 @@ def explain(data: ConferenceData, time_limit: float = CORE_SECONDS) -> Explanati
     if not findings:
         # the ordinary solver decides feasibility far faster than the diagnostic model
         try:
-            solve(data, time_limit=time_limit)
+            solve(data, time_limit=time_limit, optimise=False)
             return Explanation(feasible=True)
         except NoScheduleError as error:
             if not error.proven:

@@ -54,6 +54,8 @@ def to_report_markdown(schedule: Schedule) -> str:
             f"- time stage: objective {stage['objective']:g}, best bound {stage['bound']:g}, gap {gap}"
             + (", optimal" if stage["optimal"] else "")
         )
+    elif stats_ran(schedule):
+        lines.append("- time stage: no better timetable than the first feasible one was found within the time limit")
     lines += ["", "| rule | weight | violations | penalty | worst offenders |", "|---|---:|---:|---:|---|"]
     for rule in document["rules"]:
         worst = "; ".join(f"{item['about']} ({item['count']})" for item in rule["worst"]) or "-"
@@ -61,3 +63,8 @@ def to_report_markdown(schedule: Schedule) -> str:
     lines += ["", "One unit of each rule:", ""]
     lines += [f"- **{rule['rule']}**: {rule['unit']}" for rule in document["rules"]]
     return "\n".join(lines) + "\n"
+
+
+def stats_ran(schedule: Schedule) -> bool:
+    """Whether the soft-rule improvement phase ran (and so has something to report)."""
+    return bool(schedule.stats and schedule.stats.improvement_ran)

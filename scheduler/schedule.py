@@ -45,6 +45,7 @@ class SolveStats:
     time_objective: float | None = None
     time_bound: float | None = None
     time_stage_optimal: bool = False
+    improvement_ran: bool = False
     penalty: float = 0.0
     quality: list = field(default_factory=list)
 

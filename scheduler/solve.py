@@ -65,8 +65,12 @@ def solve(
     seed: int = 0,
     workers: int = 2,
     progress: Progress | None = None,
+    optimise: bool = True,
 ) -> Schedule:
-    """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not."""
+    """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not.
+
+    With `optimise` (the default) the timetable is then improved against the soft rules for the rest of the time.
+    """
     started = time.perf_counter()
     say = progress or (lambda message: None)
     problem = compile_problem(data)
@@ -97,13 +101,18 @@ def solve(
     stats.time_stage_optimal = True
 
     # Phase 2: improve it against the soft rules, starting from phase 1's timetable, so a result always exists.
-    quality = build_model(problem, weights=data.weights)
-    if quality.objective is not None and quality.objective.terms:
+    quality = build_model(problem, weights=data.weights) if optimise else None
+    if quality is not None and quality.objective is not None and quality.objective.terms:
         for talk, var in quality.start_vars.items():
             quality.model.add_hint(var, starts[talk])
         _count(stats, quality)
         say("improving the timetable against the soft rules")
-        improver, status, _ = _run(quality, seed, workers, remaining(), started, say, first_only=False)
+        stats.improvement_ran = True
+        # leave the room stage its share of the time limit
+        reserve = min(10.0, 0.2 * time_limit)
+        improver, status, _ = _run(
+            quality, seed, workers, max(0.1, remaining() - reserve), started, say, first_only=False
+        )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             starts = quality.starts(improver)
             stats.time_objective = improver.objective_value / 10
@@ -116,7 +125,7 @@ def solve(
         problem,
         starts,
         lambda: solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False),
-        weights=data.weights,
+        weights=data.weights if optimise else None,
     )
     if placed is None:
         say("rooms could not follow those times; solving times and rooms together")
