@@ -62,6 +62,13 @@ def solve(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds the solver may use.", min=0.1)] = 60.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same input and seed, same schedule.")] = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.", min=1, max=64)] = 2,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="Budget the optimisation by work done, not wall-clock time: same input and seed, same schedule.",
+        ),
+    ] = False,
     formats: Annotated[str, typer.Option("--formats", help=FORMATS_HELP)] = ",".join(DEFAULT_FORMATS),
 ) -> None:
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
@@ -75,6 +82,7 @@ def solve(
                 seed=seed,
                 workers=workers,
                 progress=lambda message: status.update(message),
+                deterministic=deterministic,
             )
         written = export(schedule, out_dir, chosen)
         written += [

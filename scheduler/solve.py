@@ -44,15 +44,26 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.progress(f"first feasible timetable after {now:.1f} s")
 
 
-def solver_parameters(seed: int, workers: int, time_limit: float, first_only: bool = True) -> dict:
-    """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule."""
+def solver_parameters(
+    seed: int, workers: int, time_limit: float, first_only: bool = True, deterministic: bool = False
+) -> dict:
+    """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule.
+
+    A search cut short by a wall-clock limit can end anywhere; with `deterministic` the optimisation budget is
+    CP-SAT's deterministic time instead (work done, roughly seconds), so the same input always gives the same
+    timetable, at the price of not keeping to the wall clock exactly.
+    """
+    budget = max(time_limit, 0.1)
     parameters = {
         "random_seed": seed,
         "num_workers": workers,
-        "max_time_in_seconds": max(time_limit, 0.1),
+        "max_time_in_seconds": budget,
         # without an objective the first schedule that satisfies every hard rule is the answer
         "stop_after_first_solution": first_only,
     }
+    if deterministic and not first_only:
+        parameters["max_deterministic_time"] = budget
+        parameters["max_time_in_seconds"] = 100 * budget + 60  # a safety net only
     if workers > 1:
         parameters["interleave_search"] = True
     return parameters
@@ -66,6 +77,7 @@ def solve(
     workers: int = 2,
     progress: Progress | None = None,
     optimise: bool = True,
+    deterministic: bool = False,
 ) -> Schedule:
     """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not.
 
@@ -111,7 +123,7 @@ def solve(
         # leave the room stage its share of the time limit
         reserve = min(10.0, 0.2 * time_limit)
         improver, status, _ = _run(
-            quality, seed, workers, max(0.1, remaining() - reserve), started, say, first_only=False
+            quality, seed, workers, max(0.1, remaining() - reserve), started, say, False, deterministic
         )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             starts = quality.starts(improver)
@@ -124,7 +136,7 @@ def solve(
     placed = assign_rooms(
         problem,
         starts,
-        lambda: solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False),
+        lambda: solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False, deterministic=deterministic),
         weights=data.weights if optimise else None,
     )
     if placed is None:
@@ -156,9 +168,18 @@ def solve(
     return schedule
 
 
-def _run(built: TimeModel, seed: int, workers: int, time_limit: float, started: float, say: Progress, first_only=True):
+def _run(
+    built: TimeModel,
+    seed: int,
+    workers: int,
+    time_limit: float,
+    started: float,
+    say: Progress,
+    first_only: bool = True,
+    deterministic: bool = False,
+):
     solver = cp_model.CpSolver()
-    for name, value in solver_parameters(seed, workers, time_limit, first_only).items():
+    for name, value in solver_parameters(seed, workers, time_limit, first_only, deterministic).items():
         setattr(solver.parameters, name, value)
     callback = _FirstSolution(started, say, optimising=not first_only)
     status = solver.solve(built.model, callback)

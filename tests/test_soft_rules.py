@@ -150,3 +150,16 @@ def test_parse_keeps_unquoted_weights():
         "talks: [{id: t, title: T, duration: 5}]\n"
     )
     assert data.weights == {"order": "hard", "room-size": 0.5}
+
+
+def test_deterministic_budget_gives_identical_schedules(tmp_path):
+    from scheduler.generate import generate_yaml
+
+    data_file = tmp_path / "generated.yaml"
+    data_file.write_text(generate_yaml(talks=150, rooms=8, days=2, seed=2))
+    outputs = []
+    for run in ("first", "second"):
+        result = run_cli("solve", data_file, "--out", tmp_path / run, "--time-limit", "1", "--deterministic")
+        assert result.returncode == 0, result.stderr
+        outputs.append((tmp_path / run / "schedule.json").read_bytes())
+    assert outputs[0] == outputs[1]
