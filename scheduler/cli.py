@@ -153,8 +153,9 @@ def _print_summary(schedule) -> None:
         out.print(quality)
         if stats.time_objective is not None:
             gap = f"{stats.gap:.1%}" if stats.gap is not None else "n/a"
+            scope = "times and rooms" if stats.room_stage == "coupled" else "time stage"
             out.print(
-                f"time stage: objective {stats.time_objective:g}, bound {stats.time_bound:g}, gap {gap}"
+                f"{scope}: objective {stats.time_objective:g}, bound {stats.time_bound:g}, gap {gap}"
                 + (" (proven optimal)" if stats.time_stage_optimal else "")
             )
         elif stats.improvement_ran:

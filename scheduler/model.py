@@ -14,12 +14,12 @@ from ortools.sat.python import cp_model
 
 from .objective import Objective
 from .problem import Problem
-from .rules.audience import attendees_can_see_both
+from .rules.audience import attendees_can_see_both, room_fits_audience
 from .rules.order import exclusive_tags_apart, talks_in_order
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
 from .rules.speakers import speaker_days_few, speaker_in_one_place_at_a_time, speaker_pause, speaker_preferred_days
-from .rules.tracks import track_not_in_parallel
+from .rules.tracks import track_keeps_room, track_not_in_parallel
 
 TIME_STAGE_SOFT_RULES = [
     track_not_in_parallel,
@@ -80,5 +80,8 @@ def build_model(
         objective = Objective(model, weights)
         for rule in TIME_STAGE_SOFT_RULES:
             rule(model, problem, start_vars, objective)
+        if room_choices is not None:
+            room_fits_audience(model, problem, room_choices, objective)
+            track_keeps_room(model, problem, start_vars, room_choices, objective)
         objective.minimise()
     return TimeModel(model, start_vars, room_choices, objective)

@@ -50,8 +50,9 @@ def to_report_markdown(schedule: Schedule) -> str:
     ]
     if stage["objective"] is not None:
         gap = f"{stage['gap']:.1%}" if stage["gap"] is not None else "n/a"
+        scope = "times and rooms" if schedule.stats and schedule.stats.room_stage == "coupled" else "time stage"
         lines.append(
-            f"- time stage: objective {stage['objective']:g}, best bound {stage['bound']:g}, gap {gap}"
+            f"- {scope}: objective {stage['objective']:g}, best bound {stage['bound']:g}, gap {gap}"
             + (", optimal" if stage["optimal"] else "")
         )
     elif stats_ran(schedule):

@@ -19,6 +19,9 @@ from .verify import verify
 
 Progress = Callable[[str], None]
 
+# (talk, suitable room) pairs up to which times and rooms are optimised in one model
+COUPLED_OPTIONS = 3000
+
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
     """Records when the first feasible schedule appeared."""
@@ -112,6 +115,22 @@ def solve(
     starts = built.starts(solver)
     stats.time_stage_optimal = True
 
+    # Small programmes: times and rooms in one model, so the optimum over every soft rule can be proven.
+    if optimise and sum(len(rooms) for rooms in problem.rooms) <= COUPLED_OPTIONS:
+        coupled = build_model(problem, with_rooms=True, weights=data.weights)
+        for talk, var in coupled.start_vars.items():
+            coupled.model.add_hint(var, starts[talk])
+        say("optimising times and rooms together")
+        stats.improvement_ran = True
+        solver, status, _ = _run(coupled, seed, workers, remaining(), started, say, False, deterministic)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            _count(stats, coupled)
+            stats.room_stage = "coupled"
+            stats.time_objective = solver.objective_value / 10 if coupled.objective.terms else 0.0
+            stats.time_bound = solver.best_objective_bound / 10 if coupled.objective.terms else 0.0
+            stats.time_stage_optimal = status == cp_model.OPTIMAL
+            return _finish(data, problem, coupled.starts(solver), coupled.rooms(solver), stats, started, coupled=True)
+
     # Phase 2: improve it against the soft rules, starting from phase 1's timetable, so a result always exists.
     quality = build_model(problem, weights=data.weights) if optimise else None
     if quality is not None and quality.objective is not None and quality.objective.terms:
@@ -153,18 +172,35 @@ def solve(
     if repaired_blocks:
         stats.room_stage += f" ({repaired_blocks} block{'s' if repaired_blocks > 1 else ''} re-timed)"
 
-    stats.solve_seconds = time.perf_counter() - started - build_seconds
+    return _finish(data, problem, starts, rooms, stats, started)
+
+
+def _finish(
+    data: ConferenceData,
+    problem: Problem,
+    starts: dict[int, int],
+    rooms: dict[int, int],
+    stats: SolveStats,
+    started: float,
+    coupled: bool = False,
+) -> Schedule:
+    """Verify the timetable independently, score it, and settle the status."""
+    stats.solve_seconds = time.perf_counter() - started - stats.build_seconds
     schedule = Schedule(data, _assignments(problem, starts, rooms), stats)
-    stats.quality = score(data, schedule.assignments)
-    stats.penalty = sum(rule.penalty for rule in stats.quality)
-    room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].stage == "room")
-    stats.status = "optimal" if stats.time_stage_optimal and room_penalty == 0 else "feasible"
     violations = verify(data, schedule.assignments)
     if violations:
         raise ConfschedError(
             f"internal error: the solver returned a timetable that breaks a hard rule ({violations[0]}); "
             "please report this with your data file"
         )
+    stats.quality = score(data, schedule.assignments)
+    stats.penalty = sum(rule.penalty for rule in stats.quality)
+    if coupled:
+        # one model held every rule: its optimum is the optimum
+        stats.status = "optimal" if stats.time_stage_optimal else "feasible"
+    else:
+        room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].stage == "room")
+        stats.status = "optimal" if stats.time_stage_optimal and room_penalty == 0 else "feasible"
     return schedule
 
 

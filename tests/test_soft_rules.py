@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from conftest import conference, placed, run_cli, solved
 
 from scheduler import DataError, NoScheduleError, parse, solve
+from scheduler.objective import SOFT_RULES
 from scheduler.quality import score
 
 TWO_ROOMS = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
@@ -111,21 +113,25 @@ def test_track_keeps_its_room_through_the_day():
     assert penalties(schedule)["track-room"] == 0
 
 
-def test_model_objective_matches_the_independent_score():
-    talks = [talk("a", track="ml", speakers=["ada"]), talk("b", track="ml"), talk("c", track="ml", speakers=["ada"])]
-    schedule = solved(conference(conference={"days": TWO_DAYS}, talks=talks))
-    time_rules = {
-        "track-parallel",
-        "attendee-conflict",
-        "order",
-        "exclusive-tags",
-        "speaker-days",
-        "speaker-pause",
-        "speaker-preference",
-    }
-    time_penalty = sum(rule.penalty for rule in schedule.stats.quality if rule.rule in time_rules)
-    assert schedule.stats.time_objective == pytest.approx(time_penalty)
-    assert schedule.stats.time_stage_optimal and schedule.stats.gap == 0
+def test_model_objective_matches_the_independent_score(monkeypatch):
+    talks = [
+        talk("a", track="ml", speakers=["ada"], attendance=10),
+        talk("b", track="ml"),
+        talk("c", track="ml", speakers=["ada"]),
+    ]
+    rooms = [{"name": "Arena", "capacity": 900}]
+    data = conference(conference={"days": TWO_DAYS}, rooms=rooms, talks=talks)
+    coupled = solved(data)
+    assert coupled.stats.room_stage == "coupled" and coupled.stats.status == "optimal"
+    assert coupled.stats.time_objective == pytest.approx(coupled.stats.penalty) and coupled.stats.penalty > 0
+
+    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
+    decomposed = solved(data)
+    assert decomposed.stats.room_stage == "decomposed"
+    time_rules = {name for name, rule in SOFT_RULES.items() if rule.stage == "time"}
+    time_penalty = sum(rule.penalty for rule in decomposed.stats.quality if rule.rule in time_rules)
+    assert decomposed.stats.time_objective == pytest.approx(time_penalty)
+    assert decomposed.stats.time_stage_optimal and decomposed.stats.gap == 0
 
 
 def test_unknown_weight_is_a_data_error():

@@ -27,3 +27,23 @@ def attendees_can_see_both(
             objective.penalise(
                 "attendee-conflict", interest.count * clash, f"'{interest.talks[0]}' + '{interest.talks[1]}'"
             )
+
+
+def room_fits_audience(
+    model: cp_model.CpModel,
+    problem: Problem,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+) -> None:
+    """Penalises every 100 empty seats beyond twice a talk's expected audience (a 3,000-seat hall for 30 people)."""
+    if not objective.active("room-size"):
+        return
+    for talk, options in room_choices.items():
+        for room, literal in options:
+            empty = problem.data.rooms[room].capacity - 2 * problem.talks[talk].attendance
+            if empty >= 100:
+                objective.penalise(
+                    "room-size",
+                    (empty // 100) * literal,
+                    f"'{problem.talks[talk].id}' in {problem.data.rooms[room].name}",
+                )

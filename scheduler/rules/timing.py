@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from ..problem import MINUTES_PER_DAY
+
 
 def overlap_literal(
     model: cp_model.CpModel,
@@ -25,3 +27,20 @@ def could_meet(starts_a: list[int], length_a: int, starts_b: list[int], length_b
     if not starts_a or not starts_b:
         return False
     return min(starts_a) < max(starts_b) + length_b + gap and min(starts_b) < max(starts_a) + length_a + gap
+
+
+def day_literal(
+    model: cp_model.CpModel, problem, starts: dict[int, cp_model.IntVar], talk: int, day: int
+) -> cp_model.IntVar:
+    """A literal that is true exactly when `talk` takes place on conference day `day` (cached per model)."""
+    if not hasattr(model, "day_literals"):
+        model.day_literals = {}  # lives and dies with the model
+    cache = model.day_literals
+    key = (talk, day)
+    if key not in cache:
+        literal = model.new_bool_var("")
+        window = cp_model.Domain(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY - 1)
+        model.add_linear_expression_in_domain(starts[talk], window).only_enforce_if(literal)
+        model.add_linear_expression_in_domain(starts[talk], window.complement()).only_enforce_if(literal.Not())
+        cache[key] = literal
+    return cache[key]

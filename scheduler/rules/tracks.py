@@ -7,8 +7,8 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from ..objective import Objective
-from ..problem import Problem
-from .timing import could_meet, overlap_literal
+from ..problem import MINUTES_PER_DAY, Problem
+from .timing import could_meet, day_literal, overlap_literal
 
 
 def track_not_in_parallel(
@@ -27,3 +27,37 @@ def track_not_in_parallel(
                 if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
                     clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
                     objective.penalise("track-parallel", clash, f"track {track}")
+
+
+def track_keeps_room(
+    model: cp_model.CpModel,
+    problem: Problem,
+    starts: dict[int, cp_model.IntVar],
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+) -> None:
+    """Penalises each extra room a track uses on one day (attendees should not have to hop between rooms)."""
+    if not objective.active("track-room"):
+        return
+    by_track: dict[str, list[int]] = defaultdict(list)
+    for talk in room_choices:
+        if problem.talks[talk].track:
+            by_track[problem.talks[talk].track].append(talk)
+    for track, talks in sorted(by_track.items()):
+        days = sorted({start // MINUTES_PER_DAY for talk in talks for start in problem.starts[talk]})
+        for day in days:
+            used: dict[int, cp_model.IntVar] = {}
+            present = []
+            for talk in talks:
+                on_day = day_literal(model, problem, starts, talk, day)
+                present.append(on_day)
+                for room, literal in room_choices[talk]:
+                    if room not in used:
+                        used[room] = model.new_bool_var("")
+                    model.add(used[room] >= literal + on_day - 1)
+            held = model.new_bool_var("")
+            model.add(held <= sum(present))
+            extra = model.new_int_var(0, len(used), "")
+            model.add(extra >= sum(used.values()) - held)
+            day_name = problem.data.conference.days[day].date.isoformat()
+            objective.penalise("track-room", extra, f"track {track} on {day_name}")
