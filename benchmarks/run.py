@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SEED_PROGRAMMES = ("neurips2024_tutorials.yaml", "iclr2023_mefomo.yaml", "icml2024_tf2m.yaml")
 # talks -> (rooms, days) for the generated conferences; other sizes get a shape from `shape()`.
-SHAPES = {100: (8, 2), 500: (16, 3), 1000: (25, 4), 2000: (40, 5)}
+SHAPES = {100: (8, 2), 216: (12, 2), 500: (16, 3), 1000: (25, 4), 2000: (40, 5)}
 GENERATOR_SEED = 0
 COLUMNS = (
     ("instance", "left"),
@@ -41,6 +41,11 @@ COLUMNS = (
     ("build s", "right"),
     ("first feasible s", "right"),
     ("total s", "right"),
+    ("penalty", "right"),
+    ("objective", "right"),
+    ("bound", "right"),
+    ("gap", "right"),
+    ("status", "left"),
     ("room stage", "left"),
     ("peak MB", "right"),
 )
@@ -97,6 +102,10 @@ def measure(path: Path, time_limit: float, seed: int, workers: int) -> dict:
             solve_seconds=stats.solve_seconds,
             total_seconds=total_seconds,
             room_stage=stats.room_stage,
+            penalty=stats.penalty,
+            objective=stats.time_objective,
+            bound=stats.time_bound,
+            gap=stats.gap,
         )
     # Linux reports ru_maxrss in kilobytes.
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -138,6 +147,10 @@ def _seconds(value: float | None) -> str:
     return MISSING if value is None else f"{value:.2f}"
 
 
+def _score(value: float | None) -> str:
+    return MISSING if value is None else f"{value:,.0f}"
+
+
 def _number(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 
@@ -164,6 +177,11 @@ def row(name: str, result: dict) -> list[str]:
         _seconds(result.get("build_seconds")),
         _seconds(result.get("first_feasible_seconds")),
         _seconds(result.get("total_seconds")),
+        _score(result.get("penalty")),
+        _score(result.get("objective")),
+        _score(result.get("bound")),
+        MISSING if result.get("gap") is None else f"{result['gap']:.1%}",
+        result.get("status", MISSING),
         stage,
         MISSING if peak is None else f"{peak:.0f}",
     ]
