@@ -157,9 +157,23 @@ class Room(Strict):
 
 
 class Preference(Strict):
-    """Days a speaker would rather (or rather not) speak on."""
+    """Days and blocks (by name or type) a speaker would rather (or rather not) speak in."""
 
     days: list[dt.date] = []
+    blocks: list[str] = []
+
+
+class Track(Strict):
+    """A track; tracks that are declared similar, or share a tag, should not run in parallel."""
+
+    name: Identifier
+    similar: list[str] = []
+    tags: list[str] = []
+
+
+class WakingHours(Strict):
+    start: Clock = 8 * 60
+    end: Clock = 22 * 60
 
 
 class Speaker(Strict):
@@ -168,6 +182,17 @@ class Speaker(Strict):
     unavailable: list[Window] = []
     prefers: Preference | None = None
     avoids: Preference | None = None
+    timezone: str | None = Field(default=None, description="IANA zone of a remote speaker")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Asia/Tokyo'") from None
+        return value
 
     @property
     def display_name(self) -> str:
@@ -197,6 +222,9 @@ class Talk(Strict):
     abstract: str | None = None
     tags: list[str] = []
     after: list[str] = []
+    conflicts: list[str] = []
+    level: Literal["intro", "intermediate", "advanced"] | None = None
+    topic: str | None = None
 
 
 class Interest(Strict):
@@ -217,6 +245,8 @@ class ConferenceData(Strict):
     exclusive_tags: list[str] = []
     min_pause: int = Field(default=0, ge=0, description="minutes between a speaker's talks")
     interest: list[Interest] = []
+    tracks: list[Track] = []
+    waking_hours: WakingHours = WakingHours()
     kinds: dict[str, KindRule] = {}
     rooms: list[Room] = Field(min_length=1)
     speakers: list[Speaker] = []

@@ -239,6 +239,12 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
             if talk_id not in talk_ids:
                 fail(("interest", i, "talks", j), f"talk '{talk_id}' is not defined{did_you_mean(talk_id, talk_ids)}")
 
+    track_names = {track.name for track in data.tracks} | {talk.track for talk in data.talks if talk.track}
+    for t, track in enumerate(data.tracks):
+        for i, other in enumerate(track.similar):
+            if other not in track_names:
+                fail(("tracks", t, "similar", i), f"track '{other}' is not used{did_you_mean(other, track_names)}")
+
     for kind, rule in data.kinds.items():
         for field, values in (("rooms", rule.rooms), ("block_types", rule.block_types)):
             if values == []:
@@ -261,9 +267,10 @@ def _check_references(data: ConferenceData, document: _Document) -> None:
         for i, speaker in enumerate(talk.speakers):
             if speaker not in speaker_ids:
                 fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")
-        for i, earlier in enumerate(talk.after):
-            if earlier not in talk_ids or earlier == talk.id:
-                fail((*here, "after", i), f"talk '{earlier}' is not defined{did_you_mean(earlier, talk_ids)}")
+        for field in ("after", "conflicts"):
+            for i, other in enumerate(getattr(talk, field)):
+                if other not in talk_ids or other == talk.id:
+                    fail((*here, field, i), f"talk '{other}' is not defined{did_you_mean(other, talk_ids)}")
         if len(set(talk.speakers)) != len(talk.speakers):
             fail((*here, "speakers"), "a speaker is listed twice")
         for field, values in (("rooms", talk.rooms), ("block_types", talk.block_types)):

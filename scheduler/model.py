@@ -14,21 +14,32 @@ from ortools.sat.python import cp_model
 
 from .objective import Objective
 from .problem import Problem
-from .rules.audience import attendees_can_see_both, room_fits_audience
-from .rules.order import exclusive_tags_apart, talks_in_order
+from .rules.audience import attendees_can_see_both, introductory_before_advanced, room_fits_audience
+from .rules.order import conflicting_talks_apart, exclusive_tags_apart, talks_in_order
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
-from .rules.speakers import speaker_days_few, speaker_in_one_place_at_a_time, speaker_pause, speaker_preferred_days
-from .rules.tracks import track_keeps_room, track_not_in_parallel
+from .rules.speakers import (
+    speaker_days_few,
+    speaker_in_one_place_at_a_time,
+    speaker_pause,
+    speaker_preferred_days,
+    speaker_waking_hours,
+)
+from .rules.tracks import similar_tracks_apart, track_days_few, track_keeps_room, track_not_in_parallel
 
 TIME_STAGE_SOFT_RULES = [
     track_not_in_parallel,
+    similar_tracks_apart,
+    track_days_few,
     attendees_can_see_both,
+    introductory_before_advanced,
     talks_in_order,
     exclusive_tags_apart,
+    conflicting_talks_apart,
     speaker_days_few,
     speaker_pause,
     speaker_preferred_days,
+    speaker_waking_hours,
 ]
 
 

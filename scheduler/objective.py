@@ -31,7 +31,19 @@ SOFT_RULES: dict[str, SoftRule] = {
         SoftRule("exclusive-tags", 100, "one pair of talks sharing an exclusive tag that overlap in time", "time"),
         SoftRule("speaker-days", 20, "one extra day a speaker must attend beyond the first", "time"),
         SoftRule("speaker-pause", 30, "one pair of a speaker's talks closer than min_pause minutes", "time"),
-        SoftRule("speaker-preference", 10, "one talk on a day its speaker avoids or does not prefer", "time"),
+        SoftRule(
+            "speaker-preference", 10, "one talk on a day or in a block its speaker avoids or does not prefer", "time"
+        ),
+        SoftRule("similar-tracks", 30, "one pair of talks from two similar tracks that overlap in time", "time"),
+        SoftRule("track-days", 10, "one extra day a track's talks spread over beyond the first", "time"),
+        SoftRule(
+            "level-order",
+            20,
+            "one pair in a topic where a more advanced talk starts before a more basic one ends",
+            "time",
+        ),
+        SoftRule("content-conflict", 100, "one pair of talks marked as conflicting that overlap in time", "time"),
+        SoftRule("remote-hours", 10, "one talk outside its remote speaker's waking hours, in their time zone", "time"),
         SoftRule("room-size", 1, "100 empty seats beyond twice the expected audience", "room"),
         SoftRule("track-room", 20, "one extra room a track uses on a day", "room"),
     ]

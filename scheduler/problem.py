@@ -23,6 +23,7 @@ class BlockSpan:
     start: int
     end: int
     type: str | None
+    name: str | None = None
 
     @property
     def length(self) -> int:
@@ -48,6 +49,10 @@ class Problem:
     def duration(self, talk: int) -> int:
         return self.data.talks[talk].duration
 
+    def block_at(self, start: int) -> BlockSpan:
+        """The block a start time lies in."""
+        return next(block for block in self.blocks if block.start <= start < block.end)
+
     def room_free(self, room: int, start: int, end: int) -> bool:
         return all(end <= busy_start or busy_end <= start for busy_start, busy_end in self.room_busy[room])
 
@@ -55,7 +60,7 @@ class Problem:
 def compile_problem(data: ConferenceData) -> Problem:
     """Precompute each talk's candidate (start, room) choices under the single-talk hard rules."""
     blocks = [
-        BlockSpan(d, d * MINUTES_PER_DAY + block.start, d * MINUTES_PER_DAY + block.end, block.type)
+        BlockSpan(d, d * MINUTES_PER_DAY + block.start, d * MINUTES_PER_DAY + block.end, block.type, block.name)
         for d, day in enumerate(data.conference.days)
         for block in sorted(day.blocks, key=lambda block: block.start)
     ]

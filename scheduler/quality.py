@@ -6,6 +6,8 @@ checked against it.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -80,17 +82,72 @@ def score(data: ConferenceData, assignments: list[Assignment]) -> list[RuleScore
             found["speaker-days"].append((f"speaker {speaker}", extra_days))
     if data.min_pause:
         pairs(by_speaker, "speaker-pause", "speaker", data.min_pause)
+    blocks = {day.date: day.blocks for day in data.conference.days}
+
+    def block_labels(a: Assignment) -> set[str]:
+        block = next((b for b in blocks.get(a.day, []) if b.start <= a.start < b.end), None)
+        return {label for label in (block.name, block.type) if label} if block else set()
+
     for speaker in data.speakers:
         if speaker.prefers is None and speaker.avoids is None:
             continue
         for talk_id in by_speaker.get(speaker.id, []):
             if talk_id not in where:
                 continue
-            day = where[talk_id].day
-            preferred = speaker.prefers is None or not speaker.prefers.days or day in speaker.prefers.days
-            avoided = speaker.avoids is not None and day in speaker.avoids.days
-            if avoided or not preferred:
+            a = where[talk_id]
+            labels = block_labels(a)
+            prefers, avoids = speaker.prefers, speaker.avoids
+            unpreferred = prefers is not None and (
+                (prefers.days and a.day not in prefers.days) or (prefers.blocks and not labels & set(prefers.blocks))
+            )
+            avoided = avoids is not None and (a.day in avoids.days or bool(labels & set(avoids.blocks)))
+            if unpreferred or avoided:
                 found["speaker-preference"].append((f"speaker {speaker.id}", 1))
+        if speaker.timezone:
+            for talk_id in by_speaker.get(speaker.id, []):
+                if talk_id in where and not _awake(data, speaker.timezone, where[talk_id]):
+                    found["remote-hours"].append((f"speaker {speaker.id}", 1))
+
+    similar = set()
+    for track in data.tracks:
+        similar |= {frozenset((track.name, other)) for other in track.similar if other != track.name}
+        similar |= {
+            frozenset((track.name, other.name))
+            for other in data.tracks
+            if other.name != track.name and set(track.tags) & set(other.tags)
+        }
+    for pair in sorted(similar, key=sorted):
+        first, second = sorted(pair)
+        for a in tracks.get(first, []):
+            for b in tracks.get(second, []):
+                if a in where and b in where and close(a, b):
+                    found["similar-tracks"].append((f"tracks {first} + {second}", 1))
+
+    for track, members in sorted(tracks.items()):
+        extra = len({where[t].day for t in members if t in where}) - 1
+        if extra > 0:
+            found["track-days"].append((f"track {track}", extra))
+
+    levels = {"intro": 0, "intermediate": 1, "advanced": 2}
+    for basic in data.talks:
+        for advanced in data.talks:
+            if (
+                basic.topic
+                and basic.topic == advanced.topic
+                and basic.level
+                and advanced.level
+                and levels[basic.level] < levels[advanced.level]
+                and basic.id in where
+                and advanced.id in where
+                and span(advanced.id)[0] < span(basic.id)[1]
+            ):
+                found["level-order"].append((f"topic {basic.topic}", 1))
+
+    conflicting = {frozenset((talk.id, other)) for talk in data.talks for other in talk.conflicts}
+    for pair in sorted(conflicting, key=sorted):
+        a, b = sorted(pair)
+        if a in where and b in where and close(a, b):
+            found["content-conflict"].append((f"'{a}' + '{b}'", 1))
 
     capacity = {room.name: room.capacity for room in data.rooms}
     for talk_id, a in where.items():
@@ -119,3 +176,11 @@ def score(data: ConferenceData, assignments: list[Assignment]) -> list[RuleScore
         penalty = 0.0 if weight == "hard" else violations * float(weight)
         scores.append(RuleScore(name, weight, violations, penalty, worst, rule.unit))
     return scores
+
+
+def _awake(data: ConferenceData, zone: str, a: Assignment) -> bool:
+    """Whether the talk lies within waking hours on the remote speaker's own clock."""
+    start = dt.datetime.combine(a.day, dt.time(0), tzinfo=zoneinfo.ZoneInfo(data.conference.timezone))
+    local = (start + dt.timedelta(minutes=a.start)).astimezone(zoneinfo.ZoneInfo(zone))
+    minute = local.hour * 60 + local.minute
+    return data.waking_hours.start <= minute and minute + (a.end - a.start) <= data.waking_hours.end

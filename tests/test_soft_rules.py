@@ -93,6 +93,71 @@ def test_speaker_preferred_and_avoided_days():
     assert schedule.assignment("b").day.isoformat() == "2024-07-28"
 
 
+def test_similar_tracks_do_not_run_in_parallel():
+    talks = [talk("a", track="nlp"), talk("b", track="llm"), talk("c", track="vision"), talk("d", track="robots")]
+    tracks = [
+        {"name": "nlp", "similar": ["llm"]},
+        {"name": "vision", "tags": ["perception"]},
+        {"name": "robots", "tags": ["perception"]},
+    ]
+    schedule = solved(conference(rooms=TWO_ROOMS, talks=talks, tracks=tracks))
+    assert not overlaps(schedule, "a", "b") and not overlaps(schedule, "c", "d")
+    assert penalties(schedule)["similar-tracks"] == 0
+
+
+def test_track_stays_on_one_day():
+    talks = [talk("a", track="ml"), talk("b", track="ml"), talk("x", speakers=["ada"]), talk("y", speakers=["ada"])]
+    schedule = solved(conference(conference={"days": TWO_DAYS}, rooms=TWO_ROOMS, talks=talks))
+    assert schedule.assignment("a").day == schedule.assignment("b").day
+    assert penalties(schedule)["track-days"] == 0
+
+
+def test_introductory_talks_come_before_advanced_ones_in_a_topic():
+    talks = [
+        talk("deep", level="advanced", topic="rl"),
+        talk("middle", level="intermediate", topic="rl"),
+        talk("basics", level="intro", topic="rl"),
+    ]
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:30"}]}]
+    times = placed(solved(conference(conference={"days": days}, talks=talks)))
+    assert times["basics"][0] < times["middle"][0] < times["deep"][0]
+
+
+def test_conflicting_talks_do_not_overlap():
+    talks = [talk("a", conflicts=["b"]), talk("b"), talk("c"), talk("d")]
+    schedule = solved(conference(rooms=TWO_ROOMS, talks=talks))
+    assert not overlaps(schedule, "a", "b")
+
+
+def test_remote_speaker_talks_in_their_waking_hours():
+    # 09:00 in Vienna is 16:00 in Tokyo, 10:30 is 17:30; the Tokyo speaker is awake until 17:30 only
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "11:00"}]}]
+    speakers = [{"id": "kenji", "timezone": "Asia/Tokyo"}]
+    data = conference(
+        conference={"days": days},
+        speakers=speakers,
+        talks=[talk("remote", speakers=["kenji"]), talk("local")],
+        waking_hours={"start": "07:00", "end": "16:30"},
+    )
+    assert placed(solved(data))["remote"][0] == "09:00"
+
+
+def test_speaker_preferred_block():
+    days = [
+        {
+            "date": "2024-07-27",
+            "blocks": [
+                {"start": "09:00", "end": "10:00", "name": "Morning"},
+                {"start": "14:00", "end": "15:00", "name": "Afternoon"},
+            ],
+        }
+    ]
+    speakers = [{"id": "ada", "prefers": {"blocks": ["Afternoon"]}}, {"id": "bob", "avoids": {"blocks": ["Morning"]}}]
+    talks = [talk("a", speakers=["ada"]), talk("b", speakers=["bob"])]
+    times = placed(solved(conference(conference={"days": days}, speakers=speakers, talks=talks)))
+    assert times["a"][0] >= "14:00" and times["b"][0] >= "14:00"
+
+
 def test_small_audience_goes_to_the_small_room():
     rooms = [{"name": "Arena", "capacity": 3000}, {"name": "Seminar", "capacity": 60}]
     days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "09:30"}]}]

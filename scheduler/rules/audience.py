@@ -47,3 +47,26 @@ def room_fits_audience(
                     (empty // 100) * literal,
                     f"'{problem.talks[talk].id}' in {problem.data.rooms[room].name}",
                 )
+
+
+LEVELS = {"intro": 0, "intermediate": 1, "advanced": 2}
+
+
+def introductory_before_advanced(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises, within a topic, a more advanced talk starting before a more basic one has ended."""
+    if not objective.active("level-order"):
+        return
+    by_topic: dict[str, list[int]] = {}
+    for talk in starts:
+        details = problem.talks[talk]
+        if details.topic and details.level:
+            by_topic.setdefault(details.topic, []).append(talk)
+    for topic, talks in sorted(by_topic.items()):
+        for basic in talks:
+            for advanced in talks:
+                if LEVELS[problem.talks[basic].level] < LEVELS[problem.talks[advanced].level]:
+                    early = model.new_bool_var("")
+                    model.add(starts[basic] + problem.duration(basic) <= starts[advanced]).only_enforce_if(early.Not())
+                    objective.penalise("level-order", early, f"topic {topic}")

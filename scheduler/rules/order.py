@@ -43,3 +43,25 @@ def exclusive_tags_apart(
                 if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
                     clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
                     objective.penalise("exclusive-tags", clash, f"tag {tag}")
+
+
+def conflicting_talks_apart(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises two talks marked as conflicting (same content, same audience) running at the same time."""
+    if not objective.active("content-conflict"):
+        return
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    seen: set[tuple[int, int]] = set()
+    for a, talk in enumerate(problem.talks):
+        for other in talk.conflicts:
+            b = index[other]
+            pair = (min(a, b), max(a, b))
+            if pair in seen or a not in starts or b not in starts:
+                continue
+            seen.add(pair)
+            if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
+                clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
+                objective.penalise(
+                    "content-conflict", clash, f"'{problem.talks[pair[0]].id}' + '{problem.talks[pair[1]].id}'"
+                )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from ortools.sat.python import cp_model
 
 from ..objective import Objective
 from ..problem import MINUTES_PER_DAY, Problem
-from .timing import could_meet, overlap_literal
+from .timing import could_meet, outside_literal, overlap_literal
 
 
 def speaker_in_one_place_at_a_time(
@@ -65,23 +68,59 @@ def speaker_pause(
 def speaker_preferred_days(
     model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
 ) -> None:
-    """Penalises a talk on a day its speaker avoids, or not on a day its speaker prefers."""
+    """Penalises a talk on a day or in a block its speaker avoids, or outside the days and blocks they prefer."""
     if not objective.active("speaker-preference"):
         return
-    dates = [day.date for day in problem.data.conference.days]
     for speaker in problem.data.speakers:
         if speaker.prefers is None and speaker.avoids is None:
             continue
-        good = [
-            d
-            for d, date in enumerate(dates)
-            if (speaker.prefers is None or not speaker.prefers.days or date in speaker.prefers.days)
-            and (speaker.avoids is None or date not in speaker.avoids.days)
-        ]
-        allowed = cp_model.Domain.from_intervals([[d * MINUTES_PER_DAY, (d + 1) * MINUTES_PER_DAY - 1] for d in good])
         for talk in problem.speaker_talks.get(speaker.id, []):
-            if talk not in starts or all(start // MINUTES_PER_DAY in good for start in problem.starts[talk]):
+            if talk not in starts:
                 continue
-            unhappy = model.new_bool_var("")
-            model.add_linear_expression_in_domain(starts[talk], allowed).only_enforce_if(unhappy.Not())
-            objective.penalise("speaker-preference", unhappy, f"speaker {speaker.id}")
+            good = [start for start in problem.starts[talk] if _suits(problem, speaker, start)]
+            if len(good) < len(problem.starts[talk]):
+                objective.penalise(
+                    "speaker-preference", outside_literal(model, starts[talk], good), f"speaker {speaker.id}"
+                )
+
+
+def _suits(problem: Problem, speaker, start: int) -> bool:
+    date = problem.data.conference.days[start // MINUTES_PER_DAY].date
+    block = problem.block_at(start)
+    labels = {block.name, block.type} - {None}
+    prefers, avoids = speaker.prefers, speaker.avoids
+    if prefers is not None and (
+        (prefers.days and date not in prefers.days) or (prefers.blocks and not labels & set(prefers.blocks))
+    ):
+        return False
+    return avoids is None or (date not in avoids.days and not labels & set(avoids.blocks))
+
+
+def speaker_waking_hours(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises a remote speaker's talk outside their waking hours, in their own time zone."""
+    if not objective.active("remote-hours"):
+        return
+    for speaker in problem.data.speakers:
+        if speaker.timezone is None:
+            continue
+        for talk in problem.speaker_talks.get(speaker.id, []):
+            if talk not in starts:
+                continue
+            duration = problem.duration(talk)
+            good = [s for s in problem.starts[talk] if awake(problem.data, speaker.timezone, s, duration)]
+            if len(good) < len(problem.starts[talk]):
+                objective.penalise("remote-hours", outside_literal(model, starts[talk], good), f"speaker {speaker.id}")
+
+
+def awake(data, zone: str, start: int, duration: int) -> bool:
+    """Whether [start, start + duration) on the conference clock lies in waking hours on the speaker's clock."""
+    day = data.conference.days[start // MINUTES_PER_DAY].date
+    local = dt.datetime.combine(day, dt.time(0), tzinfo=data.conference.zone) + dt.timedelta(
+        minutes=start % MINUTES_PER_DAY
+    )
+    begin = local.astimezone(zoneinfo.ZoneInfo(zone))
+    begin_minute = begin.hour * 60 + begin.minute
+    # a talk running past the speaker's midnight ends after any waking-hours end
+    return data.waking_hours.start <= begin_minute and begin_minute + duration <= data.waking_hours.end

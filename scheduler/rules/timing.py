@@ -44,3 +44,27 @@ def day_literal(
         model.add_linear_expression_in_domain(starts[talk], window.complement()).only_enforce_if(literal.Not())
         cache[key] = literal
     return cache[key]
+
+
+def outside_literal(model: cp_model.CpModel, start: cp_model.IntVar, good: list[int]) -> cp_model.IntVar:
+    """A literal that must be true when `start` takes a value outside `good`."""
+    outside = model.new_bool_var("")
+    if good:
+        model.add_linear_expression_in_domain(start, cp_model.Domain.from_values(good)).only_enforce_if(outside.Not())
+    else:
+        model.add(outside == 1)
+    return outside
+
+
+def similar_track_pairs(data) -> list[tuple[str, str]]:
+    """Pairs of distinct tracks that are declared similar (either way) or share a tag, in a stable order."""
+    pairs = set()
+    for track in data.tracks:
+        for other in track.similar:
+            if other != track.name:
+                pairs.add(tuple(sorted((track.name, other))))
+    for i, track in enumerate(data.tracks):
+        for other in data.tracks[i + 1 :]:
+            if set(track.tags) & set(other.tags):
+                pairs.add(tuple(sorted((track.name, other.name))))
+    return sorted(pairs)

@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 
 from ..objective import Objective
 from ..problem import MINUTES_PER_DAY, Problem
-from .timing import could_meet, day_literal, overlap_literal
+from .timing import could_meet, day_literal, overlap_literal, similar_track_pairs
 
 
 def track_not_in_parallel(
@@ -61,3 +61,46 @@ def track_keeps_room(
             model.add(extra >= sum(used.values()) - held)
             day_name = problem.data.conference.days[day].date.isoformat()
             objective.penalise("track-room", extra, f"track {track} on {day_name}")
+
+
+def similar_tracks_apart(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises a talk of one track running at the same time as a talk of a similar track."""
+    if not objective.active("similar-tracks"):
+        return
+    by_track: dict[str, list[int]] = defaultdict(list)
+    for talk in starts:
+        if problem.talks[talk].track:
+            by_track[problem.talks[talk].track].append(talk)
+    for first, second in similar_track_pairs(problem.data):
+        for a in by_track.get(first, []):
+            for b in by_track.get(second, []):
+                if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
+                    clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
+                    objective.penalise("similar-tracks", clash, f"tracks {first} + {second}")
+
+
+def track_days_few(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises each day beyond the first over which a track's talks are spread."""
+    if not objective.active("track-days"):
+        return
+    by_track: dict[str, list[int]] = defaultdict(list)
+    for talk in starts:
+        if problem.talks[talk].track:
+            by_track[problem.talks[talk].track].append(talk)
+    for track, talks in sorted(by_track.items()):
+        days = sorted({start // MINUTES_PER_DAY for talk in talks for start in problem.starts[talk]})
+        if len(talks) < 2 or len(days) < 2:
+            continue
+        present = []
+        for day in days:
+            held = model.new_bool_var("")
+            for talk in talks:
+                model.add_implication(day_literal(model, problem, starts, talk, day), held)
+            present.append(held)
+        extra = model.new_int_var(0, len(days), "")
+        model.add(extra >= sum(present) - 1)
+        objective.penalise("track-days", extra, f"track {track}")
