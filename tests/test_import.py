@@ -1,12 +1,170 @@
-"""The data file writer: what it writes, `load` reads back as the same data."""
+"""Import: a schedule exported in any format comes back as the same talks, rooms, durations and placements, and
+solving the imported data file reproduces it; a pretalx schedule becomes a data file; bad input is one line naming
+the file and the row or element."""
 
 from __future__ import annotations
 
-from conftest import DATA
+import datetime as dt
+import json
+from pathlib import Path
 
-from scheduler import load
+import jsonschema
+import pytest
+from conftest import DATA, solved
+
+from scheduler import DataError, load
+from scheduler.data import parse_clock
+from scheduler.exporters import export
+from scheduler.importers import UNKNOWN_CAPACITY, import_data, import_file
 from scheduler.loading import parse
 from scheduler.writing import to_yaml
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+ROUND_TRIP = {
+    "frab-xml": "frab/schedule.xml",
+    "frab-json": "frab/schedule.json",
+}
+PROGRAMMES = ("neurips2024_tutorials", "iclr2023_mefomo")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Each programme solved once and exported in every format confsched can import."""
+    result = {}
+    for name in PROGRAMMES:
+        data = load(DATA / f"{name}.yaml")
+        schedule = solved(data, time_limit=10)
+        directory = tmp_path_factory.mktemp(name)
+        export(schedule, directory, list(ROUND_TRIP))
+        result[name] = (data, schedule, directory)
+    return result
+
+
+def placements(assignments):
+    return {a.talk: (a.day, a.start, a.end, a.room) for a in assignments}
+
+
+def pinned(data):
+    return {t.id: (t.pin.day, t.pin.start, t.pin.start + t.duration, t.pin.room) for t in data.talks}
+
+
+def speaker_names(data):
+    names = {speaker.id: speaker.display_name for speaker in data.speakers}
+    return {talk.id: [names[s] for s in talk.speakers] for talk in data.talks}
+
+
+@pytest.mark.parametrize("source_format", ROUND_TRIP)
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_an_exported_schedule_imports_as_the_same_programme_and_solves_to_the_same_timetable(
+    exported, tmp_path, programme, source_format
+):
+    data, schedule, directory = exported[programme]
+    out = tmp_path / "imported.yaml"
+    import_file(directory / ROUND_TRIP[source_format], source_format, out, timezone=data.conference.timezone)
+    imported = load(out)  # the written file passes validation as it is
+
+    def talk_facts(talks):
+        return {t.id: (t.title, t.duration, t.kind, t.track) for t in talks}
+
+    # the bundled talk ids are slugs already, so every format brings them back unchanged
+    assert talk_facts(imported.talks) == talk_facts(data.talks)
+    assert sorted(room.name for room in imported.rooms) == sorted(room.name for room in data.rooms)
+    assert speaker_names(imported) == speaker_names(data)
+    assert pinned(imported) == placements(schedule.assignments)
+    assert imported.conference.timezone == data.conference.timezone
+    if source_format != "csv":  # a CSV file does not carry the conference's name
+        assert imported.conference.name == data.conference.name
+
+    again = solved(imported, time_limit=10)  # verified inside
+    assert placements(again.assignments) == placements(schedule.assignments)
+
+
+@pytest.mark.parametrize("pins", ["room", "none"])
+def test_with_fewer_pins_the_imported_programme_still_solves(exported, tmp_path, pins):
+    _, schedule, directory = exported["iclr2023_mefomo"]
+    imported = import_data(directory / "frab/schedule.json", "frab-json", pins=pins)
+    assert all((talk.pin is None) == (pins == "none") for talk in imported.talks)
+    again = solved(parse(to_yaml(imported), "imported.yaml"), time_limit=10)
+    if pins == "room":
+        assert {a.talk: a.room for a in again.assignments} == {a.talk: a.room for a in schedule.assignments}
+
+
+def test_frab_json_keeps_room_capacities_and_rooms_without_talks(exported):
+    data, _, directory = exported["neurips2024_tutorials"]
+    imported = import_data(directory / "frab/schedule.json", "frab-json")
+    assert [(r.name, r.capacity) for r in imported.rooms] == [(r.name, r.capacity) for r in data.rooms]
+    xml = import_data(directory / "frab/schedule.xml", "frab-xml")
+    assert {room.capacity for room in xml.rooms} == {UNKNOWN_CAPACITY}  # frab XML has no capacities
+
+
+def test_a_pretalx_schedule_becomes_a_data_file_that_solves_to_its_timetable(tmp_path):
+    source = FIXTURES / "pretalx_schedule.json"
+    # the fixture is what pretalx publishes: valid against the frab JSON schema, pretalx's person shape
+    schema = json.loads((SCHEMAS / "schedule.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(
+        json.loads(source.read_text(encoding="utf-8")),
+        schema,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+    imported = import_file(source, "pretalx-json", tmp_path / "democon.yaml")
+    assert load(tmp_path / "democon.yaml") == imported
+
+    assert imported.conference.name == "DemoCon 2025"
+    assert imported.conference.timezone == "Europe/Berlin"
+    assert imported.conference.granularity == 5
+    blocks = {
+        day.date.isoformat(): [
+            f"{b.start // 60:02d}:{b.start % 60:02d}-{b.end // 60:02d}:{b.end % 60:02d}" for b in day.blocks
+        ]
+        for day in imported.conference.days
+    }
+    # 10:30-10:45 is a 15-minute gap in every room: a coffee break, so a new block starts
+    assert blocks == {
+        "2025-03-29": ["10:00-10:30", "10:45-12:15", "14:00-14:30"],
+        "2025-03-30": ["10:00-11:00", "16:00-16:15"],
+    }
+    assert [(r.name, r.capacity) for r in imported.rooms] == [
+        ("Saal 1", 400),
+        ("Saal 2", 120),
+        ("Workshop room", UNKNOWN_CAPACITY),  # pretalx says null
+        ("Foyer", 200),  # listed by pretalx, no talk in it
+    ]
+    # speakers are pretalx's codes; the two people called Sam Lee stay two speakers
+    assert [(s.id, s.name) for s in imported.speakers] == [
+        ("ADAL7Q", "Ada Lovelace"),
+        ("GHOP4R", "Grace Hopper"),
+        ("SAML2K", "Sam Lee"),
+        ("LINZ8Q", "Lin Zhao"),
+        ("SAML9W", "Sam Lee"),
+    ]
+    talks = {talk.id: talk for talk in imported.talks}
+    assert list(talks) == ["OPN3XA", "RBP7KD", "CPS9WQ", "SWC2TN", "LTN4HB", "CLS6MZ"]  # pretalx's codes
+    workshop = talks["CPS9WQ"]
+    assert (workshop.kind, workshop.track, workshop.duration, workshop.speakers) == (
+        "Workshop",
+        "Optimisation",
+        90,
+        ["LINZ8Q"],
+    )
+    assert workshop.abstract == "Bring a laptop with Python 3.11."
+    # Berlin changes to summer time overnight: +01:00 on the first day, +02:00 on the second, 10:00 local on both
+    assert (talks["OPN3XA"].pin.day, talks["OPN3XA"].pin.start) == (dt.date(2025, 3, 29), parse_clock("10:00"))
+    assert (talks["LTN4HB"].pin.day, talks["LTN4HB"].pin.start) == (dt.date(2025, 3, 30), parse_clock("10:00"))
+
+    again = solved(imported, time_limit=10)
+    assert placements(again.assignments) == pinned(imported)
+
+
+def test_pretalx_widget_data_imports_talks_and_leaves_out_breaks():
+    imported = import_data(FIXTURES / "pretalx_widget.json", "pretalx-json")
+    assert [(t.id, t.title, t.track, t.speakers) for t in imported.talks] == [
+        ("OPN3XA", "Opening", None, ["ADAL7Q"]),
+        ("RBP7KD", "Reproducible builds in practice", "Systems", ["GHOP4R", "SAML2K"]),
+        ("LTN4HB", "Lightning talks", None, ["SAML2K"]),
+    ]
+    assert [room.name for room in imported.rooms] == ["Saal 1", "Saal 2"]
+    assert imported.talks[2].pin.day == dt.date(2025, 3, 30)
 
 
 def test_the_written_data_file_reads_back_as_the_same_data():
@@ -15,3 +173,52 @@ def test_the_written_data_file_reads_back_as_the_same_data():
         text = to_yaml(data, header="a header\nof two lines")
         assert text.startswith("# a header\n# of two lines\n")
         assert parse(text, path.name) == data
+
+
+BAD_INPUT = {
+    "invalid JSON": (
+        "frab-json",
+        {"schedule.json": '{"schedule": {\n  "conference": [1,}\n}'},
+        "schedule.json:2: invalid JSON: Expecting value (column 20)",
+    ),
+    "not frab JSON": (
+        "frab-json",
+        {"schedule.json": '{"talks": []}'},
+        "schedule.json: not a frab schedule: expected an object with 'schedule.conference'",
+    ),
+    "frab JSON without a time zone": (
+        "frab-json",
+        {"schedule.json": '{"schedule": {"conference": {"title": "X", "days": []}}}'},
+        "schedule.json: the source names no time zone (schedule.conference.time_zone_name); pass --timezone, "
+        "e.g. --timezone Europe/Berlin",
+    ),
+    "frab event past midnight": (
+        "frab-xml",
+        {
+            "schedule.xml": "<schedule><conference><title>X</title><time_zone_name>Europe/Berlin</time_zone_name>"
+            "</conference><day date='2025-06-02'><room name='Hall'><event id='1'><title>Late</title>"
+            "<date>2025-06-02T23:30:00+02:00</date><duration>01:00</duration></event></room></day></schedule>"
+        },
+        "schedule.xml: /schedule/day[1]/room[1]/event[1] 'Late': runs past midnight (2025-06-02 23:30 to "
+        "2025-06-03 00:30); a talk must end on the day it starts",
+    ),
+    "frab event with a bad duration": (
+        "frab-xml",
+        {
+            "schedule.xml": "<schedule><conference><time_zone_name>UTC</time_zone_name></conference><day>"
+            "<room name='Hall'><event id='1'><title>T</title><date>2025-06-02T09:00:00Z</date>"
+            "<duration>1h</duration></event></room></day></schedule>"
+        },
+        "schedule.xml: /schedule/day[1]/room[1]/event[1] 'T': duration: expected a duration as 'HH:MM', got '1h'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_is_one_line_naming_the_file_and_row_or_element(tmp_path, case):
+    source_format, files, expected = BAD_INPUT[case]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        import_data(tmp_path / next(iter(files)), source_format)
+    assert str(error.value) == f"{tmp_path}/{expected}"

@@ -1,0 +1,77 @@
+"""Importers: turn an existing programme (frab XML or JSON, pretalx, CSV or XLSX tables) into a data file, so a
+schedule made elsewhere can be re-optimised or changed with confsched. docs/import.md describes each format.
+
+Each format has a reader (one module each) that parses the source into a :class:`Programme`; :func:`import_data`
+builds the data file's model from it, and :func:`import_file` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..data import ConferenceData
+from ..writing import write_data
+from . import frab_json, frab_xml, pretalx_json
+from .build import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
+from .programme import Programme
+
+Reader = Callable[[Path, str | None], Programme]
+
+IMPORTERS: dict[str, Reader] = {
+    "frab-xml": frab_xml.read,
+    "frab-json": frab_json.read,
+    "pretalx-json": pretalx_json.read,
+}
+
+_PIN_WORDS = {
+    "all": "every talk is pinned to its current day, start and room (--pins all)",
+    "room": "every talk is pinned to its current room; days and starts are free (--pins room)",
+    "none": "nothing is pinned; the solver places every talk (--pins none)",
+}
+
+
+def import_data(
+    source: str | Path, format_name: str, *, timezone: str | None = None, pins: PinMode = "all"
+) -> ConferenceData:
+    """The data file for the programme in `source`. Raises DataError naming the file (and the row or element)."""
+    return build_data(IMPORTERS[format_name](Path(source), timezone), pins)
+
+
+def import_file(
+    source: str | Path, format_name: str, out: str | Path, *, timezone: str | None = None, pins: PinMode = "all"
+) -> ConferenceData:
+    """Import `source` and write the data file `out` atomically; returns what was written."""
+    programme = IMPORTERS[format_name](Path(source), timezone)
+    data = build_data(programme, pins)
+    write_data(out, data, header(programme, pins))
+    return data
+
+
+def header(programme: Programme, pins: PinMode) -> str:
+    """The data file's opening comment: where it came from and which values were derived, not read."""
+    return "\n".join(
+        [
+            f"Imported by `confsched import` from {programme.format_name}: {programme.source}",
+            f"Placements: {_PIN_WORDS[pins]}.",
+            "Derived, not read (check them before re-optimising; docs/import.md):",
+            f"  - blocks: each day's talks, split where no room has a talk for {BREAK_MINUTES} minutes or more;",
+            f"  - room capacities the source does not give: {UNKNOWN_CAPACITY} (a placeholder);",
+            "  - granularity: the largest step (at most 60 minutes) that every start and duration fits.",
+            "Rules the source does not hold (kinds, attendance, availability) are left out; add them to re-optimise.",
+        ]
+    )
+
+
+__all__ = [
+    "BREAK_MINUTES",
+    "IMPORTERS",
+    "PIN_MODES",
+    "UNKNOWN_CAPACITY",
+    "PinMode",
+    "Programme",
+    "build_data",
+    "header",
+    "import_data",
+    "import_file",
+]

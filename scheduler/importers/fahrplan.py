@@ -1,0 +1,127 @@
+"""What frab XML and frab JSON (pretalx's schedule.json) share: an event as an imported talk, and who its persons
+are. The XML reader hands over each <event> as a mapping with the JSON's field names, so both read alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from ..exporters.names import slugify
+from .programme import (
+    ImportedSpeaker,
+    ImportedTalk,
+    local_span,
+    parse_datetime,
+    parse_duration,
+    text_or_none,
+    unused_id,
+)
+
+
+@dataclass
+class FahrplanEvents:
+    """Reads the events of one frab document; keeps speaker ids consistent across its events."""
+
+    source: Path
+    acronym: str
+    zone: zoneinfo.ZoneInfo
+    _speaker_ids: dict[str, str] = field(default_factory=dict)
+
+    def talk(self, event: Mapping[str, Any], where: str, room: str, day: dt.date | None) -> ImportedTalk:
+        """The talk an event describes; `day` is the enclosing day's date, used only when the event has no date."""
+        title = text_or_none(event.get("title"))
+        label = f"{where} '{title}'" if title else where
+        if title is None:
+            raise DataError(self.source, None, label, "the event has no title")
+        try:
+            start = self._start(event, day)
+            day_date, first, last = local_span(start, self._minutes(event, start), self.zone)
+        except ValueError as error:
+            raise DataError(self.source, None, label, str(error)) from None
+        return ImportedTalk(
+            id=self._talk_id(event),
+            title=title,
+            day=day_date,
+            start=first,
+            end=last,
+            room=room,
+            where=label,
+            kind=text_or_none(event.get("type")),
+            track=text_or_none(event.get("track")),
+            speakers=tuple(self._speaker(person, label, p) for p, person in enumerate(event.get("persons") or [])),
+            abstract=text_or_none(event.get("abstract")) or text_or_none(event.get("description")),
+        )
+
+    def _start(self, event: Mapping[str, Any], day: dt.date | None) -> dt.datetime:
+        if event.get("date"):
+            return parse_datetime(event["date"])
+        # frab files from before 2013 have only the day's date and the event's "HH:MM"
+        if day is None or not event.get("start"):
+            raise ValueError("the event has no date (and no day date with a start time)")
+        try:
+            minutes = parse_duration(event["start"])  # "HH:MM" as minutes after midnight
+        except ValueError:
+            raise ValueError(f"start: expected a time as 'HH:MM', got {event['start']!r}") from None
+        return dt.datetime.combine(day, dt.time(minutes // 60 % 24, minutes % 60))
+
+    @staticmethod
+    def _minutes(event: Mapping[str, Any], start: dt.datetime) -> int:
+        if event.get("duration"):
+            try:
+                return parse_duration(event["duration"])
+            except ValueError as error:
+                raise ValueError(f"duration: {error}") from None
+        if event.get("end"):
+            end = parse_datetime(event["end"])
+            if (end.tzinfo is None) != (start.tzinfo is None):
+                raise ValueError("date and end must both have a UTC offset, or neither")
+            return int((end - start).total_seconds() // 60)
+        raise ValueError("the event has neither a duration nor an end")
+
+    def _talk_id(self, event: Mapping[str, Any]) -> str | None:
+        """pretalx's submission code; else the slug without the conference's acronym (frab slugs are
+        '<acronym>-<id>-<title>', confsched's '<acronym>-<talk id>'); else the numeric id; else the guid."""
+        if code := text_or_none(event.get("code")):
+            return code
+        if slug := text_or_none(event.get("slug")):
+            stripped = slug.removeprefix(f"{self.acronym}-") if self.acronym else slug
+            return stripped or slug
+        return text_or_none(event.get("id")) or text_or_none(event.get("guid"))
+
+    def _speaker(self, person: Any, where: str, index: int) -> ImportedSpeaker:
+        """A person as a speaker. pretalx's code is the id; otherwise the id is a slug of the name (frab's numeric
+        person ids mean nothing to a chair), and frab's id or guid only tells people of the same name apart."""
+        if not isinstance(person, Mapping):
+            raise DataError(self.source, None, where, f"persons[{index}]: expected an object with a name")
+        name = text_or_none(person.get("name")) or text_or_none(person.get("public_name"))
+        if name is None:
+            raise DataError(self.source, None, where, f"persons[{index}]: the person has no name")
+        code = text_or_none(person.get("code"))
+        identity = code or text_or_none(person.get("guid")) or text_or_none(person.get("id")) or f"name:{name}"
+        if identity not in self._speaker_ids:
+            self._speaker_ids[identity] = unused_id(code or slugify(name) or "speaker", self._speaker_ids.values())
+        return ImportedSpeaker(self._speaker_ids[identity], name)
+
+
+def day_date(source: Path, where: str, value: Any) -> dt.date | None:
+    """A frab day's date; None when the day has none (each event carries its own date anyway)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        message = f"date: expected an ISO date such as '2024-12-10', got {value!r}"
+        raise DataError(source, None, where, message) from None
+
+
+def timeslot_minutes(value: Any) -> int | None:
+    """frab's timeslot_duration in minutes; None when missing or unreadable (the talks' times decide then)."""
+    try:
+        return parse_duration(value) or None
+    except ValueError:
+        return None

@@ -1,0 +1,84 @@
+"""frab JSON: the "Fahrplan" schedule.json that pretalx publishes and `confsched export --format frab-json` writes
+(the c3voc schema, ../shared/schemas/schedule.schema.json)."""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from .fahrplan import FahrplanEvents, day_date, timeslot_minutes
+from .programme import ImportedRoom, Programme, read_source, resolve_timezone, text_or_none
+
+_CONFERENCE = "schedule.conference"
+
+
+def read(source: Path, timezone: str | None = None) -> Programme:
+    return from_document(source, read_json(source), timezone, "frab JSON")
+
+
+def read_json(source: Path) -> Any:
+    """The parsed JSON document; invalid JSON is a DataError with the line of the problem."""
+    try:
+        return json.loads(read_source(source).decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise DataError(source, None, None, f"file is not UTF-8 text (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise DataError(source, error.lineno, None, f"invalid JSON: {error.msg} (column {error.colno})") from None
+
+
+def from_document(source: Path, document: Any, timezone: str | None, format_name: str) -> Programme:
+    """The programme in a frab JSON document (already parsed)."""
+    schedule = document.get("schedule") if isinstance(document, dict) else None
+    conference = schedule.get("conference") if isinstance(schedule, dict) else None
+    if not isinstance(conference, dict):
+        raise DataError(source, None, None, "not a frab schedule: expected an object with 'schedule.conference'")
+    zone_name = resolve_timezone(
+        source, text_or_none(conference.get("time_zone_name")), timezone, f"{_CONFERENCE}.time_zone_name"
+    )
+    events = FahrplanEvents(source, text_or_none(conference.get("acronym")) or "", zoneinfo.ZoneInfo(zone_name))
+    days = conference.get("days")
+    if not isinstance(days, list):
+        raise DataError(source, None, _CONFERENCE, "'days' is missing or not a list")
+    talks = []
+    for d, day in enumerate(days):
+        where = f"{_CONFERENCE}.days[{d}]"
+        rooms = day.get("rooms") if isinstance(day, dict) else None
+        if not isinstance(rooms, dict):
+            raise DataError(source, None, where, "expected a day with 'rooms' (room name -> list of events)")
+        date = day_date(source, where, day.get("date"))
+        for key, room_events in rooms.items():
+            room_name = text_or_none(key)
+            if room_name is None or not isinstance(room_events, list):
+                raise DataError(source, None, f"{where}.rooms['{key}']", "expected a room name and a list of events")
+            for e, event in enumerate(room_events):
+                here = f"{where}.rooms['{room_name}'][{e}]"
+                if not isinstance(event, dict):
+                    raise DataError(source, None, here, "expected an event object")
+                talks.append(events.talk(event, here, room_name, date))
+    return Programme(
+        source=source,
+        format_name=format_name,
+        name=text_or_none(conference.get("title")) or source.stem,
+        timezone=zone_name,
+        talks=talks,
+        rooms=_rooms(source, conference.get("rooms")),
+        granularity=timeslot_minutes(conference.get("timeslot_duration")),
+    )
+
+
+def _rooms(source: Path, rooms: Any) -> list[ImportedRoom]:
+    """The conference's room list (frab JSON has one; capacities may be missing or null)."""
+    if not isinstance(rooms, list):
+        return []
+    result = []
+    for r, room in enumerate(rooms):
+        name = text_or_none(room.get("name")) if isinstance(room, dict) else None
+        if name is None:
+            raise DataError(source, None, f"{_CONFERENCE}.rooms[{r}]", "the room has no name")
+        capacity = room.get("capacity")
+        known = isinstance(capacity, int | float) and not isinstance(capacity, bool) and capacity >= 0
+        result.append(ImportedRoom(name, int(capacity) if known else None))
+    return result

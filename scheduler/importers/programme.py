@@ -1,0 +1,154 @@
+"""What every importer reads from its source: an existing programme as plain records (talks with their current
+day, start and room, the rooms and the conference's name and time zone), before any data-file decision is made.
+
+The readers (one module per source format) only parse; :mod:`scheduler.importers.build` turns a programme into a
+data file's :class:`~scheduler.data.ConferenceData`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Container
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataError
+
+MINUTES_PER_DAY = 24 * 60
+# frab writes durations as "HH:MM"; some generators add seconds ("00:30:00")
+_DURATION = re.compile(r"^\s*(\d+):([0-5]\d)(?::[0-5]\d)?\s*$")
+
+
+@dataclass(frozen=True)
+class ImportedSpeaker:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ImportedRoom:
+    name: str
+    capacity: int | None = None  # None: the source does not say
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportedTalk:
+    """One scheduled talk as the source has it; `where` and `line` name it in error messages."""
+
+    id: str | None  # None: the source has no usable id, one is made from the title
+    title: str
+    day: dt.date
+    start: int  # minutes after local midnight
+    end: int  # minutes after local midnight of `day`; at most 24:00
+    room: str
+    where: str
+    line: int | None = None
+    file: Path | None = None  # the file it was read from, when the source is a directory of tables
+    kind: str | None = None
+    track: str | None = None
+    speakers: tuple[ImportedSpeaker, ...] = ()
+    abstract: str | None = None
+
+
+@dataclass
+class Programme:
+    source: Path
+    format_name: str  # for the data file's header, e.g. "frab XML"
+    name: str
+    timezone: str
+    talks: list[ImportedTalk]
+    rooms: list[ImportedRoom] = field(default_factory=list)  # rooms the source lists, in its order
+    granularity: int | None = None  # the source's time slot, if it states one
+
+
+def resolve_timezone(source: Path, in_file: str | None, option: str | None, where: str | None) -> str:
+    """The conference's IANA zone: the --timezone option if given, else the file's; checked to exist.
+
+    `where` names the file's field in messages (None for formats that have no time zone field).
+    """
+    name = option or in_file
+    if not name:
+        hint = f" ({where})" if where else ""
+        raise DataError(
+            source, None, None, f"the source names no time zone{hint}; pass --timezone, e.g. --timezone Europe/Berlin"
+        )
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        origin = "--timezone" if option else where
+        raise DataError(
+            source, None, origin, f"unknown time zone {name!r}; use an IANA name such as 'America/Vancouver'"
+        ) from None
+    return name
+
+
+def parse_duration(text: object) -> int:
+    """Minutes from frab's "HH:MM" (or "HH:MM:SS"); ValueError with the reason otherwise."""
+    match = _DURATION.match(str(text)) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"expected a duration as 'HH:MM', got {text!r}")
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def parse_datetime(text: object) -> dt.datetime:
+    """An ISO 8601 date and time, with or without a UTC offset; ValueError with the reason otherwise."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected a date and time such as '2024-12-10T09:30:00-08:00', got {text!r}")
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a date and time such as '2024-12-10T09:30:00-08:00', got {text!r}") from None
+
+
+def local_span(start: dt.datetime, minutes: int, zone: zoneinfo.ZoneInfo) -> tuple[dt.date, int, int]:
+    """(local day, start minute, end minute) of a talk starting at `start` and lasting `minutes`.
+
+    A start without a UTC offset is taken as local time in `zone`; one with an offset is converted to `zone`.
+    ValueError if the talk runs past midnight: a data file's talk lies inside one day.
+    """
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=zone)
+    local_start = start.astimezone(zone)
+    local_end = (start + dt.timedelta(minutes=minutes)).astimezone(zone)
+    first = local_start.hour * 60 + local_start.minute
+    last = local_end.hour * 60 + local_end.minute
+    if local_end.date() == local_start.date() + dt.timedelta(days=1) and last == 0:
+        last = MINUTES_PER_DAY
+    elif local_end.date() != local_start.date():
+        raise ValueError(
+            f"runs past midnight ({local_start:%Y-%m-%d %H:%M} to {local_end:%Y-%m-%d %H:%M}); "
+            "a talk must end on the day it starts"
+        )
+    return local_start.date(), first, last
+
+
+def unused_id(wanted: str, taken: Container[str]) -> str:
+    """`wanted`, or with '-2', '-3', ... added when it is taken: two people whose names make the same slug."""
+    candidate, number = wanted, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{wanted}-{number}"
+    return candidate
+
+
+def text_or_none(value: object) -> str | None:
+    """Stripped text, or None for a missing, null or blank value."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def read_source(source: Path) -> bytes:
+    """The source file's bytes; a missing or unreadable file is a DataError naming it."""
+    try:
+        return source.read_bytes()
+    except FileNotFoundError:
+        raise DataError(source, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise DataError(source, None, None, "is a directory; expected a file") from None
+    except OSError as error:
+        raise DataError(source, None, None, f"cannot read the file: {error.strerror}") from None
