@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import openpyxl
 import pytest
 from conftest import DATA, solved
 
@@ -24,6 +25,8 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 ROUND_TRIP = {
     "frab-xml": "frab/schedule.xml",
     "frab-json": "frab/schedule.json",
+    "csv": "schedule.csv",
+    "xlsx": "schedule.xlsx",
 }
 PROGRAMMES = ("neurips2024_tutorials", "iclr2023_mefomo")
 
@@ -167,6 +170,57 @@ def test_pretalx_widget_data_imports_talks_and_leaves_out_breaks():
     assert imported.talks[2].pin.day == dt.date(2025, 3, 30)
 
 
+def test_csv_tables_rooms_and_speakers_by_id_or_name(tmp_path):
+    (tmp_path / "talks.csv").write_text(
+        "Title,day,start,duration,room,speakers,kind,notes\n"
+        "Opening,2025-06-02,09:00,30,Hall A,ada,keynote,first thing\n"
+        "Compilers,2025-06-02,09:30,45,Room B,Grace Hopper; ada,,\n"
+        "\n"
+        "Posters,2025-06-03,14:00,60,Foyer,,poster,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "rooms.csv").write_text(
+        "name,capacity,tags\nHall A,300,projector; recorded\nRoom B,80,projector\nFoyer,,poster-boards\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "speakers.csv").write_text("id,name\nada,Ada Lovelace\ng.hopper,Grace Hopper\n", encoding="utf-8")
+    imported = import_data(tmp_path, "csv", timezone="Europe/Berlin", pins="room")
+    assert imported.conference.name == tmp_path.name
+    assert [(r.name, r.capacity, r.tags) for r in imported.rooms] == [
+        ("Hall A", 300, ["projector", "recorded"]),
+        ("Room B", 80, ["projector"]),
+        ("Foyer", UNKNOWN_CAPACITY, ["poster-boards"]),
+    ]
+    assert [(t.id, t.kind, t.duration, t.speakers, t.pin.room) for t in imported.talks] == [
+        ("opening", "keynote", 30, ["ada"], "Hall A"),  # no talk_id column: a slug of the title
+        ("compilers", "talk", 45, ["g.hopper", "ada"], "Room B"),
+        ("posters", "poster", 60, [], "Foyer"),
+    ]
+    assert [(s.id, s.name) for s in imported.speakers] == [("ada", "Ada Lovelace"), ("g.hopper", "Grace Hopper")]
+    solved(parse(to_yaml(imported), "imported.yaml"), time_limit=10)
+
+
+def test_a_chairs_workbook_with_date_and_time_cells(tmp_path):
+    workbook = openpyxl.Workbook()
+    talks = workbook.active
+    talks.title = "Talks"
+    talks.append(["talk_id", "title", "day", "start", "end", "room", "speakers", "track"])
+    talks.append(["intro", "Introduction", dt.datetime(2025, 6, 2), dt.time(9, 0), dt.time(9, 45), "Hall", "Ada", "a"])
+    talks.append(["deep", "Deep dive", dt.datetime(2025, 6, 2), dt.time(9, 45), dt.time(11, 15), "Hall", "Ada", "a"])
+    workbook.create_sheet("Rooms").append(["name", "capacity"])
+    workbook["Rooms"].append(["Hall", 120])
+    workbook.properties.title = "Workbook Conf"
+    workbook.save(tmp_path / "programme.xlsx")
+    imported = import_data(tmp_path / "programme.xlsx", "xlsx", timezone="Europe/Berlin")
+    assert imported.conference.name == "Workbook Conf"
+    assert [(t.id, t.pin.day, t.pin.start, t.duration) for t in imported.talks] == [
+        ("intro", dt.date(2025, 6, 2), parse_clock("09:00"), 45),
+        ("deep", dt.date(2025, 6, 2), parse_clock("09:45"), 90),
+    ]
+    assert [(s.id, s.name) for s in imported.speakers] == [("ada", "Ada")]
+    assert [(r.name, r.capacity) for r in imported.rooms] == [("Hall", 120)]
+
+
 def test_the_written_data_file_reads_back_as_the_same_data():
     for path in sorted(DATA.glob("*.yaml")):
         data = load(path)
@@ -175,7 +229,42 @@ def test_the_written_data_file_reads_back_as_the_same_data():
         assert parse(text, path.name) == data
 
 
+TALKS = "talk_id,title,day,start,end,room\n"
+
 BAD_INPUT = {
+    "bad time in a CSV row": (
+        "csv",
+        {"talks.csv": TALKS + "a,A,2025-06-02,09:00,09:30,Hall\nb,B,2025-06-02,9h30,10:00,Hall\n"},
+        "talks.csv:3: talk 'b': start: expected a time as 'HH:MM', got '9h30'",
+    ),
+    "room not in rooms.csv": (
+        "csv",
+        {"talks.csv": TALKS + "a,A,2025-06-02,09:00,09:30,Hal\n", "rooms.csv": "name\nHall\n"},
+        "talks.csv:2: talk 'a': room 'Hal' is not in the rooms table; did you mean 'Hall'?",
+    ),
+    "speaker not in speakers.csv": (
+        "csv",
+        {
+            "talks.csv": "title,day,start,end,room,speakers\nA,2025-06-02,09:00,09:30,Hall,adaa\n",
+            "speakers.csv": "id\nada\n",
+        },
+        "talks.csv:2: talk 'A': speaker 'adaa' is not in the speakers table; did you mean 'ada'?",
+    ),
+    "end and duration disagree": (
+        "csv",
+        {"talks.csv": "title,day,start,end,duration,room\nA,2025-06-02,09:00,09:30,45,Hall\n"},
+        "talks.csv:2: talk 'A': end 09:30 and duration 45 disagree",
+    ),
+    "zero-length talk": (
+        "csv",
+        {"talks.csv": TALKS + "a,A,2025-06-02,09:30,09:30,Hall\n"},
+        "talks.csv:2: talk 'a': ends no later than it starts (09:30-09:30); a talk must last at least a minute",
+    ),
+    "no talks file in the directory": (
+        "csv",
+        {"notes.txt": "hello"},
+        ": the directory has no talks.csv or schedule.csv",
+    ),
     "invalid JSON": (
         "frab-json",
         {"schedule.json": '{"schedule": {\n  "conference": [1,}\n}'},
@@ -211,6 +300,11 @@ BAD_INPUT = {
         },
         "schedule.xml: /schedule/day[1]/room[1]/event[1] 'T': duration: expected a duration as 'HH:MM', got '1h'",
     ),
+    "workbook without a talks sheet": (
+        "xlsx",
+        {"book.xlsx": None},
+        "book.xlsx: no sheet named 'Talks' or 'All talks' (sheets: Sheet)",
+    ),
 }
 
 
@@ -218,7 +312,11 @@ BAD_INPUT = {
 def test_bad_input_is_one_line_naming_the_file_and_row_or_element(tmp_path, case):
     source_format, files, expected = BAD_INPUT[case]
     for name, text in files.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+        if text is None:
+            openpyxl.Workbook().save(tmp_path / name)
+        else:
+            (tmp_path / name).write_text(text, encoding="utf-8")
+    source = tmp_path if source_format == "csv" else tmp_path / next(iter(files))
     with pytest.raises(DataError) as error:
-        import_data(tmp_path / next(iter(files)), source_format)
-    assert str(error.value) == f"{tmp_path}/{expected}"
+        import_data(source, source_format, timezone="Europe/Berlin" if source_format in ("csv", "xlsx") else None)
+    assert str(error.value) == f"{tmp_path}/{expected}".replace("/:", ":")

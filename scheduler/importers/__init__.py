@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..data import ConferenceData
 from ..writing import write_data
-from . import frab_json, frab_xml, pretalx_json
+from . import csv, frab_json, frab_xml, pretalx_json, xlsx
 from .build import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
 from .programme import Programme
 
@@ -22,6 +22,8 @@ IMPORTERS: dict[str, Reader] = {
     "frab-xml": frab_xml.read,
     "frab-json": frab_json.read,
     "pretalx-json": pretalx_json.read,
+    "csv": csv.read,
+    "xlsx": xlsx.read,
 }
 
 _PIN_WORDS = {
