@@ -16,6 +16,7 @@ from .errors import ConfschedError, DataError, NoScheduleError
 from .explain import explain as explain_data
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
 from .files import write_atomic
+from .importers import IMPORTERS, PIN_MODES, import_file
 from .loading import load
 from .report import to_report_json, to_report_markdown
 from .schedule import read_schedule
@@ -245,6 +246,37 @@ def export_schedule(
     except OSError as error:
         _fail(error)
     _print_written(written)
+
+
+@app.command("import")
+def import_programme(
+    source: Annotated[Path, typer.Argument(help="The programme: a file, or for csv a directory.", show_default=False)],
+    source_format: Annotated[
+        str, typer.Option("--format", help=f"One of: {', '.join(IMPORTERS)} (see docs/import.md).", show_default=False)
+    ],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="The data file to write (YAML).", show_default=False)],
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="IANA time zone; needed when the source names none (csv, xlsx).")
+    ] = None,
+    pins: Annotated[
+        str, typer.Option("--pins", help="Pin each talk's current day, start and room (all), its room, or nothing.")
+    ] = "all",
+) -> None:
+    """Turn an existing programme (frab, pretalx, CSV, XLSX) into a data file, its placements as pins."""
+    if source_format not in IMPORTERS:
+        _fail(ValueError(f"unknown format '{source_format}'; choose from {', '.join(IMPORTERS)}"))
+    if pins not in PIN_MODES:
+        _fail(ValueError(f"unknown --pins '{pins}'; choose from {', '.join(PIN_MODES)}"))
+    try:
+        data = import_file(source, source_format, out_file, timezone=timezone, pins=pins)
+    except (ConfschedError, OSError) as error:  # OSError: the data file could not be written
+        _fail(error)
+    blocks = sum(len(day.blocks) for day in data.conference.days)
+    out.print(
+        f"wrote {out_file}: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
+        f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks; pins: {pins}",
+        markup=False,  # names from the source may contain [brackets]
+    )
 
 
 @app.command()

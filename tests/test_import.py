@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
-from conftest import DATA, solved
+from conftest import DATA, run_cli, solved
 
 from scheduler import DataError, load
 from scheduler.data import parse_clock
@@ -320,3 +320,45 @@ def test_bad_input_is_one_line_naming_the_file_and_row_or_element(tmp_path, case
     with pytest.raises(DataError) as error:
         import_data(source, source_format, timezone="Europe/Berlin" if source_format in ("csv", "xlsx") else None)
     assert str(error.value) == f"{tmp_path}/{expected}".replace("/:", ":")
+
+
+def test_cli_imports_and_says_what_it_wrote(tmp_path):
+    source, out = FIXTURES / "pretalx_schedule.json", tmp_path / "democon.yaml"
+    result = run_cli("import", source, "--format", "pretalx-json", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"wrote {out}: DemoCon 2025: 6 talks, 5 speakers, 4 rooms, 2 day(s), 5 blocks; pins: all\n"
+    )
+    first_line = out.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == f"# Imported by `confsched import` from pretalx schedule.json (frab JSON): {source}"
+    load(out)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "source_format", "message"),
+    [
+        (
+            "broken.xml",
+            "<schedule><conference><title>X</title></conference>\n<day><room></day></schedule>\n",
+            "frab-xml",
+            "broken.xml:2: XML syntax error: mismatched tag (column 14)",
+        ),
+        (
+            "talks.csv",
+            "title,day,room\nOpening,2025-06-02,Hall\n",
+            "csv",
+            "talks.csv:1: missing column(s): start, end or duration (a talks table needs title, day, start, end or "
+            "duration, and room)",
+        ),
+    ],
+    ids=["malformed XML", "CSV without start and end"],
+)
+def test_cli_bad_input_exits_2_with_one_line(tmp_path, name, text, source_format, message):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "data.yaml"
+    result = run_cli("import", source, "--format", source_format, "--out", out, "--timezone", "Europe/Berlin")
+    assert result.returncode == 2
+    assert result.stderr == f"error: {tmp_path}/{message}\n"
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
