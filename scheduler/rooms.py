@@ -44,13 +44,9 @@ def assign_rooms(
     repaired_blocks = 0
     for block_index in sorted(by_block):
         talks = sorted(by_block[block_index])
+        # first any valid rooms (fast), so preferences can never cost a schedule
         greedy = _best_fit(problem, talks, starts)
-        if len(greedy) == len(talks) and (preferences is None or not preferences.active):
-            chosen = greedy
-        else:
-            chosen = _fixed_times(problem, talks, starts, parameters(), preferences, greedy)
-            if chosen is None and len(greedy) == len(talks):
-                chosen = greedy  # the preference solve ran out of time; the greedy rooms are valid
+        chosen = greedy if len(greedy) == len(talks) else _fixed_times(problem, talks, starts, parameters())
         if chosen is None:
             repaired = _repair_block(problem, block_index, talks, starts, greedy, parameters)
             if repaired is None:
@@ -58,6 +54,9 @@ def assign_rooms(
             new_starts, chosen = repaired
             starts.update(new_starts)
             repaired_blocks += 1
+        if preferences is not None and preferences.active:
+            better = _fixed_times(problem, talks, starts, parameters(), preferences, chosen)
+            chosen = better or chosen
         rooms.update(chosen)
         if preferences is not None:
             preferences.record(talks, chosen, block_index)

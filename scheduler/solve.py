@@ -131,7 +131,17 @@ def solve(
             stats.time_stage_optimal = status == cp_model.OPTIMAL
             return _finish(data, problem, coupled.starts(solver), coupled.rooms(solver), stats, started, coupled=True)
 
-    # Phase 2: improve it against the soft rules, starting from phase 1's timetable, so a result always exists.
+    # Rooms for phase 1's times: from here on a complete, valid timetable is always in hand.
+    def room_parameters() -> dict:
+        # room sub-problems are small: one worker keeps them deterministic and cheap
+        return solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False, deterministic=deterministic)
+
+    say("assigning rooms block by block")
+    starts, rooms, repaired = _rooms_or_coupled(
+        problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit
+    )
+
+    # Phase 2: improve the times against the soft rules, starting from phase 1's timetable.
     quality = build_model(problem, weights=data.weights) if optimise else None
     if quality is not None and quality.objective is not None and quality.objective.terms:
         for talk, var in quality.start_vars.items():
@@ -145,32 +155,20 @@ def solve(
             quality, seed, workers, max(0.1, remaining() - reserve), started, say, False, deterministic
         )
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            starts = quality.starts(improver)
-            stats.time_objective = improver.objective_value / 10
-            stats.time_bound = improver.best_objective_bound / 10
-        stats.time_stage_optimal = status == cp_model.OPTIMAL
-
-    say("assigning rooms block by block")
-    # Room sub-problems are small: one worker keeps them deterministic and cheap.
-    placed = assign_rooms(
-        problem,
-        starts,
-        lambda: solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False, deterministic=deterministic),
-        weights=data.weights if optimise else None,
-    )
-    if placed is None:
-        say("rooms could not follow those times; solving times and rooms together")
-        coupled = build_model(problem, with_rooms=True)
-        for talk, var in coupled.start_vars.items():
-            coupled.model.add_hint(var, starts[talk])
-        _count(stats, coupled)
-        stats.room_stage = "coupled"
-        solver, status, _ = _run(coupled, seed, workers, remaining(), started, say)
-        _raise_if_unsolved(status, time_limit)
-        placed = coupled.starts(solver), coupled.rooms(solver), 0
-    starts, rooms, repaired_blocks = placed
-    if repaired_blocks:
-        stats.room_stage += f" ({repaired_blocks} block{'s' if repaired_blocks > 1 else ''} re-timed)"
+            say("assigning rooms to the improved timetable")
+            improved = assign_rooms(problem, quality.starts(improver), room_parameters, weights=data.weights)
+            if improved is not None:
+                starts, rooms, repaired = improved
+                stats.time_objective = improver.objective_value / 10
+                stats.time_bound = improver.best_objective_bound / 10
+                stats.time_stage_optimal = status == cp_model.OPTIMAL
+            else:
+                stats.room_stage += " (improved times found no rooms in time; first timetable kept)"
+                stats.time_stage_optimal = False
+        else:
+            stats.time_stage_optimal = False
+    if repaired:
+        stats.room_stage += f" ({repaired} block{'s' if repaired > 1 else ''} re-timed)"
 
     return _finish(data, problem, starts, rooms, stats, started)
 
@@ -202,6 +200,22 @@ def _finish(
         room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].stage == "room")
         stats.status = "optimal" if stats.time_stage_optimal and room_penalty == 0 else "feasible"
     return schedule
+
+
+def _rooms_or_coupled(problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit):
+    """Rooms block by block for fixed times; when a block cannot be done, times and rooms together (exact)."""
+    placed = assign_rooms(problem, starts, room_parameters)
+    if placed is not None:
+        return placed
+    say("rooms could not follow those times; solving times and rooms together")
+    coupled = build_model(problem, with_rooms=True)
+    for talk, var in coupled.start_vars.items():
+        coupled.model.add_hint(var, starts[talk])
+    _count(stats, coupled)
+    stats.room_stage = "coupled"
+    solver, status, _ = _run(coupled, seed, workers, remaining(), time.perf_counter(), say)
+    _raise_if_unsolved(status, time_limit)
+    return coupled.starts(solver), coupled.rooms(solver), 0
 
 
 def _run(
