@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 
 from ..objective import Objective
 from ..problem import Problem
-from .timing import could_meet, overlap_literal
+from .timing import could_meet, overlap_literal, penalise_overlapping_pairs
 
 
 def talks_in_order(
@@ -37,12 +37,9 @@ def exclusive_tags_apart(
     for talk in starts:
         for tag in set(problem.talks[talk].tags) & set(problem.data.exclusive_tags):
             by_tag[tag].append(talk)
-    for tag, talks in sorted(by_tag.items()):
-        for i, a in enumerate(talks):
-            for b in talks[i + 1 :]:
-                if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
-                    clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
-                    objective.penalise("exclusive-tags", clash, f"tag {tag}")
+    penalise_overlapping_pairs(
+        model, problem, starts, objective, "exclusive-tags", {f"tag {tag}": talks for tag, talks in by_tag.items()}
+    )
 
 
 def conflicting_talks_apart(

@@ -68,3 +68,13 @@ def similar_track_pairs(data) -> list[tuple[str, str]]:
             if set(track.tags) & set(other.tags):
                 pairs.add(tuple(sorted((track.name, other.name))))
     return sorted(pairs)
+
+
+def penalise_overlapping_pairs(model, problem, starts, objective, rule: str, groups: dict[str, list[int]]) -> None:
+    """Under `rule`, penalise every pair of talks in one group that runs at the same time (groups in name order)."""
+    for label, talks in sorted(groups.items()):
+        for i, a in enumerate(talks):
+            for b in talks[i + 1 :]:
+                if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
+                    clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
+                    objective.penalise(rule, clash, label)

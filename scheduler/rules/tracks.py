@@ -8,7 +8,16 @@ from ortools.sat.python import cp_model
 
 from ..objective import Objective
 from ..problem import MINUTES_PER_DAY, Problem
-from .timing import could_meet, day_literal, overlap_literal, similar_track_pairs
+from .timing import could_meet, day_literal, overlap_literal, penalise_overlapping_pairs, similar_track_pairs
+
+
+def talks_by_track(problem: Problem, talks: dict[int, object]) -> dict[str, list[int]]:
+    """The talks (keys of `talks`) of each track, in talk order."""
+    by_track: dict[str, list[int]] = defaultdict(list)
+    for talk in talks:
+        if problem.talks[talk].track:
+            by_track[problem.talks[talk].track].append(talk)
+    return by_track
 
 
 def track_not_in_parallel(
@@ -17,16 +26,15 @@ def track_not_in_parallel(
     """Penalises two talks of the same track running at the same time."""
     if not objective.active("track-parallel"):
         return
-    by_track: dict[str, list[int]] = defaultdict(list)
-    for talk in starts:
-        if problem.talks[talk].track:
-            by_track[problem.talks[talk].track].append(talk)
-    for track, talks in sorted(by_track.items()):
-        for i, a in enumerate(talks):
-            for b in talks[i + 1 :]:
-                if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
-                    clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
-                    objective.penalise("track-parallel", clash, f"track {track}")
+    by_track = talks_by_track(problem, starts)
+    penalise_overlapping_pairs(
+        model,
+        problem,
+        starts,
+        objective,
+        "track-parallel",
+        {f"track {track}": talks for track, talks in by_track.items()},
+    )
 
 
 def track_keeps_room(
@@ -39,10 +47,7 @@ def track_keeps_room(
     """Penalises each extra room a track uses on one day (attendees should not have to hop between rooms)."""
     if not objective.active("track-room"):
         return
-    by_track: dict[str, list[int]] = defaultdict(list)
-    for talk in room_choices:
-        if problem.talks[talk].track:
-            by_track[problem.talks[talk].track].append(talk)
+    by_track = talks_by_track(problem, room_choices)
     for track, talks in sorted(by_track.items()):
         days = sorted({start // MINUTES_PER_DAY for talk in talks for start in problem.starts[talk]})
         for day in days:
@@ -69,10 +74,7 @@ def similar_tracks_apart(
     """Penalises a talk of one track running at the same time as a talk of a similar track."""
     if not objective.active("similar-tracks"):
         return
-    by_track: dict[str, list[int]] = defaultdict(list)
-    for talk in starts:
-        if problem.talks[talk].track:
-            by_track[problem.talks[talk].track].append(talk)
+    by_track = talks_by_track(problem, starts)
     for first, second in similar_track_pairs(problem.data):
         for a in by_track.get(first, []):
             for b in by_track.get(second, []):
@@ -87,10 +89,7 @@ def track_days_few(
     """Penalises each day beyond the first over which a track's talks are spread."""
     if not objective.active("track-days"):
         return
-    by_track: dict[str, list[int]] = defaultdict(list)
-    for talk in starts:
-        if problem.talks[talk].track:
-            by_track[problem.talks[talk].track].append(talk)
+    by_track = talks_by_track(problem, starts)
     for track, talks in sorted(by_track.items()):
         days = sorted({start // MINUTES_PER_DAY for talk in talks for start in problem.starts[talk]})
         if len(talks) < 2 or len(days) < 2:
