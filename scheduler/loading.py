@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ _PLAIN_TAGS = {
 }
 
 
-class _Document:
+class YamlDocument:
     """Plain Python data built from a YAML node tree, with the line of every value by its path."""
 
     def __init__(self, path: Path, text: str):
@@ -138,6 +138,11 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
 def load(path: str | Path) -> ConferenceData:
     """Read, validate and cross-check a conference data file."""
     path = Path(path)
+    return parse(read_text(path), path)
+
+
+def read_text(path: Path) -> str:
+    """A YAML file's text, or a DataError for a missing, unreadable, too large or non-UTF-8 file."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -147,16 +152,15 @@ def load(path: str | Path) -> ConferenceData:
     if len(raw) > MAX_FILE_BYTES:
         raise DataError(path, None, None, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DataError(path, None, None, f"file is not UTF-8 text (byte {error.start})") from None
-    return parse(text, path)
 
 
 def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
     """Validate YAML text as a conference data file; `path` is used in messages."""
     path = Path(path)
-    document = _Document(path, text)
+    document = YamlDocument(path, text)
     if document.data is None:
         raise DataError(path, None, None, f"the file is empty; expected {_TOP_KEYS}")
     if not isinstance(document.data, dict):
@@ -165,12 +169,16 @@ def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
         data = ConferenceData.model_validate(document.data)
     except ValidationError as error:
         raise _first_validation_error(document, error) from None
-    _check_references(data, document)
+    check_references(data, document)
     return data
 
 
-def _first_validation_error(document: _Document, error: ValidationError) -> DataError:
-    detail = error.errors(include_url=False)[0]
+def _first_validation_error(document: YamlDocument, error: ValidationError) -> DataError:
+    return validation_error_at(document, error.errors(include_url=False)[0])
+
+
+def validation_error_at(document: YamlDocument, detail: Mapping[str, Any]) -> DataError:
+    """One pydantic error detail as `file:line: item: message`, located in the document by its `loc` path."""
     where = [step for step in detail["loc"] if isinstance(step, str | int)]
     message = detail["msg"]
     message = message.removeprefix("Value error, ")
@@ -189,7 +197,7 @@ def _first_validation_error(document: _Document, error: ValidationError) -> Data
     return DataError(document.path, document.line(detail["loc"]), item, message)
 
 
-def _check_references(data: ConferenceData, document: _Document) -> None:
+def check_references(data: ConferenceData, document: YamlDocument) -> None:
     """Cross-item rules: unique ids, defined names, durations that fit the time grid and some block."""
 
     def fail(where: Path_, message: str) -> None:

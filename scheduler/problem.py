@@ -8,6 +8,7 @@ forbidden choices; the rules that relate talks to each other live in :mod:`sched
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .data import ConferenceData, Talk, Window, format_clock
@@ -57,8 +58,12 @@ class Problem:
         return all(end <= busy_start or busy_end <= start for busy_start, busy_end in self.room_busy[room])
 
 
-def compile_problem(data: ConferenceData) -> Problem:
-    """Precompute each talk's candidate (start, room) choices under the single-talk hard rules."""
+def compile_problem(data: ConferenceData, anchors: Iterable[int] = ()) -> Problem:
+    """Precompute each talk's candidate (start, room) choices under the single-talk hard rules.
+
+    `anchors` are extra absolute minutes from which packed start chains begin (a what-if passes the published
+    starts, so talks that stay put keep starts the new data alone might not offer).
+    """
     blocks = [
         BlockSpan(d, d * MINUTES_PER_DAY + block.start, d * MINUTES_PER_DAY + block.end, block.type, block.name)
         for d, day in enumerate(data.conference.days)
@@ -66,7 +71,7 @@ def compile_problem(data: ConferenceData) -> Problem:
     ]
     room_busy = [_absolute(data, room.unavailable) for room in data.rooms]
     speaker_busy = {speaker.id: _absolute(data, speaker.unavailable) for speaker in data.speakers}
-    offsets = _start_offsets(data, blocks, room_busy, speaker_busy)
+    offsets = _start_offsets(data, blocks, room_busy, speaker_busy, set(anchors))
 
     problem = Problem(data, blocks, [], [], room_busy, {})
     for index, talk in enumerate(data.talks):
@@ -191,13 +196,15 @@ def _start_offsets(
     blocks: list[BlockSpan],
     room_busy: list[list[tuple[int, int]]],
     speaker_busy: dict[str, list[tuple[int, int]]],
+    extra_anchors: set[int],
 ) -> list[list[int]]:
     """Minutes after each block's start at which a talk may begin.
 
     'grid' mode allows every granularity step. 'packed' mode (the default) allows only starts that follow a
-    back-to-back chain of talk durations from an anchor: the block start, a pinned start, or the end of an
-    unavailability window (rounded up to the grid). It loses no timetable: sliding every talk of a valid timetable
-    as early as it can go leaves each one at an anchor or at the end of another talk, i.e. at a packed start.
+    back-to-back chain of talk durations from an anchor: the block start, a pinned start, the end of an
+    unavailability window (rounded up to the grid), or one of `extra_anchors`. It loses no timetable: sliding every
+    talk of a valid timetable as early as it can go leaves each one at an anchor or at the end of another talk, i.e.
+    at a packed start.
     """
     step = data.conference.granularity
     if data.conference.starts == "grid":
@@ -225,6 +232,7 @@ def _start_offsets(
             1 << (day_start + pin - block.start) for pin in pinned if block.start <= day_start + pin < block.end
         )
         anchors |= sum(1 << (end - block.start) for end in window_ends if block.start < end < block.end)
+        anchors |= sum(1 << (start - block.start) for start in extra_anchors if block.start < start < block.end)
         reach = anchors
         while True:
             grown = reach

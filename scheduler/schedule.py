@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .data import Clock, ConferenceData, Talk
 from .errors import DataError
@@ -27,6 +27,9 @@ class Assignment(BaseModel):
     start: Clock
     end: Clock
     room: str
+    # the iCalendar SEQUENCE of the talk's event: bumped each time a what-if moves the talk, so calendar clients
+    # replace the event they hold; written to schedule.json only once it is above 0
+    sequence: int = Field(default=0, ge=0)
 
 
 @dataclass
@@ -98,7 +101,9 @@ def schedule_document(schedule: Schedule) -> dict:
         "timezone": schedule.data.conference.timezone,
         "status": stats.status if stats else "unknown",
         "seed": stats.seed if stats else None,
-        "assignments": [assignment.model_dump(mode="json") for assignment in schedule.assignments],
+        "assignments": [
+            assignment.model_dump(mode="json", exclude_defaults=True) for assignment in schedule.assignments
+        ],
     }
 
 

@@ -21,6 +21,8 @@ Progress = Callable[[str], None]
 
 # (talk, suitable room) pairs up to which times and rooms are optimised in one model
 COUPLED_OPTIONS = 3000
+# above this many talks the times are improved one day at a time
+DAY_BY_DAY_TALKS = 400
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
@@ -89,12 +91,7 @@ def solve(
     started = time.perf_counter()
     say = progress or (lambda message: None)
     problem = compile_problem(data)
-    if problem.unplaceable:
-        talk_index, reason = next(iter(problem.unplaceable.items()))
-        talk = data.talks[talk_index]
-        more = len(problem.unplaceable) - 1
-        tail = f" ({more} more talk{'s' if more != 1 else ''} cannot be placed either)" if more else ""
-        raise NoScheduleError(f"no schedule exists: talk '{talk.id}' cannot be placed: {reason}{tail}", proven=True)
+    raise_if_unplaceable(problem)
 
     say(f"building the model for {len(data.talks)} talks, {len(data.rooms)} rooms")
     # soft rules made hard in the data file are constraints from the start; the others wait for phase 2
@@ -142,15 +139,29 @@ def solve(
     )
 
     # Phase 2: improve the times against the soft rules, starting from phase 1's timetable.
-    quality = build_model(problem, weights=data.weights) if optimise else None
+    reserve = min(10.0, 0.2 * time_limit)  # the room stage's share of the time limit
+    if optimise and len(problem.talks) > DAY_BY_DAY_TALKS and len(data.conference.days) > 1:
+        say("improving the timetable day by day")
+        stats.improvement_ran = True
+        improved_starts = _improve_day_by_day(
+            problem, data, starts, seed, workers, lambda: remaining() - reserve, started, say, deterministic
+        )
+        if improved_starts != starts:
+            say("assigning rooms to the improved timetable")
+            improved = assign_rooms(problem, improved_starts, room_parameters, weights=data.weights)
+            if improved is not None:
+                starts, rooms, repaired = improved
+                stats.room_stage += " (times improved day by day)"
+        stats.time_stage_optimal = False
+        quality = None
+    else:
+        quality = build_model(problem, weights=data.weights) if optimise else None
     if quality is not None and quality.objective is not None and quality.objective.terms:
         for talk, var in quality.start_vars.items():
             quality.model.add_hint(var, starts[talk])
         _count(stats, quality)
         say("improving the timetable against the soft rules")
         stats.improvement_ran = True
-        # leave the room stage its share of the time limit
-        reserve = min(10.0, 0.2 * time_limit)
         improver, status, _ = _run(
             quality, seed, workers, max(0.1, remaining() - reserve), started, say, False, deterministic
         )
@@ -171,6 +182,16 @@ def solve(
         stats.room_stage += f" ({repaired} block{'s' if repaired > 1 else ''} re-timed)"
 
     return _finish(data, problem, starts, rooms, stats, started)
+
+
+def raise_if_unplaceable(problem: Problem) -> None:
+    """A talk with no possible start and room means no schedule exists; say which talk and why."""
+    if problem.unplaceable:
+        talk_index, reason = next(iter(problem.unplaceable.items()))
+        talk = problem.talks[talk_index]
+        more = len(problem.unplaceable) - 1
+        tail = f" ({more} more talk{'s' if more != 1 else ''} cannot be placed either)" if more else ""
+        raise NoScheduleError(f"no schedule exists: talk '{talk.id}' cannot be placed: {reason}{tail}", proven=True)
 
 
 def _finish(
@@ -200,6 +221,34 @@ def _finish(
         room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].stage == "room")
         stats.status = "optimal" if stats.time_stage_optimal and room_penalty == 0 else "feasible"
     return schedule
+
+
+def _improve_day_by_day(problem, data, starts, seed, workers, budget_left, started, say, deterministic):
+    """Improve each day's times on its own, every talk staying on its day.
+
+    Talks on different days never overlap, so every rule between two talks is decided within one day; the rules
+    about days (a speaker's or a track's days, preferred days) do not change when talks keep their day. One model
+    per day is a fraction of the whole model's size, which is what lets large conferences improve at all.
+    """
+    starts = dict(starts)
+    by_day: dict[int, list[int]] = {}
+    for talk, start in starts.items():
+        by_day.setdefault(start // MINUTES_PER_DAY, []).append(talk)
+    days = sorted(by_day)
+    for position, day in enumerate(days):
+        talks = by_day[day]
+        same_day = {talk: [s for s in problem.starts[talk] if s // MINUTES_PER_DAY == day] for talk in talks}
+        model = build_model(problem, talks=talks, starts=same_day, weights=data.weights)
+        if model.objective is None or not model.objective.terms:
+            continue
+        for talk, var in model.start_vars.items():
+            model.model.add_hint(var, starts[talk])
+        share = max(0.1, budget_left() / (len(days) - position))
+        say(f"improving day {position + 1} of {len(days)}")
+        solver, status, _ = _run(model, seed, workers, share, started, say, False, deterministic)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            starts.update(model.starts(solver))
+    return starts
 
 
 def _rooms_or_coupled(problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit):

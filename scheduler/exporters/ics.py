@@ -21,8 +21,17 @@ def to_ics(schedule: Schedule) -> bytes:
     return calendar_bytes(schedule, schedule.rows(), schedule.data.conference.name)
 
 
-def calendar_bytes(schedule: Schedule, rows: Iterable[tuple[Talk, Assignment]], calendar_name: str) -> bytes:
-    """An iCalendar file named `calendar_name` holding one event per (talk, assignment) row."""
+def calendar_bytes(
+    schedule: Schedule,
+    rows: Iterable[tuple[Talk, Assignment]],
+    calendar_name: str,
+    cancelled: Iterable[tuple[Talk, Assignment]] = (),
+) -> bytes:
+    """An iCalendar file named `calendar_name` holding one event per (talk, assignment) row.
+
+    `cancelled` rows (withdrawn talks, at their last placement) become events with STATUS:CANCELLED, so calendar
+    clients that hold them mark them cancelled instead of keeping a talk that will not happen.
+    """
     conference = schedule.data.conference
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//confsched//conference schedule//EN")
@@ -34,6 +43,10 @@ def calendar_bytes(schedule: Schedule, rows: Iterable[tuple[Talk, Assignment]], 
     stamp = dt.datetime.combine(conference.days[0].date, dt.time(0, 0), tzinfo=dt.UTC)
     for talk, assignment in rows:
         calendar.add_component(talk_event(schedule, talk, assignment, stamp))
+    for talk, assignment in cancelled:
+        event = talk_event(schedule, talk, assignment, stamp)
+        event.add("status", "CANCELLED")
+        calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -44,6 +57,9 @@ def talk_event(schedule: Schedule, talk: Talk, assignment: Assignment, stamp: dt
     event = icalendar.Event()
     event.add("uid", talk_uid(conference.name, talk.id))
     event.add("dtstamp", stamp)
+    if assignment.sequence:
+        # RFC 5545: a client replaces its copy of an event when SEQUENCE grows; 0, the default, is left out
+        event.add("sequence", assignment.sequence)
     event.add("dtstart", local_time(assignment.day, assignment.start, zone))
     event.add("dtend", local_time(assignment.day, assignment.end, zone))
     event.add("summary", talk.title)
