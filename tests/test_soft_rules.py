@@ -234,3 +234,23 @@ def test_deterministic_budget_gives_identical_schedules(tmp_path):
         assert result.returncode == 0, result.stderr
         outputs.append((tmp_path / run / "schedule.json").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_day_by_day_improvement_keeps_days_and_removes_track_clashes():
+    from scheduler.problem import compile_problem
+    from scheduler.solve import _improve_day_by_day
+
+    days = [
+        {"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]},
+        {"date": "2024-07-28", "blocks": [{"start": "09:00", "end": "10:00"}]},
+    ]
+    talks = [talk(f"{track}{i}", track=track) for track in ("ml", "cv") for i in range(4)]
+    data = conference(conference={"days": days}, rooms=TWO_ROOMS, talks=talks, weights={"track-days": 0})
+    problem = compile_problem(data)
+    # a valid but poor start: each day, both ml talks at 09:00 and both cv talks at 09:30
+    day2 = 24 * 60
+    poor = {0: 540, 1: 540, 2: day2 + 540, 3: day2 + 540, 4: 570, 5: 570, 6: day2 + 570, 7: day2 + 570}
+    better = _improve_day_by_day(problem, data, poor, 0, 1, lambda: 5.0, 0.0, lambda message: None, False)
+    assert all(better[t] // day2 == poor[t] // day2 for t in poor)
+    for first, second in [(0, 1), (2, 3), (4, 5), (6, 7)]:
+        assert better[first] != better[second]
