@@ -159,6 +159,8 @@ def _print_summary(schedule) -> None:
                 f"{scope}: objective {stats.time_objective:g}, bound {stats.time_bound:g}, gap {gap}"
                 + (" (proven optimal)" if stats.time_stage_optimal else "")
             )
+        elif stats.improved_day_by_day:
+            out.print("time stage: improved one day at a time (no bound on this path)")
         elif stats.improvement_ran:
             out.print("time stage: no better timetable than the first feasible one was found within the time limit")
     kinds = Counter(talk.kind for talk in data.talks)

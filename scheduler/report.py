@@ -55,6 +55,8 @@ def to_report_markdown(schedule: Schedule) -> str:
             f"- {scope}: objective {stage['objective']:g}, best bound {stage['bound']:g}, gap {gap}"
             + (", optimal" if stage["optimal"] else "")
         )
+    elif schedule.stats and schedule.stats.improved_day_by_day:
+        lines.append("- time stage: improved one day at a time (no bound on this path)")
     elif stats_ran(schedule):
         lines.append("- time stage: no better timetable than the first feasible one was found within the time limit")
     lines += ["", "| rule | weight | violations | penalty | worst offenders |", "|---|---:|---:|---:|---|"]

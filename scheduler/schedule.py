@@ -49,6 +49,7 @@ class SolveStats:
     time_bound: float | None = None
     time_stage_optimal: bool = False
     improvement_ran: bool = False
+    improved_day_by_day: bool = False
     penalty: float = 0.0
     quality: list = field(default_factory=list)
 

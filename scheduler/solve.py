@@ -152,6 +152,7 @@ def solve(
             if improved is not None:
                 starts, rooms, repaired = improved
                 stats.room_stage += " (times improved day by day)"
+                stats.improved_day_by_day = True
         stats.time_stage_optimal = False
         quality = None
     else:
