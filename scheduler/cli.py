@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import changelog
 from . import generate as generator
+from .changes import Changes, apply_changes, inline_change, load_changes
 from .errors import ConfschedError, DataError, NoScheduleError
 from .explain import explain as explain_data
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
@@ -19,9 +21,11 @@ from .files import write_atomic
 from .importers import IMPORTERS, PIN_MODES, import_file
 from .loading import load
 from .report import to_report_json, to_report_markdown
+from .revision import build_revision, write_revision
 from .schedule import read_schedule
 from .solve import solve as solve_schedule
 from .verify import verify
+from .whatif import reschedule
 
 app = typer.Typer(
     name="confsched",
@@ -279,6 +283,108 @@ def import_programme(
         f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks; pins: {pins}",
         markup=False,  # names from the source may contain [brackets]
     )
+
+
+@app.command()
+def whatif(
+    data_file: DataArg,
+    baseline_file: Annotated[
+        Path, typer.Option("--baseline", help="The published schedule.json (never modified).", show_default=False)
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory for the new version and the changelog.")],
+    change_file: Annotated[
+        Path | None, typer.Option("--change", help="Change file (YAML, see docs/whatif.md).", show_default=False)
+    ] = None,
+    speaker_unavailable: Annotated[
+        list[str] | None, typer.Option("--speaker-unavailable", help="SPEAKER@DAY[@HH:MM-HH:MM]; repeatable.")
+    ] = None,
+    room_closed: Annotated[
+        list[str] | None, typer.Option("--room-closed", help="ROOM@DAY[@HH:MM-HH:MM]; repeatable.")
+    ] = None,
+    withdraw: Annotated[list[str] | None, typer.Option("--withdraw", help="TALK; repeatable.")] = None,
+    pin: Annotated[
+        list[str] | None, typer.Option("--pin", help="TALK@[DAY]@[HH:MM][@ROOM]; empty parts stay free.")
+    ] = None,
+    duration: Annotated[list[str] | None, typer.Option("--duration", help="TALK=MINUTES; repeatable.")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds the solver may use.", min=0.1)] = 30.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.", min=1, max=64)] = 1,
+) -> None:
+    """Apply changes to a published schedule: the least disruptive new version, a changelog and who is affected."""
+    inline = {
+        "--speaker-unavailable": speaker_unavailable,
+        "--room-closed": room_closed,
+        "--withdraw": withdraw,
+        "--pin": pin,
+        "--duration": duration,
+    }
+    try:
+        before = load(data_file)
+        baseline = read_schedule(baseline_file, before)
+        changes = load_changes(change_file) if change_file else Changes([])
+        for flag, values in inline.items():
+            for text in values or []:
+                changes = changes + inline_change(flag, text)
+        after = apply_changes(before, changes)
+    except ConfschedError as error:
+        _fail(error)
+    broken = verify(before, baseline.assignments)
+    if broken:
+        err.print(
+            f"warning: {baseline_file} breaks {len(broken)} hard rule(s) of {data_file} before any change; "
+            "its talks are moved too",
+            markup=False,
+        )
+    try:
+        with err.status("rescheduling", spinner="dots") as status:
+            schedule, disruption = reschedule(
+                after, baseline, changes.costs, time_limit, seed, workers, progress=lambda m: status.update(m)
+            )
+    except NoScheduleError as error:
+        _explain_and_fail(after, error)
+    except ConfschedError as error:
+        _fail(error, 3)
+    revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
+    try:
+        written = write_revision(out_dir, revision.files, baseline_file)
+    except (OSError, ValueError) as error:
+        _fail(error)
+    out.print(f"What-if: {after.conference.name}", markup=False)
+    out.print("\n".join(line for line in revision.summary if line), markup=False)
+    _print_changelog(revision.entries)
+    out.print(f"found in {disruption.seconds_to_schedule:.2f} s, finished in {disruption.seconds:.2f} s")
+    _print_written(written)
+
+
+@app.command()
+def diff(
+    old_file: Annotated[Path, typer.Argument(help="The older schedule.json or .csv.", show_default=False)],
+    new_file: Annotated[Path, typer.Argument(help="The newer schedule.json or .csv.", show_default=False)],
+    data_file: Annotated[Path, typer.Option("--data", help="The data file (titles, speakers).", show_default=False)],
+) -> None:
+    """Print the changelog between two schedules: what moved, was added or withdrawn, and who is affected."""
+    try:
+        data = load(data_file)
+        old, new = read_schedule(old_file, data), read_schedule(new_file, data)
+    except ConfschedError as error:
+        _fail(error)
+    entries = changelog.compare(old, new)
+    moved = sum(entry.change not in (changelog.ADDED, changelog.WITHDRAWN) for entry in entries)
+    out.print(f"{old_file} -> {new_file}: {moved} moved, {len(entries) - moved} added or withdrawn", markup=False)
+    _print_changelog(entries)
+
+
+def _print_changelog(entries: list) -> None:
+    """One line per moved, added or withdrawn talk, then each affected speaker with their new times."""
+    if not entries:
+        out.print("no talk moved")
+        return
+    for entry in entries:
+        where = f"{changelog.describe_place(entry.old)} -> {changelog.describe_place(entry.new)}"
+        out.print(f"  {entry.talk}: {entry.change}: {where}" + (f" ({entry.why})" if entry.why else ""), markup=False)
+    out.print("affected speakers:")
+    for name, items in changelog.affected_speakers(entries).items():
+        out.print(f"  {changelog.speaker_line(name, items)}", markup=False)
 
 
 @app.command()
