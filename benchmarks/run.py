@@ -112,19 +112,66 @@ def measure(path: Path, time_limit: float, seed: int, workers: int) -> dict:
     return result
 
 
+def measure_whatif(path: Path, time_limit: float, seed: int) -> dict:
+    """A one-speaker change on a published schedule: the time to the least disruptive new schedule.
+
+    The baseline is the first feasible timetable (solve without the quality phase, so the row does not wait for
+    it). The change: the first speaker of the talk in the middle of that timetable (in time order) becomes
+    unavailable for exactly that talk's time, so at least that talk must move.
+    """
+    from scheduler import load, solve, verify
+    from scheduler.changes import apply_changes, inline_change
+    from scheduler.data import format_clock
+    from scheduler.whatif import reschedule
+
+    data = load(path)
+    baseline = solve(data, time_limit=time_limit, seed=seed, optimise=False)
+    talks = {talk.id: talk for talk in data.talks}
+    with_speakers = [a for a in baseline.assignments if talks[a.talk].speakers]
+    placed = with_speakers[len(with_speakers) // 2]
+    speaker = talks[placed.talk].speakers[0]
+    window = f"{format_clock(placed.start)}-{format_clock(placed.end)}"
+    change = inline_change("--speaker-unavailable", f"{speaker}@{placed.day.isoformat()}@{window}")
+    started = time.perf_counter()
+    after = apply_changes(data, change)
+    schedule, disruption = reschedule(after, baseline, time_limit=time_limit, seed=seed)
+    total = time.perf_counter() - started
+    moved = sum(
+        1
+        for a in schedule.assignments
+        if (old := baseline.assignment(a.talk)) is not None
+        and (old.day, old.start, old.room) != (a.day, a.start, a.room)
+    )
+    return {
+        "outcome": "INVALID" if verify(after, schedule.assignments) else "ok",
+        "talks": len(data.talks),
+        "change": f"{speaker} unavailable {placed.day.isoformat()} {window}",
+        "must_move": len(disruption.must_move),
+        "first_seconds": disruption.seconds_to_schedule,
+        "best_seconds": disruption.seconds_to_best,
+        "total_seconds": total,
+        "attempts": disruption.attempts,
+        "moved": moved,
+        "cost": disruption.cost,
+        "lower_bound": disruption.lower_bound,
+        "verdict": disruption.verdict,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Parent: instances, subprocesses, table.
 
 
-def run_child(instance: Instance, args: argparse.Namespace) -> dict:
-    """Run `instance` in a fresh interpreter and return its JSON result (or what went wrong)."""
+def run_child(instance: Instance, args: argparse.Namespace, mode: str = "--one") -> dict:
+    """Run `instance` in a fresh interpreter (`mode` --one or --whatif) and return its JSON result."""
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
-        "--one",
+        mode,
         str(instance.path),
         "--time-limit",
-        str(args.time_limit),
+        str(args.whatif_time_limit if mode == "--whatif" else args.time_limit),
         "--seed",
         str(args.seed),
         "--workers",
@@ -188,21 +235,69 @@ def row(name: str, result: dict) -> list[str]:
     return [cell.replace("|", "\\|") for cell in cells]
 
 
-def markdown_table(rows: list[list[str]]) -> str:
-    widths = [max(len(title), *(len(r[i]) for r in rows)) for i, (title, _) in enumerate(COLUMNS)]
+def markdown_table(rows: list[list[str]], columns: tuple = COLUMNS) -> str:
+    widths = [max(len(title), *(len(r[i]) for r in rows)) for i, (title, _) in enumerate(columns)]
 
     def line(cells: list[str]) -> str:
         padded = [
             cell.rjust(width) if align == "right" else cell.ljust(width)
-            for cell, width, (_, align) in zip(cells, widths, COLUMNS, strict=True)
+            for cell, width, (_, align) in zip(cells, widths, columns, strict=True)
         ]
         return "| " + " | ".join(padded) + " |"
 
     rule = [
         "-" * (width - 1) + ":" if align == "right" else "-" * width
-        for width, (_, align) in zip(widths, COLUMNS, strict=True)
+        for width, (_, align) in zip(widths, columns, strict=True)
     ]
-    return "\n".join([line([title for title, _ in COLUMNS]), line(rule), *(line(r) for r in rows)])
+    return "\n".join([line([title for title, _ in columns]), line(rule), *(line(r) for r in rows)])
+
+
+WHATIF_COLUMNS = (
+    ("instance", "left"),
+    ("talks", "right"),
+    ("change", "left"),
+    ("must move", "right"),
+    ("first schedule s", "right"),
+    ("best s", "right"),
+    ("total s", "right"),
+    ("neighbourhoods tried", "left"),
+    ("moved", "right"),
+    ("disruption", "right"),
+    ("lower bound", "right"),
+    ("verdict", "left"),
+    ("peak MB", "right"),
+)
+
+
+def whatif_row(name: str, result: dict) -> list[str]:
+    """One what-if row; the verdict column carries the outcome when something went wrong."""
+    if result["outcome"] != "ok":
+        return [
+            name,
+            *[MISSING] * (len(WHATIF_COLUMNS) - 3),
+            f"{result['outcome']}: {result.get('message', '')}",
+            MISSING,
+        ]
+    tried = ", ".join(
+        f"{level} ({freed}: {status.lower()}, {seconds:.1f} s)"
+        for level, freed, status, _, seconds in result["attempts"]
+    )
+    cells = [
+        name,
+        _number(result["talks"]),
+        result["change"],
+        _number(result["must_move"]),
+        _seconds(result["first_seconds"]),
+        _seconds(result["best_seconds"]),
+        _seconds(result["total_seconds"]),
+        tried,
+        _number(result["moved"]),
+        f"{result['cost']:g}",
+        f"{result['lower_bound']:g}",
+        result["verdict"],
+        f"{result['peak_mb']:.0f}",
+    ]
+    return [cell.replace("|", "\\|") for cell in cells]
 
 
 def machine() -> str:
@@ -240,11 +335,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="also write the machine line and table to this file")
     parser.add_argument("--seed", type=int, default=0, help="CP-SAT random seed (0)")
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (2)")
+    parser.add_argument(
+        "--whatif-sizes",
+        type=parse_sizes,
+        default=[1000],
+        help="generated conference sizes for the what-if table (a one-speaker change), comma-separated talks",
+    )
+    parser.add_argument("--whatif-time-limit", type=float, default=30.0, help="what-if time limit, s (30)")
     parser.add_argument("--one", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--whatif", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.one is not None:
         print(json.dumps(measure(args.one, args.time_limit, args.seed, args.workers)), flush=True)
+        return 0
+    if args.whatif is not None:
+        print(json.dumps(measure_whatif(args.whatif, args.time_limit, args.seed)), flush=True)
         return 0
 
     from scheduler.generate import generate_yaml
@@ -265,7 +371,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{result['outcome']} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
             rows.append(row(instance.name, result))
 
+        whatif_rows = []
+        for talks in args.whatif_sizes:
+            rooms, days = shape(talks)
+            path = Path(scratch) / f"generated_{talks}.yaml"
+            if not path.exists():
+                text = generate_yaml(talks=talks, rooms=rooms, days=days, seed=GENERATOR_SEED)
+                path.write_text(text, encoding="utf-8")
+            print(f"[what-if] generated-{talks} ...", end=" ", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            result = run_child(Instance(f"generated-{talks}", path), args, "--whatif")
+            print(f"{result['outcome']} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+            whatif_rows.append(whatif_row(f"generated-{talks}", result))
+
     text = f"{header}\n\n{markdown_table(rows)}\n"
+    if whatif_rows:
+        text += (
+            f"\nWhat-if: one speaker unavailable during one talk (time limit {args.whatif_time_limit:g} s, 1 worker)"
+            f"\n\n{markdown_table(whatif_rows, WHATIF_COLUMNS)}\n"
+        )
     print(text, end="")
     if args.output:
         args.output.write_text(text, encoding="utf-8")

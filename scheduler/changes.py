@@ -355,7 +355,6 @@ INLINE_SYNTAX = {
     "--room-closed": "ROOM@DAY[@HH:MM-HH:MM]",
     "--withdraw": "TALK",
     "--pin": "TALK@[DAY]@[HH:MM][@ROOM]",
-    "--move": "TALK@[DAY]@[HH:MM][@ROOM]",
     "--duration": "TALK=MINUTES",
 }
 
@@ -390,7 +389,7 @@ def _inline(flag: str, text: str) -> Change:
         return model.model_validate({"kind": kind, field: parts[0], "day": parts[1], **window})
     if flag == "--withdraw":
         return Withdraw(kind="withdraw", talk=text)
-    if flag in ("--pin", "--move"):
+    if flag == "--pin":
         parts = text.split("@", 3)
         talk, day, start, room = parts + [""] * (4 - len(parts))
         fields = {"day": day or None, "start": start or None, "room": room or None}

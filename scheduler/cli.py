@@ -352,7 +352,10 @@ def whatif(
     out.print(f"What-if: {after.conference.name}", markup=False)
     out.print("\n".join(line for line in revision.summary if line), markup=False)
     _print_changelog(revision.entries)
-    out.print(f"found in {disruption.seconds_to_schedule:.2f} s, finished in {disruption.seconds:.2f} s")
+    out.print(
+        f"first schedule after {disruption.seconds_to_schedule:.2f} s, this disruption after "
+        f"{disruption.seconds_to_best:.2f} s, finished in {disruption.seconds:.2f} s"
+    )
     _print_written(written)
 
 

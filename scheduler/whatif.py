@@ -50,7 +50,8 @@ class Disruption:
     freed: int
     neighbourhood_optimal: bool
     must_move: dict[str, list[Violation]]
-    seconds_to_schedule: float
+    seconds_to_schedule: float  # to the first valid schedule
+    seconds_to_best: float  # to the schedule with the final disruption
     seconds: float
     quality_optimal: bool = False
     # per neighbourhood tried: (name, talks freed, solver status, best disruption or None, seconds)
@@ -101,7 +102,8 @@ def reschedule(
     # proven minimal and time is left, larger neighbourhoods from that answer (they can only do better).
     found = None
     attempts: list[tuple[str, int, str, float | None, float]] = []
-    best, starts, rooms, proven, neighbourhood_optimal, seconds_to_schedule = 0, {}, {}, False, False, 0.0
+    best, starts, rooms, proven, neighbourhood_optimal = 0, {}, {}, False, False
+    seconds_to_schedule = seconds_to_best = 0.0
     levels = _neighbourhoods(problem, published, changed)
     for position, (name, freed) in enumerate(levels):
         last = position == len(levels) - 1
@@ -129,6 +131,8 @@ def reschedule(
             if found is None:
                 seconds_to_schedule = time.perf_counter() - started
             if found is None or value < best or status == cp_model.OPTIMAL:
+                if found is None or value < best:
+                    seconds_to_best = time.perf_counter() - started
                 found, best = (name, freed, built), value
                 starts, rooms = built.starts(solver), built.rooms(solver)
                 neighbourhood_optimal = status == cp_model.OPTIMAL
@@ -169,6 +173,7 @@ def reschedule(
         neighbourhood_optimal=neighbourhood_optimal,
         must_move=must_move,
         seconds_to_schedule=seconds_to_schedule,
+        seconds_to_best=seconds_to_best,
         seconds=time.perf_counter() - started,
         quality_optimal=quality_optimal,
         attempts=attempts,
