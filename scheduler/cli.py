@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import changelog
@@ -42,7 +43,8 @@ DataArg = Annotated[Path, typer.Argument(help="Conference data file (YAML).", sh
 
 
 def _fail(error: Exception, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {error}", markup=True, soft_wrap=True)
+    # escaped: messages quote names and syntax such as TALK@[DAY]@[HH:MM][@ROOM], which rich would read as markup
+    err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -15,9 +15,9 @@ import icalendar
 import pandas as pd
 import pytest
 import yaml
-from conftest import run_cli
+from conftest import DATA, ROOT, run_cli
 
-from scheduler import Assignment, NoScheduleError, Schedule, parse, verify
+from scheduler import Assignment, NoScheduleError, Schedule, load, parse, solve, verify
 from scheduler.changelog import compare, reasons
 from scheduler.changes import Changes, apply_changes, inline_change, load_changes
 from scheduler.disruption import DisruptionCosts, move_cost
@@ -275,3 +275,21 @@ def test_whatif_command_writes_a_new_version_and_keeps_the_baseline(before, base
 
 def original_ics(directory):
     return (directory / "schedule.ics").read_bytes()
+
+
+def test_the_neurips_walkthrough_swaps_the_two_west_ballroom_a_tutorials():
+    """examples/neurips_speaker_drops_out: the numbers its README shows."""
+    before = load(DATA / "neurips2024_tutorials.yaml")
+    baseline = solve(before, time_limit=20)
+    assert place(baseline, "causality-llm") == ("09:30", "West Ballroom A")
+    changes = load_changes(ROOT / "examples" / "neurips_speaker_drops_out" / "changes.yaml")
+    after = apply_changes(before, changes)
+    schedule, disruption = reschedule(after, baseline, changes.costs, time_limit=20)
+    assert verify(after, schedule.assignments) == []
+    entries = compare(baseline, schedule, reasons(changes, before, baseline, schedule, disruption.must_move))
+    assert [(entry.talk, entry.change) for entry in entries] == [
+        ("spurious-correlations", "another block"),
+        ("causality-llm", "another block"),
+    ]
+    assert (disruption.cost, disruption.lower_bound, disruption.verdict) == (52, 30, "proven minimal")
+    assert [name for name, *_ in disruption.attempts] == ["changed talks", "everything"]
