@@ -151,6 +151,25 @@ def test_a_pin_moves_the_talk_and_frees_its_neighbours_when_needed(before, basel
     assert disruption.attempts[0][2] == "INFEASIBLE"
 
 
+def test_a_larger_neighbourhood_replaces_a_costly_single_move(before, baseline):
+    # alone, t1 can only go to the afternoon (10); freeing the block lets t1 and t2 swap hours instead (4 + 4)
+    schedule, disruption, moved = what_if(
+        before,
+        baseline,
+        ("--speaker-unavailable", f"ada@{DAY}@09:00-10:00"),
+        ("--room-closed", f"Room B@{DAY}@10:00-11:00"),
+    )
+    assert [(name, value) for name, _, _, value, _ in disruption.attempts] == [("changed talks", 10), ("everything", 8)]
+    assert place(schedule, "t1") == ("10:00", "Hall") and place(schedule, "t2") == ("09:00", "Hall")
+    assert moved["t2"].why == "moved to make room for 't1'"
+    assert disruption.cost == 8 and disruption.proven
+
+
+def test_without_changes_nothing_moves(before, baseline):
+    schedule, disruption = reschedule(before, baseline, time_limit=10)
+    assert compare(baseline, schedule) == [] and disruption.cost == 0 and disruption.must_move == {}
+
+
 def test_a_longer_talk_keeps_its_place_and_its_neighbour_changes_room(before, baseline):
     schedule, disruption, moved = what_if(before, baseline, ("--duration", "t1=90"))
     assert place(schedule, "t1") == ("09:00", "Hall") and schedule.assignment("t1").end == 10 * 60 + 30
