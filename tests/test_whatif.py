@@ -312,3 +312,16 @@ def test_the_neurips_walkthrough_swaps_the_two_west_ballroom_a_tutorials():
     ]
     assert (disruption.cost, disruption.lower_bound, disruption.verdict) == (52, 30, "proven minimal")
     assert [name for name, *_ in disruption.attempts] == ["changed talks", "everything"]
+
+
+def test_a_move_in_the_change_file_works_like_a_pin(before, baseline, tmp_path):
+    path = tmp_path / "changes.yaml"
+    path.write_text('changes:\n  - {kind: move, talk: t2, start: "14:00"}\n', encoding="utf-8")
+    changes = load_changes(path)
+    after = apply_changes(before, changes)
+    schedule, disruption = reschedule(after, baseline, changes.costs, time_limit=10)
+    entries = compare(baseline, schedule, reasons(changes, before, baseline, schedule, disruption.must_move))
+    assert [(entry.talk, entry.change, entry.why) for entry in entries] == [
+        ("t2", "another block", "talk 't2' moved to 14:00")
+    ]
+    assert place(schedule, "t2") == ("14:00", "Hall") and disruption.proven
