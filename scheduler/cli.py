@@ -209,17 +209,22 @@ def explain(
         raise typer.Exit(1)
 
 
+def _load_schedule(data_file: Path, schedule_file: Path):
+    """The data file and a schedule for it, or one error line and exit 2."""
+    try:
+        data = load(data_file)
+        return data, read_schedule(schedule_file, data)
+    except ConfschedError as error:
+        _fail(error)
+
+
 @app.command()
 def check(
     data_file: DataArg,
     schedule_file: Annotated[Path, typer.Argument(help="schedule.json or schedule.csv to check.")],
 ) -> None:
     """Re-check every hard rule on a schedule with the independent verifier; exit 1 on any violation."""
-    try:
-        data = load(data_file)
-        schedule = read_schedule(schedule_file, data)
-    except ConfschedError as error:
-        _fail(error)
+    data, schedule = _load_schedule(data_file, schedule_file)
     violations = verify(data, schedule.assignments)
     if not violations:
         out.print(f"{schedule_file}: OK: {len(schedule.assignments)} talks, every hard rule holds")
@@ -239,11 +244,7 @@ def export_schedule(
 ) -> None:
     """Write a schedule in other formats (frab, per-room calendars, XLSX, HTML, ...); refuse one that breaks a rule."""
     chosen = _formats(formats)
-    try:
-        data = load(data_file)
-        schedule = read_schedule(schedule_file, data)
-    except ConfschedError as error:
-        _fail(error)
+    data, schedule = _load_schedule(data_file, schedule_file)
     violations = verify(data, schedule.assignments)
     if violations:
         for violation in violations:
