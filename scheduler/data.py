@@ -157,18 +157,23 @@ class Room(Strict):
 
 
 class Preference(Strict):
-    """Days and blocks (by name or type) a speaker would rather (or rather not) speak in."""
+    """Days, blocks (by name or type) and rooms a speaker would rather (or rather not) speak in."""
 
     days: list[dt.date] = []
     blocks: list[str] = []
+    rooms: list[str] = []
 
 
 class Track(Strict):
-    """A track; tracks that are declared similar, or share a tag, should not run in parallel."""
+    """A track; tracks that are declared similar, or share a tag, should not run in parallel.
+
+    Its talks in one room during one block form a session, run by the track's chair (a speaker id).
+    """
 
     name: Identifier
     similar: list[str] = []
     tags: list[str] = []
+    chair: str | None = None
 
 
 class WakingHours(Strict):

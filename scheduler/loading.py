@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .data import ConferenceData, format_clock
 from .errors import DataError
@@ -21,7 +23,11 @@ from .objective import SOFT_RULES
 
 Path_ = tuple[str | int, ...]
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+# Limits (docs/format.md, "Limits"): a data file is read whole and parsed in pure Python (about 3 s per MB), and an
+# alias copies the value it names, so a few lines can stand for billions of values ("billion laughs").
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ALIAS_VALUES = 200_000  # values that aliases may add, beyond those written out in the file
+MAX_DEPTH = 100  # levels of nested mappings and lists
 _TOP_KEYS = "the keys conference, rooms and talks (and optionally kinds, speakers)"
 
 # YAML 1.1 reads 9:30 as the base-60 integer 570; in a schedule it is always a time, so keep such scalars as text.
@@ -39,21 +45,60 @@ class YamlDocument:
     def __init__(self, path: Path, text: str):
         self.path = path
         self.lines: dict[Path_, int] = {}
-        loader = yaml.SafeLoader(text)
+        self._built = 0  # values built so far, counting each use of an alias anew
+        self._distinct: set[int] = set()  # the nodes among them (an alias reuses its anchor's node)
+        self._open: set[int] = set()  # nodes being built: the path from the root to the current value
+        loader = None
         try:
-            node = loader.get_single_node()
-            self.data = None if node is None else self._build(loader, node, ())
+            loader = yaml.SafeLoader(text)  # refuses control characters here
+            try:
+                node = loader.get_single_node()
+            except RecursionError:  # PyYAML composes nested values recursively
+                line = loader.get_mark().line + 1
+                raise DataError(path, line, None, f"values are nested more than {MAX_DEPTH} levels deep") from None
+            try:
+                self.data = None if node is None else self._build(loader, node, ())
+            except RecursionError:  # a merge key (<<) that merges the mapping it is in
+                raise DataError(path, None, None, "an alias refers to a value that contains it") from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else None
             problem = error.problem or error.context or "invalid YAML"
             raise DataError(path, line, None, f"YAML syntax error: {problem}") from None
+        except yaml.reader.ReaderError as error:  # a control character: its own message spans two lines
+            line = text.count("\n", 0, error.position) + 1
+            raise DataError(
+                path, line, None, f"YAML syntax error: character #x{error.character:04x} is not allowed in YAML"
+            ) from None
         except yaml.YAMLError as error:
-            raise DataError(path, None, None, f"YAML error: {error}") from None
+            raise DataError(path, None, None, f"YAML error: {error}".splitlines()[0]) from None
         finally:
-            loader.dispose()
+            if loader is not None:
+                loader.dispose()
+
+    def _guard(self, node: yaml.Node, where: Path_) -> None:
+        """Refuse a value that contains itself, nests too deep, or makes aliases expand beyond the budget."""
+        if id(node) in self._open:
+            raise DataError(
+                self.path, node.start_mark.line + 1, _label(where), "an alias refers to a value that contains it"
+            )
+        if len(where) > MAX_DEPTH:
+            raise DataError(
+                self.path, node.start_mark.line + 1, None, f"values are nested more than {MAX_DEPTH} levels deep"
+            )
+        self._built += 1
+        self._distinct.add(id(node))
+        if self._built - len(self._distinct) > MAX_ALIAS_VALUES:
+            top = where[:1]
+            raise DataError(
+                self.path,
+                self.lines.get(top),
+                _label(top),
+                f"aliases expand to more than {MAX_ALIAS_VALUES:,} values; write the values out or use fewer aliases",
+            )
 
     def _build(self, loader: yaml.SafeLoader, node: yaml.Node, where: Path_) -> Any:
+        self._guard(node, where)
         self.lines.setdefault(where, node.start_mark.line + 1)
         if node.tag not in _PLAIN_TAGS:
             raise DataError(
@@ -65,6 +110,7 @@ class YamlDocument:
         if isinstance(node, yaml.MappingNode):
             own = {id(key_node) for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge"}
             loader.flatten_mapping(node)
+            self._open.add(id(node))
             result: dict[Any, Any] = {}
             written_by: dict[Any, int] = {}
             for key_node, value_node in node.value:
@@ -78,9 +124,13 @@ class YamlDocument:
                 self.lines[(*where, key)] = key_node.start_mark.line + 1
                 written_by[key] = id(key_node)
                 result[key] = self._build(loader, value_node, (*where, key))
+            self._open.discard(id(node))
             return result
         if isinstance(node, yaml.SequenceNode):
-            return [self._build(loader, item, (*where, index)) for index, item in enumerate(node.value)]
+            self._open.add(id(node))
+            items = [self._build(loader, item, (*where, index)) for index, item in enumerate(node.value)]
+            self._open.discard(id(node))
+            return items
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _SEXAGESIMAL.match(node.value):
             return node.value
         try:
@@ -177,8 +227,13 @@ def _first_validation_error(document: YamlDocument, error: ValidationError) -> D
     return validation_error_at(document, error.errors(include_url=False)[0])
 
 
-def validation_error_at(document: YamlDocument, detail: Mapping[str, Any]) -> DataError:
-    """One pydantic error detail as `file:line: item: message`, located in the document by its `loc` path."""
+def validation_error_at(
+    document: YamlDocument, detail: Mapping[str, Any], model: type[BaseModel] = ConferenceData
+) -> DataError:
+    """One pydantic error detail as `file:line: item: message`, located in the document by its `loc` path.
+
+    `model` is the file's schema, for suggesting a known key in place of an unknown one.
+    """
     where = [step for step in detail["loc"] if isinstance(step, str | int)]
     message = detail["msg"]
     message = message.removeprefix("Value error, ")
@@ -187,7 +242,7 @@ def validation_error_at(document: YamlDocument, detail: Mapping[str, Any]) -> Da
         where = where[:-1]
     elif detail["type"] == "extra_forbidden":
         field = where[-1]
-        message = f"unknown key '{field}'"
+        message = f"unknown key '{field}'{did_you_mean(str(field), known_keys(model, where))}"
         where = where[:-1]
     elif detail["type"] not in ("value_error", "assertion_error") and not isinstance(detail.get("input"), dict | list):
         message = f"{message} (got {detail.get('input')!r})"
@@ -195,6 +250,43 @@ def validation_error_at(document: YamlDocument, detail: Mapping[str, Any]) -> Da
     if field:
         message = f"{field}: {message}"
     return DataError(document.path, document.line(detail["loc"]), item, message)
+
+
+def known_keys(model: type[BaseModel], where: Sequence[str | int]) -> list[str]:
+    """The keys the schema allows beside the last step of `where` (the fields of the model it lies in).
+
+    Steps through models, lists, mappings and unions (a union offers every member's keys)."""
+    types: list[Any] = [model]
+    for step in where[:-1]:
+        types = [inner for kind in types for inner in _schema_step(kind, step)]
+    return sorted({name for kind in types for member in _members(kind) for name in _fields(member)})
+
+
+def _members(kind: Any) -> list[Any]:
+    """A type with Annotated, Optional and unions taken apart."""
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(kind)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [member for arg in typing.get_args(kind) for member in _members(arg)]
+    return [kind]
+
+
+def _fields(kind: Any) -> list[str]:
+    return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
+
+
+def _schema_step(kind: Any, step: str | int) -> list[Any]:
+    inner = []
+    for member in _members(kind):
+        origin, args = typing.get_origin(member), typing.get_args(member)
+        if isinstance(step, str) and step in _fields(member):
+            inner.append(member.model_fields[step].annotation)
+        elif isinstance(step, int) and origin is list and args:
+            inner.append(args[0])
+        elif isinstance(step, str) and origin is dict and len(args) == 2:
+            inner.append(args[1])
+    return inner
 
 
 def check_references(data: ConferenceData, document: YamlDocument) -> None:
@@ -252,6 +344,17 @@ def check_references(data: ConferenceData, document: YamlDocument) -> None:
         for i, other in enumerate(track.similar):
             if other not in track_names:
                 fail(("tracks", t, "similar", i), f"track '{other}' is not used{did_you_mean(other, track_names)}")
+        if track.chair is not None and track.chair not in speaker_ids:
+            fail(
+                ("tracks", t, "chair"),
+                f"chair '{track.chair}' is not defined under speakers{did_you_mean(track.chair, speaker_ids)}",
+            )
+
+    for s, speaker in enumerate(data.speakers):
+        for field in ("prefers", "avoids"):
+            preference = getattr(speaker, field)
+            for i, name in enumerate(preference.rooms if preference else []):
+                known_room(("speakers", s, field, "rooms", i), name)
 
     for kind, rule in data.kinds.items():
         for field, values in (("rooms", rule.rooms), ("block_types", rule.block_types)):

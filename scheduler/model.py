@@ -18,11 +18,18 @@ from .rules.audience import attendees_can_see_both, introductory_before_advanced
 from .rules.order import conflicting_talks_apart, exclusive_tags_apart, talks_in_order
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
+from .rules.sessions import (
+    chair_not_elsewhere,
+    session_holds_one_track,
+    track_blocks_consecutive,
+    track_talks_back_to_back,
+)
 from .rules.speakers import (
     speaker_days_few,
     speaker_in_one_place_at_a_time,
     speaker_pause,
     speaker_preferred_days,
+    speaker_preferred_rooms,
     speaker_waking_hours,
 )
 from .rules.tracks import similar_tracks_apart, track_days_few, track_keeps_room, track_not_in_parallel
@@ -40,6 +47,9 @@ TIME_STAGE_SOFT_RULES = [
     speaker_pause,
     speaker_preferred_days,
     speaker_waking_hours,
+    chair_not_elsewhere,
+    track_talks_back_to_back,
+    track_blocks_consecutive,
 ]
 
 
@@ -94,5 +104,7 @@ def build_model(
         if room_choices is not None:
             room_fits_audience(model, problem, room_choices, objective)
             track_keeps_room(model, problem, start_vars, room_choices, objective)
+            session_holds_one_track(model, problem, start_vars, room_choices, objective)
+            speaker_preferred_rooms(model, problem, room_choices, objective)
         objective.minimise()
     return TimeModel(model, start_vars, room_choices, objective)

@@ -44,8 +44,18 @@ SOFT_RULES: dict[str, SoftRule] = {
         ),
         SoftRule("content-conflict", 100, "one pair of talks marked as conflicting that overlap in time", "time"),
         SoftRule("remote-hours", 10, "one talk outside its remote speaker's waking hours, in their time zone", "time"),
+        SoftRule(
+            "chair-conflict",
+            50,
+            "one session whose chair presents a talk of another track, or chairs another session, in the same block",
+            "time",
+        ),
+        SoftRule("track-gaps", 0, "one break in a track's run of back-to-back talks within a block", "time"),
+        SoftRule("track-consecutive", 10, "one extra run of blocks a track is split into", "time"),
         SoftRule("room-size", 1, "100 empty seats beyond twice the expected audience", "room"),
         SoftRule("track-room", 20, "one extra room a track uses on a day", "room"),
+        SoftRule("session-mix", 20, "one extra track sharing a room during one block", "room"),
+        SoftRule("speaker-room", 10, "one speaker in a room they avoid, or outside the rooms they prefer", "room"),
     ]
 }
 

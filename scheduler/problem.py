@@ -50,6 +50,11 @@ class Problem:
     def duration(self, talk: int) -> int:
         return self.data.talks[talk].duration
 
+    def speakers_of(self, talk: int) -> list:
+        """The declared speaker entries of a talk, in the talk's order."""
+        by_id = {speaker.id: speaker for speaker in self.data.speakers}
+        return [by_id[speaker] for speaker in self.talks[talk].speakers if speaker in by_id]
+
     def block_at(self, start: int) -> BlockSpan:
         """The block a start time lies in."""
         return next(block for block in self.blocks if block.start <= start < block.end)

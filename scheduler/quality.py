@@ -162,6 +162,8 @@ def score(data: ConferenceData, assignments: list[Assignment]) -> list[RuleScore
         if len(rooms) > 1:
             found["track-room"].append((f"track {track} on {day}", len(rooms) - 1))
 
+    _score_sessions(data, where, talks, found)
+
     scores = []
     for name, rule in SOFT_RULES.items():
         weight = data.weights.get(name, rule.weight)
@@ -184,3 +186,75 @@ def _awake(data: ConferenceData, zone: str, a: Assignment) -> bool:
     local = (start + dt.timedelta(minutes=a.start)).astimezone(zoneinfo.ZoneInfo(zone))
     minute = local.hour * 60 + local.minute
     return data.waking_hours.start <= minute and minute + (a.end - a.start) <= data.waking_hours.end
+
+
+def _score_sessions(
+    data: ConferenceData, where: dict[str, Assignment], talks: dict, found: dict[str, list[tuple[str, int]]]
+) -> None:
+    """Session rules: chairs, back-to-back track talks, consecutive track blocks, one track per room and block;
+    and speakers' room wishes."""
+    order = [
+        (day.date, block.start, block.end, block.name)
+        for day in data.conference.days
+        for block in sorted(day.blocks, key=lambda block: block.start)
+    ]
+
+    def block_of(a: Assignment) -> int:
+        return next(i for i, (date, start, end, _) in enumerate(order) if date == a.day and start <= a.start < end)
+
+    block = {talk_id: block_of(a) for talk_id, a in where.items()}
+    by_track: dict[str, list[str]] = defaultdict(list)
+    for talk_id in where:
+        if talks[talk_id].track:
+            by_track[talks[talk_id].track].append(talk_id)
+    sessions = {track: {block[t] for t in members} for track, members in by_track.items()}
+
+    chaired: dict[str, list[str]] = defaultdict(list)
+    for track in data.tracks:
+        if track.chair is not None and by_track.get(track.name):
+            chaired[track.chair].append(track.name)
+    for chair, tracks in sorted(chaired.items()):
+        own = [t for t in where if chair in talks[t].speakers]
+        for i, track in enumerate(tracks):
+            for b in sorted(sessions[track]):
+                clashes = sum(b in sessions[other] for other in tracks[i + 1 :])
+                clashes += sum(block[t] == b and talks[t].track != track for t in own)
+                if clashes:
+                    found["chair-conflict"].append((f"chair {chair} ({track})", clashes))
+
+    for track, members in sorted(by_track.items()):
+        if len(members) < 2:
+            continue
+        breaks = 0
+        for b in sessions[track]:
+            here = [t for t in members if block[t] == b]
+            ends = {where[t].end for t in here}
+            breaks += sum(where[t].start not in ends for t in here) - 1
+        if breaks:
+            found["track-gaps"].append((f"track {track}", breaks))
+        runs = sum(b - 1 not in sessions[track] for b in sessions[track])
+        if runs > 1:
+            found["track-consecutive"].append((f"track {track}", runs - 1))
+
+    cells: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for talk_id, a in where.items():
+        if talks[talk_id].track:
+            cells[(block[talk_id], a.room)].add(talks[talk_id].track)
+    for (b, room), tracks_here in sorted(cells.items()):
+        if len(tracks_here) > 1:
+            found["session-mix"].append((f"{room} in block {order[b][3] or b + 1}", len(tracks_here) - 1))
+
+    speakers = {speaker.id: speaker for speaker in data.speakers}
+    for talk_id, a in sorted(where.items()):
+        unhappy = 0
+        for speaker_id in talks[talk_id].speakers:
+            speaker = speakers.get(speaker_id)
+            if speaker is None:
+                continue
+            prefers, avoids = speaker.prefers, speaker.avoids
+            if (prefers is not None and prefers.rooms and a.room not in prefers.rooms) or (
+                avoids is not None and a.room in avoids.rooms
+            ):
+                unhappy += 1
+        if unhappy:
+            found["speaker-room"].append((f"'{talk_id}' in {a.room}", unhappy))

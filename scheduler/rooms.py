@@ -16,8 +16,11 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from .model import build_model
-from .objective import SOFT_RULES
+from .objective import SOFT_RULES, Objective
 from .problem import Problem
+from .rules.audience import room_fits_audience
+from .rules.sessions import session_holds_one_track
+from .rules.speakers import speaker_preferred_rooms
 
 PARTIAL_REPAIR_SECONDS = 2.0
 
@@ -90,32 +93,26 @@ def _best_fit(problem: Problem, talks: list[int], starts: dict[int, int]) -> dic
 
 
 class _RoomPreferences:
-    """The room-stage soft rules: rooms that fit the audience, and a track keeping its room through the day."""
+    """The room-stage soft rules, block by block; a track keeping its room remembers the day's earlier blocks."""
 
     def __init__(self, problem: Problem, weights: dict):
         self.problem = problem
-        self.size_weight = float(weights.get("room-size", SOFT_RULES["room-size"].weight))
+        self.weights = weights
         track_weight = weights.get("track-room", SOFT_RULES["track-room"].weight)
         self.track_hard = track_weight == "hard"
         self.track_weight = 0.0 if self.track_hard else float(track_weight)
-        self.active = bool(self.size_weight or self.track_weight or self.track_hard)
+        self.active = any(
+            weights.get(name, rule.weight) != 0 for name, rule in SOFT_RULES.items() if rule.stage == "room"
+        )
         self.track_rooms: dict[tuple[str, int], set[int]] = {}
 
-    def size_cost(self, talk: int, room: int) -> int:
-        """Hundreds of empty seats beyond twice the expected audience."""
-        empty = self.problem.data.rooms[room].capacity - 2 * self.problem.talks[talk].attendance
-        return max(0, empty) // 100
-
     def add_to(self, model: cp_model.CpModel, options: dict, block_index: int) -> None:
+        objective = Objective(model, self.weights)
+        room_fits_audience(model, self.problem, options, objective)
+        speaker_preferred_rooms(model, self.problem, options, objective)
+        session_holds_one_track(model, self.problem, None, options, objective)
+        terms = [objective.expression()] if objective.terms else []
         day = self.problem.blocks[block_index].day
-        terms = []
-        if self.size_weight:
-            terms += [
-                round(self.size_weight * 10) * self.size_cost(talk, room) * literal
-                for talk, talk_options in options.items()
-                for room, literal in talk_options
-                if self.size_cost(talk, room)
-            ]
         if self.track_weight or self.track_hard:
             by_track: dict[str, list[int]] = {}
             for talk in options:

@@ -254,3 +254,162 @@ def test_day_by_day_improvement_keeps_days_and_removes_track_clashes():
     assert all(better[t] // day2 == poor[t] // day2 for t in poor)
     for first, second in [(0, 1), (2, 3), (4, 5), (6, 7)]:
         assert better[first] != better[second]
+
+
+MORNING_AFTERNOON = [
+    {
+        "date": "2024-07-27",
+        "blocks": [
+            {"start": "09:00", "end": "10:00", "name": "Morning"},
+            {"start": "14:00", "end": "15:00", "name": "Afternoon"},
+        ],
+    }
+]
+
+
+def chaired_conference(**weights):
+    # everyone would like the morning; ada chairs ml but also presents a cv talk
+    speakers = [{"id": name, "prefers": {"blocks": ["Morning"]}} for name in ("ada", "bob", "cy")]
+    talks = [
+        talk("ml0", track="ml", speakers=["bob"]),
+        talk("ml1", track="ml", speakers=["cy"]),
+        talk("cv0", track="cv", speakers=["ada"]),
+        talk("cv1", track="cv", speakers=["bob"]),
+    ]
+    tracks = [{"name": "ml", "chair": "ada"}, {"name": "cv"}]
+    return conference(
+        conference={"days": MORNING_AFTERNOON},
+        rooms=TWO_ROOMS,
+        speakers=speakers,
+        tracks=tracks,
+        talks=talks,
+        weights=weights,
+    )
+
+
+def block_name(schedule, talk_id):
+    return "Morning" if schedule.assignment(talk_id).start < 12 * 60 else "Afternoon"
+
+
+def test_chair_does_not_present_during_their_session():
+    schedule = solved(chaired_conference())
+    assert block_name(schedule, "cv0") != block_name(schedule, "ml0")
+    assert penalties(schedule)["chair-conflict"] == 0
+    careless = solved(chaired_conference(**{"chair-conflict": 0}))
+    assert {block_name(careless, t) for t in ("ml0", "ml1", "cv0", "cv1")} == {"Morning"}
+
+
+def test_chair_must_be_a_defined_speaker():
+    with pytest.raises(DataError, match=r"tracks\[0\].*chair 'adda' is not defined under speakers; did you mean 'ada'"):
+        conference(speakers=[{"id": "ada"}], tracks=[{"name": "ml", "chair": "adda"}], talks=[talk("a", track="ml")])
+
+
+def gapped_conference(**weights):
+    # ada's two ml talks would like a pause between them; the track wants them back to back
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "11:00"}]}]
+    talks = [talk("ml0", track="ml", speakers=["ada"]), talk("ml1", track="ml", speakers=["ada"]), talk("x"), talk("y")]
+    return conference(
+        conference={"days": days}, talks=talks, min_pause=30, weights={"speaker-pause": 3, "track-gaps": 5, **weights}
+    )
+
+
+def test_track_talks_run_back_to_back():
+    schedule = solved(gapped_conference())
+    first, second = sorted([schedule.assignment("ml0"), schedule.assignment("ml1")], key=lambda a: a.start)
+    assert first.end == second.start and penalties(schedule)["track-gaps"] == 0
+    loose = solved(gapped_conference(**{"track-gaps": 0}))
+    first, second = sorted([loose.assignment("ml0"), loose.assignment("ml1")], key=lambda a: a.start)
+    assert second.start - first.end >= 30
+
+
+def split_conference(**weights):
+    days = [
+        {
+            "date": "2024-07-27",
+            "blocks": [
+                {"start": "09:00", "end": "09:30", "name": "Early"},
+                {"start": "11:00", "end": "11:30", "name": "Middle"},
+                {"start": "14:00", "end": "14:30", "name": "Late"},
+            ],
+        }
+    ]
+    speakers = [{"id": "fay", "prefers": {"blocks": ["Middle"]}}]
+    talks = [talk("ml0", track="ml"), talk("ml1", track="ml"), talk("f", speakers=["fay"])]
+    return conference(
+        conference={"days": days},
+        rooms=[{"name": "Hall", "capacity": 100}],
+        speakers=speakers,
+        talks=talks,
+        weights={"speaker-preference": 3, **weights},
+    )
+
+
+def test_track_blocks_follow_one_another():
+    schedule = solved(split_conference())
+    blocks = {schedule.assignment(f"ml{i}").start // 60 for i in range(2)}
+    assert blocks in ({9, 11}, {11, 14}) and penalties(schedule)["track-consecutive"] == 0
+    split = solved(split_conference(**{"track-consecutive": 0}))
+    assert {split.assignment(f"ml{i}").start // 60 for i in range(2)} == {9, 14}
+
+
+def mixed_conference(**weights):
+    # bob would rather be in the Hall, cy in the Annex: only mixing tracks in a room gives both their wish
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]}]
+    speakers = [{"id": "bob", "prefers": {"rooms": ["Hall"]}}, {"id": "cy", "avoids": {"rooms": ["Hall"]}}]
+    talks = [
+        talk("ml0", track="ml", speakers=["bob"]),
+        talk("ml1", track="ml", speakers=["cy"]),
+        talk("cv0", track="cv"),
+        talk("cv1", track="cv"),
+    ]
+    return conference(
+        conference={"days": days},
+        rooms=TWO_ROOMS,
+        speakers=speakers,
+        talks=talks,
+        weights={"track-room": 0, **weights},
+    )
+
+
+def test_a_session_holds_one_track():
+    schedule = solved(mixed_conference())
+    assert schedule.assignment("ml0").room == schedule.assignment("ml1").room
+    assert penalties(schedule)["session-mix"] == 0 and penalties(schedule)["speaker-room"] == 1
+    mixed = solved(mixed_conference(**{"session-mix": 0}))
+    assert (mixed.assignment("ml0").room, mixed.assignment("ml1").room) == ("Hall", "Annex")
+
+
+def roomy_conference(**weights):
+    rooms = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 400}]
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "09:30"}]}]
+    speakers = [{"id": "ada", "prefers": {"rooms": ["Annex"]}}]
+    talks = [talk("a", speakers=["ada"], attendance=10)]
+    return conference(conference={"days": days}, rooms=rooms, speakers=speakers, talks=talks, weights=weights)
+
+
+def test_speaker_preferred_room():
+    assert solved(roomy_conference()).assignment("a").room == "Annex"
+    # without the wish, the 400-seat Annex is too big for 10 people
+    assert solved(roomy_conference(**{"speaker-room": 0})).assignment("a").room == "Hall"
+
+
+def test_preferred_room_must_exist():
+    with pytest.raises(DataError, match=r"speakers\[0\].*room 'Anex' is not defined; did you mean 'Annex'"):
+        conference(rooms=TWO_ROOMS, speakers=[{"id": "ada", "avoids": {"rooms": ["Anex"]}}])
+
+
+@pytest.mark.parametrize("decomposed", [False, True])
+def test_session_rules_objective_matches_the_independent_score(monkeypatch, decomposed):
+    data = chaired_conference(**{"speaker-preference": 40, "track-gaps": 7, "track-consecutive": 11})
+    if decomposed:
+        monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
+    schedule = solved(data)
+    rules = {"chair-conflict", "track-gaps", "track-consecutive", "session-mix", "speaker-room"}
+    assert rules <= {rule.rule for rule in schedule.stats.quality}
+    if not decomposed:
+        assert schedule.stats.status == "optimal" and schedule.stats.penalty > 0
+        assert schedule.stats.time_objective == pytest.approx(schedule.stats.penalty)
+    else:
+        time_rules = {name for name, rule in SOFT_RULES.items() if rule.stage == "time"}
+        time_penalty = sum(rule.penalty for rule in schedule.stats.quality if rule.rule in time_rules)
+        assert schedule.stats.time_objective == pytest.approx(time_penalty)

@@ -124,3 +124,34 @@ def awake(data, zone: str, start: int, duration: int) -> bool:
     begin_minute = begin.hour * 60 + begin.minute
     # a talk running past the speaker's midnight ends after any waking-hours end
     return data.waking_hours.start <= begin_minute and begin_minute + duration <= data.waking_hours.end
+
+
+def speaker_room_cost(problem: Problem, talk: int, room: int) -> int:
+    """How many of the talk's speakers avoid `room`, or prefer rooms that do not include it."""
+    name = problem.data.rooms[room].name
+    cost = 0
+    for speaker in problem.speakers_of(talk):
+        prefers, avoids = speaker.prefers, speaker.avoids
+        if (prefers is not None and prefers.rooms and name not in prefers.rooms) or (
+            avoids is not None and name in avoids.rooms
+        ):
+            cost += 1
+    return cost
+
+
+def speaker_preferred_rooms(
+    model: cp_model.CpModel,
+    problem: Problem,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+) -> None:
+    """Penalises a talk in a room one of its speakers avoids, or outside the rooms they prefer."""
+    if not objective.active("speaker-room"):
+        return
+    for talk, options in room_choices.items():
+        for room, literal in options:
+            cost = speaker_room_cost(problem, talk, room)
+            if cost:
+                objective.penalise(
+                    "speaker-room", cost * literal, f"'{problem.talks[talk].id}' in {problem.data.rooms[room].name}"
+                )

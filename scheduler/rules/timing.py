@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from ortools.sat.python import cp_model
 
 from ..problem import MINUTES_PER_DAY
@@ -78,3 +80,51 @@ def penalise_overlapping_pairs(model, problem, starts, objective, rule: str, gro
                 if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
                     clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
                     objective.penalise(rule, clash, label)
+
+
+def blocks_of(problem, talk: int) -> list[int]:
+    """The indices of the blocks `talk` could take place in."""
+    if not hasattr(problem, "_talk_blocks"):
+        starts_of_blocks = [block.start for block in problem.blocks]
+        problem._talk_blocks = [
+            sorted({bisect.bisect_right(starts_of_blocks, start) - 1 for start in starts}) for starts in problem.starts
+        ]
+    return problem._talk_blocks[talk]
+
+
+def block_literal(
+    model: cp_model.CpModel, problem, starts: dict[int, cp_model.IntVar], talk: int, block: int
+) -> cp_model.IntVar:
+    """A literal that is true exactly when `talk` takes place in block `block` (cached per model)."""
+    if not hasattr(model, "block_literals"):
+        model.block_literals = {}
+    cache = model.block_literals
+    key = (talk, block)
+    if key not in cache:
+        span = problem.blocks[block]
+        literal = model.new_bool_var("")
+        window = cp_model.Domain(span.start, span.end - 1)
+        model.add_linear_expression_in_domain(starts[talk], window).only_enforce_if(literal)
+        model.add_linear_expression_in_domain(starts[talk], window.complement()).only_enforce_if(literal.Not())
+        cache[key] = literal
+    return cache[key]
+
+
+def track_session_literal(
+    model: cp_model.CpModel, problem, starts: dict[int, cp_model.IntVar], track: str, talks: list[int], block: int
+) -> cp_model.IntVar:
+    """A literal that is true exactly when some of the track's `talks` take place in block `block` (cached)."""
+    if not hasattr(model, "session_literals"):
+        model.session_literals = {}
+    cache = model.session_literals
+    key = (track, block)
+    if key not in cache:
+        members = [
+            block_literal(model, problem, starts, talk, block) for talk in talks if block in blocks_of(problem, talk)
+        ]
+        held = model.new_bool_var("")
+        for member in members:
+            model.add_implication(member, held)
+        model.add_bool_or([*members, held.Not()])
+        cache[key] = held
+    return cache[key]

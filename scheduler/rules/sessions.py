@@ -1,0 +1,149 @@
+"""Session rules: a track's talks in one room during one block form a session, run by the track's chair."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from ..objective import Objective
+from ..problem import Problem
+from .timing import block_literal, blocks_of, track_session_literal
+
+
+def _tracks(problem: Problem, talks) -> dict[str, list[int]]:
+    by_track: dict[str, list[int]] = defaultdict(list)
+    for talk in talks:
+        if problem.talks[talk].track:
+            by_track[problem.talks[talk].track].append(talk)
+    return by_track
+
+
+def chair_not_elsewhere(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises a session whose chair presents a talk of another track, or chairs another session, in its block."""
+    if not objective.active("chair-conflict"):
+        return
+    by_track = _tracks(problem, starts)
+    chaired: dict[str, list[str]] = defaultdict(list)
+    for track in problem.data.tracks:
+        if track.chair is not None and by_track.get(track.name):
+            chaired[track.chair].append(track.name)
+    for chair, tracks in sorted(chaired.items()):
+        own = [talk for talk in problem.speaker_talks.get(chair, []) if talk in starts]
+        for i, track in enumerate(tracks):
+            for block in sorted({b for talk in by_track[track] for b in blocks_of(problem, talk)}):
+                session = track_session_literal(model, problem, starts, track, by_track[track], block)
+                others = [
+                    track_session_literal(model, problem, starts, other, by_track[other], block)
+                    for other in tracks[i + 1 :]
+                    if block in {b for talk in by_track[other] for b in blocks_of(problem, talk)}
+                ]
+                others += [
+                    block_literal(model, problem, starts, talk, block)
+                    for talk in own
+                    if problem.talks[talk].track != track and block in blocks_of(problem, talk)
+                ]
+                for other in others:
+                    clash = model.new_bool_var("")
+                    model.add_bool_or([session.Not(), other.Not(), clash])
+                    objective.penalise("chair-conflict", clash, f"chair {chair} ({track})")
+
+
+def track_talks_back_to_back(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises each break in a track's run of back-to-back talks within a block."""
+    if not objective.active("track-gaps"):
+        return
+    block_starts = cp_model.Domain.from_values([block.start for block in problem.blocks])
+    for track, talks in sorted(_tracks(problem, starts).items()):
+        if len(talks) < 2:
+            continue
+        follows = []
+        for a in talks:
+            options = []
+            for b in talks:
+                ends_b = {start + problem.duration(b) for start in problem.starts[b]}
+                if a != b and ends_b & set(problem.starts[a]):
+                    adjacent = model.new_bool_var("")
+                    model.add(starts[a] == starts[b] + problem.duration(b)).only_enforce_if(adjacent)
+                    options.append(adjacent)
+            if options:
+                follows_a = model.new_bool_var("")
+                model.add_bool_or([*options, follows_a.Not()])
+                # a talk opening a block follows nothing, even when the previous block ended at that minute
+                model.add_linear_expression_in_domain(starts[a], block_starts.complement()).only_enforce_if(follows_a)
+                follows.append(follows_a)
+        sessions = [
+            track_session_literal(model, problem, starts, track, talks, block)
+            for block in sorted({b for talk in talks for b in blocks_of(problem, talk)})
+        ]
+        breaks = model.new_int_var(0, len(talks), "")
+        model.add(breaks >= len(talks) - sum(follows) - sum(sessions))
+        objective.penalise("track-gaps", breaks, f"track {track}")
+
+
+def track_blocks_consecutive(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises each extra run of blocks a track is split into (its blocks should follow one another)."""
+    if not objective.active("track-consecutive"):
+        return
+    for track, talks in sorted(_tracks(problem, starts).items()):
+        possible = sorted({b for talk in talks for b in blocks_of(problem, talk)})
+        if len(talks) < 2 or len(possible) < 2:
+            continue
+        session = {block: track_session_literal(model, problem, starts, track, talks, block) for block in possible}
+        openings = []
+        for block in possible:
+            opens = model.new_bool_var("")
+            if block - 1 in session:
+                model.add(opens >= session[block] - session[block - 1])
+            else:
+                model.add(opens >= session[block])
+            openings.append(opens)
+        extra = model.new_int_var(0, len(possible), "")
+        model.add(extra >= sum(openings) - 1)
+        objective.penalise("track-consecutive", extra, f"track {track}")
+
+
+def session_holds_one_track(
+    model: cp_model.CpModel,
+    problem: Problem,
+    starts: dict[int, cp_model.IntVar] | None,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+) -> None:
+    """Penalises each extra track sharing one room during one block (a session holds one track).
+
+    `starts` None means every talk in `room_choices` is already known to lie in one block.
+    """
+    if not objective.active("session-mix"):
+        return
+    present: dict[tuple[int, int], dict[str, cp_model.IntVar]] = defaultdict(dict)
+    for talk, options in sorted(room_choices.items()):
+        track = problem.talks[talk].track
+        if not track:
+            continue
+        blocks = [0] if starts is None else blocks_of(problem, talk)
+        for block in blocks:
+            in_block = None if starts is None else block_literal(model, problem, starts, talk, block)
+            for room, literal in options:
+                flags = present[(block, room)]
+                if track not in flags:
+                    flags[track] = model.new_bool_var("")
+                if in_block is None:
+                    model.add_implication(literal, flags[track])
+                else:
+                    model.add_bool_or([literal.Not(), in_block.Not(), flags[track]])
+    for (block, room), flags in sorted(present.items()):
+        if len(flags) < 2:
+            continue
+        extra = model.new_int_var(0, len(flags), "")
+        model.add(extra >= sum(flags.values()) - 1)
+        where = problem.data.rooms[room].name
+        if starts is not None:
+            where += f" in block {problem.blocks[block].name or block + 1}"
+        objective.penalise("session-mix", extra, where)
