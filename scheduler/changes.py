@@ -252,7 +252,7 @@ def load_changes(path: str | Path) -> Changes:
         if len(loc) > 2 and loc[0] == "changes" and loc[2] in KINDS:
             del loc[2]  # pydantic names the union member it tried; the file has no such level
         detail["loc"] = tuple(loc)
-        raise validation_error_at(document, detail) from None
+        raise validation_error_at(document, detail, ChangeFile) from None
     origins = [
         (path, document.line(("changes", i)), f"changes[{i}] {change.kind}") for i, change in enumerate(parsed.changes)
     ]

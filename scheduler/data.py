@@ -123,7 +123,7 @@ class Conference(Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'America/Vancouver'") from None
         return value
 
@@ -195,7 +195,7 @@ class Speaker(Strict):
         if value is not None:
             try:
                 zoneinfo.ZoneInfo(value)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
                 raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'Asia/Tokyo'") from None
         return value
 

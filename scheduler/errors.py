@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Line breaks and other control characters, which a quoted YAML value ("a\nb") can put into an id or a name.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character written as an escape (a line break as \\n), so it prints as one line."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class ConfschedError(Exception):
     """Base class: the CLI prints str(error) and exits non-zero, never a traceback."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class DataError(ConfschedError):
@@ -22,7 +34,7 @@ class DataError(ConfschedError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         what = f"{self.item}: " if self.item else ""
-        return f"{where}: {what}{self.message}"
+        return one_line(f"{where}: {what}{self.message}")
 
 
 class NoScheduleError(ConfschedError):

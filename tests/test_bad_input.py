@@ -75,7 +75,7 @@ CASES = {
     ),
     "unknown key": (
         GOOD.replace("    title: Intro", "    title: Intro\n    abstrct: x"),
-        "16: talks[0] 'intro': unknown key 'abstrct'",
+        "16: talks[0] 'intro': unknown key 'abstrct'; did you mean 'abstract'?",
     ),
     "missing key": (GOOD.replace("    title: Intro\n", ""), "14: talks[0] 'intro': 'title' is missing"),
     "python tag refused": (

@@ -77,7 +77,7 @@ def resolve_timezone(source: Path, in_file: str | None, option: str | None, wher
         )
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
         origin = "--timezone" if option else where
         raise DataError(
             source, None, origin, f"unknown time zone {name!r}; use an IANA name such as 'America/Vancouver'"
