@@ -67,7 +67,9 @@ class Window(Strict):
             raise ValueError("a window needs both start and end, or neither (a whole day)")
         if self.start is None and self.day is None:
             raise ValueError("a window needs a day, a start and end, or both")
-        if self.start is not None and self.end is not None and self.start >= self.end:
+        if self.start is not None and self.end is not None and self.start == self.end:
+            raise ValueError(f"the window is empty (it starts and ends at {format_clock(self.start)})")
+        if self.start is not None and self.end is not None and self.start > self.end:
             raise ValueError(f"window ends ({format_clock(self.end)}) before it starts ({format_clock(self.start)})")
         return self
 
@@ -88,7 +90,9 @@ class Block(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Block:
-        if self.start >= self.end:
+        if self.start == self.end:
+            raise ValueError(f"the block is empty (it starts and ends at {format_clock(self.start)})")
+        if self.start > self.end:
             raise ValueError(f"block ends ({format_clock(self.end)}) before it starts ({format_clock(self.start)})")
         return self
 

@@ -28,6 +28,7 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIAS_VALUES = 200_000  # values that aliases may add, beyond those written out in the file
 MAX_DEPTH = 100  # levels of nested mappings and lists
+MAX_NUMBER = 1_000_000  # larger numbers (or .nan, .inf) would overflow the solver's integer arithmetic
 _TOP_KEYS = "the keys conference, rooms and talks (and optionally kinds, speakers)"
 
 # YAML 1.1 reads 9:30 as the base-60 integer 570; in a schedule it is always a time, so keep such scalars as text.
@@ -64,6 +65,9 @@ class YamlDocument:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else None
             problem = error.problem or error.context or "invalid YAML"
+            if error.context and error.problem and error.problem.startswith("but "):
+                # "expected a single document in the stream" / "but found another document"
+                problem = f"{error.context}, {error.problem}"
             raise DataError(path, line, None, f"YAML syntax error: {problem}") from None
         except yaml.reader.ReaderError as error:  # a control character: its own message spans two lines
             line = text.count("\n", 0, error.position) + 1
@@ -134,7 +138,7 @@ class YamlDocument:
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _SEXAGESIMAL.match(node.value):
             return node.value
         try:
-            return loader.construct_object(node, deep=True)
+            value = loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
             raise DataError(
                 self.path, node.start_mark.line + 1, _label(where), f"cannot read this value: {error.problem}"
@@ -143,6 +147,9 @@ class YamlDocument:
             raise DataError(
                 self.path, node.start_mark.line + 1, _label(where), f"cannot read '{node.value}': {error}"
             ) from None
+        if _out_of_range(value):
+            raise DataError(self.path, node.start_mark.line + 1, _label(where), _out_of_range(value))
+        return value
 
     def line(self, where: Sequence[str | int]) -> int | None:
         """The line of the value at `where`, or of its nearest enclosing value."""
@@ -152,6 +159,27 @@ class YamlDocument:
                 return self.lines[key]
             key = key[:-1]
         return self.lines.get(())
+
+
+def _out_of_range(value: Any) -> str:
+    """Why a number is refused (not a number, or too large for the solver), or '' for any other value."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or -MAX_NUMBER <= value <= MAX_NUMBER:
+        return ""
+    if value != value:  # NaN
+        return f"{value} is not a number"
+    return f"{value:{',' if isinstance(value, int) else 'g'}} is outside -{MAX_NUMBER:,}..{MAX_NUMBER:,}"
+
+
+def _check_numbers(value: Any, where: Path_, fail: Any) -> None:
+    """Every number of validated data within the limit; text such as '1e300' becomes a number only in validation."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _check_numbers(inner, (*where, key), fail)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _check_numbers(inner, (*where, index), fail)
+    elif _out_of_range(value):
+        fail(where, _out_of_range(value))
 
 
 def _split(where: Sequence[str | int], data: Any = None) -> tuple[str | None, str]:
@@ -224,7 +252,20 @@ def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
 
 
 def _first_validation_error(document: YamlDocument, error: ValidationError) -> DataError:
-    return validation_error_at(document, error.errors(include_url=False)[0])
+    details = error.errors(include_url=False)
+    first = details[0]
+    if first["type"] == "missing":
+        # a misspelt key ('titel') also makes its field missing ('title'): the unknown key is the one to name
+        typo = next(
+            (
+                detail
+                for detail in details
+                if detail["type"] == "extra_forbidden" and tuple(detail["loc"][:-1]) == tuple(first["loc"][:-1])
+            ),
+            None,
+        )
+        first = typo or first
+    return validation_error_at(document, first)
 
 
 def validation_error_at(
@@ -235,8 +276,11 @@ def validation_error_at(
     `model` is the file's schema, for suggesting a known key in place of an unknown one.
     """
     where = [step for step in detail["loc"] if isinstance(step, str | int)]
+    if detail["type"] not in ("missing", "extra_forbidden"):
+        where = _in_document(where, document.data)
     message = detail["msg"]
     message = message.removeprefix("Value error, ")
+    message = re.sub(r"a valid dictionary( or instance of \w+)?", "a mapping (key: value pairs)", message)
     if detail["type"] == "missing":
         message = f"'{where[-1]}' is missing"
         where = where[:-1]
@@ -250,6 +294,19 @@ def validation_error_at(
     if field:
         message = f"{field}: {message}"
     return DataError(document.path, document.line(detail["loc"]), item, message)
+
+
+def _in_document(where: list[str | int], data: Any) -> list[str | int]:
+    """The longest start of `where` that names a value in the file: pydantic adds the union member it tried
+    (weights.order.float), which the file has no level for."""
+    node = data
+    for depth, step in enumerate(where):
+        in_dict = isinstance(node, dict) and step in node
+        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if not (in_dict or in_list):
+            return where[:depth]
+        node = node[step]
+    return where
 
 
 def known_keys(model: type[BaseModel], where: Sequence[str | int]) -> list[str]:
@@ -295,6 +352,11 @@ def check_references(data: ConferenceData, document: YamlDocument) -> None:
     def fail(where: Path_, message: str) -> None:
         raise DataError(document.path, document.line(where), _label(where, document.data), message)
 
+    def fail_field(where: Path_, message: str) -> None:
+        field = _split(where, document.data)[1]
+        fail(where, f"{field}: {message}" if field else message)
+
+    _check_numbers(data.model_dump(), (), fail_field)
     granularity = data.conference.granularity
     for d, day in enumerate(data.conference.days):
         for b, block in enumerate(day.blocks):
@@ -380,7 +442,10 @@ def check_references(data: ConferenceData, document: YamlDocument) -> None:
                 fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")
         for field in ("after", "conflicts"):
             for i, other in enumerate(getattr(talk, field)):
-                if other not in talk_ids or other == talk.id:
+                if other == talk.id:
+                    what = "come after" if field == "after" else "conflict with"
+                    fail((*here, field, i), f"a talk cannot {what} itself")
+                if other not in talk_ids:
                     fail((*here, field, i), f"talk '{other}' is not defined{did_you_mean(other, talk_ids)}")
         if len(set(talk.speakers)) != len(talk.speakers):
             fail((*here, "speakers"), "a speaker is listed twice")
