@@ -1,0 +1,47 @@
+"""``python -m benchmarks [table|ladder|sidebyside] [options]``: run one benchmark, or all three in turn.
+
+    python -m benchmarks                          # all: the main table, the Timefold ladder, the side by side
+    python -m benchmarks --time-limit 30          # all, with this time limit for every solver run
+    python -m benchmarks table [options]          # benchmarks/run.py: seed programmes + generated conferences
+    python -m benchmarks ladder [options]         # benchmarks/ladder.py: Timefold-shaped conferences
+    python -m benchmarks sidebyside [options]     # benchmarks/sidebyside.py: against conference-scheduler
+
+`python -m benchmarks NAME --help` lists a benchmark's options. Each prints Markdown tables to stdout and progress
+to stderr; see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _benchmarks():
+    from benchmarks import ladder, run, sidebyside
+
+    return {"table": run.main, "ladder": ladder.main, "sidebyside": sidebyside.main}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    benchmarks = _benchmarks()
+    if argv and argv[0] in benchmarks:
+        return benchmarks[argv[0]](argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Run every benchmark in turn (or name one: table, ladder, sidebyside).",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--time-limit", type=float, help="time limit of every solver run, s (each benchmark's default)")
+    args = parser.parse_args(argv)
+    passed = [] if args.time_limit is None else ["--time-limit", str(args.time_limit)]
+    status = 0
+    for name, run in benchmarks.items():
+        print(f"\n## {name}\n", flush=True)
+        status = max(status, run(passed))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
