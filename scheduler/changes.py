@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError, model_validator
 from .data import Clock, ConferenceData, Identifier, Pin, Strict, Talk, Window, format_clock
 from .disruption import DisruptionCosts
 from .errors import DataError
-from .loading import YamlDocument, check_references, did_you_mean, read_text, validation_error_at
+from .loading import YamlDocument, check_references, did_you_mean, first_error, read_text, validation_error_at
 from .schedule import Assignment
 
 KINDS = ("speaker-unavailable", "room-closed", "withdraw", "add", "pin", "move", "duration")
@@ -247,7 +247,7 @@ def load_changes(path: str | Path) -> Changes:
     try:
         parsed = ChangeFile.model_validate(document.data)
     except ValidationError as error:
-        detail = dict(error.errors(include_url=False)[0])
+        detail = dict(first_error(error.errors(include_url=False)))
         loc = list(detail["loc"])
         if len(loc) > 2 and loc[0] == "changes" and loc[2] in KINDS:
             del loc[2]  # pydantic names the union member it tried; the file has no such level

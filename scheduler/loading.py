@@ -222,7 +222,8 @@ def load(path: str | Path) -> ConferenceData:
 def read_text(path: Path) -> str:
     """A YAML file's text, or a DataError for a missing, unreadable, too large or non-UTF-8 file."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more: the file may be huge, or endless (/dev/zero)
     except FileNotFoundError:
         raise DataError(path, None, None, "file not found") from None
     except OSError as error:
@@ -252,7 +253,11 @@ def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
 
 
 def _first_validation_error(document: YamlDocument, error: ValidationError) -> DataError:
-    details = error.errors(include_url=False)
+    return validation_error_at(document, first_error(error.errors(include_url=False)))
+
+
+def first_error(details: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The pydantic error detail to report: the first, unless it is a missing field beside an unknown key."""
     first = details[0]
     if first["type"] == "missing":
         # a misspelt key ('titel') also makes its field missing ('title'): the unknown key is the one to name
@@ -265,7 +270,7 @@ def _first_validation_error(document: YamlDocument, error: ValidationError) -> D
             None,
         )
         first = typo or first
-    return validation_error_at(document, first)
+    return first
 
 
 def validation_error_at(
