@@ -21,7 +21,7 @@ from .exporters import DEFAULT_FORMATS, EXPORTERS, export
 from .files import write_atomic
 from .importers import IMPORTERS, PIN_MODES, import_file
 from .loading import load
-from .report import to_report_json, to_report_markdown
+from .report import summary_lines, to_report_json, to_report_markdown
 from .revision import build_revision, write_revision
 from .schedule import read_schedule
 from .solve import solve as solve_schedule
@@ -158,17 +158,8 @@ def _print_summary(schedule) -> None:
             worst = "; ".join(f"{about} ({count})" for about, count in rule.worst[:3]) or "-"
             quality.add_row(rule.rule, str(rule.weight), str(rule.violations), f"{rule.penalty:g}", worst)
         out.print(quality)
-        if stats.time_objective is not None:
-            gap = f"{stats.gap:.1%}" if stats.gap is not None else "n/a"
-            scope = "times and rooms" if stats.room_stage == "coupled" else "time stage"
-            out.print(
-                f"{scope}: objective {stats.time_objective:g}, bound {stats.time_bound:g}, gap {gap}"
-                + (" (proven optimal)" if stats.time_stage_optimal else "")
-            )
-        elif stats.improved_day_by_day:
-            out.print("time stage: improved one day at a time (no bound on this path)")
-        elif stats.improvement_ran:
-            out.print("time stage: no better timetable than the first feasible one was found within the time limit")
+        for line in summary_lines(schedule):
+            out.print(line)
     kinds = Counter(talk.kind for talk in data.talks)
     out.print("kinds: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
     if stats:

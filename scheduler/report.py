@@ -15,6 +15,8 @@ def report_document(schedule: Schedule) -> dict:
         "status": stats.status if stats else "unknown",
         "proven_optimal": bool(stats and stats.status == "optimal"),
         "penalty": stats.penalty if stats else None,
+        "bound": stats.bound if stats else None,
+        "gap": stats.penalty_gap if stats else None,
         "time_stage": {
             "objective": stats.time_objective if stats else None,
             "bound": stats.time_bound if stats else None,
@@ -41,24 +43,13 @@ def to_report_json(schedule: Schedule) -> str:
 
 def to_report_markdown(schedule: Schedule) -> str:
     document = report_document(schedule)
-    stage = document["time_stage"]
     lines = [
         f"# Schedule quality: {document['conference']}",
         "",
         f"- status: **{document['status']}**" + (" (proven optimal)" if document["proven_optimal"] else ""),
         f"- total penalty: {document['penalty']:g}",
     ]
-    if stage["objective"] is not None:
-        gap = f"{stage['gap']:.1%}" if stage["gap"] is not None else "n/a"
-        scope = "times and rooms" if schedule.stats and schedule.stats.room_stage == "coupled" else "time stage"
-        lines.append(
-            f"- {scope}: objective {stage['objective']:g}, best bound {stage['bound']:g}, gap {gap}"
-            + (", optimal" if stage["optimal"] else "")
-        )
-    elif schedule.stats and schedule.stats.improved_day_by_day:
-        lines.append("- time stage: improved one day at a time (no bound on this path)")
-    elif stats_ran(schedule):
-        lines.append("- time stage: no better timetable than the first feasible one was found within the time limit")
+    lines += [f"- {line}" for line in summary_lines(schedule)]
     lines += ["", "| rule | weight | violations | penalty | worst offenders |", "|---|---:|---:|---:|---|"]
     for rule in document["rules"]:
         worst = "; ".join(f"{item['about']} ({item['count']})" for item in rule["worst"]) or "-"
@@ -68,6 +59,26 @@ def to_report_markdown(schedule: Schedule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stats_ran(schedule: Schedule) -> bool:
-    """Whether the soft-rule improvement phase ran (and so has something to report)."""
-    return bool(schedule.stats and schedule.stats.improvement_ran)
+def summary_lines(schedule: Schedule) -> list[str]:
+    """The penalty against its proven lower bound, and how the times were decided, in one or two lines."""
+    stats = schedule.stats
+    if stats is None or not stats.improvement_ran:
+        return []
+    lines = []
+    if stats.bound is not None:
+        gap = stats.penalty_gap or 0.0
+        proven = " (proven optimal)" if stats.status == "optimal" else ""
+        lines.append(f"penalty {stats.penalty:g}, lower bound {stats.bound:g}, gap {gap:.1%}{proven}")
+    if stats.room_stage == "coupled" and stats.time_objective is not None:
+        lines.append(f"times and rooms in one model: objective {stats.time_objective:g}, bound {stats.time_bound:g}")
+    elif stats.neighbourhoods:
+        objective = f", time-stage penalty {stats.time_objective:g}" if stats.time_objective is not None else ""
+        lines.append(f"time stage: {stats.neighbourhoods} neighbourhoods re-solved{objective}")
+    elif stats.improved_day_by_day:
+        lines.append("time stage: improved one day at a time")
+    elif stats.time_objective is not None and stats.time_bound is not None:
+        optimal = ", optimal" if stats.time_stage_optimal else ""
+        lines.append(f"time stage: objective {stats.time_objective:g}, bound {stats.time_bound:g}{optimal}")
+    else:
+        lines.append("time stage: no better timetable than the first feasible one was found within the time limit")
+    return lines

@@ -51,6 +51,8 @@ class SolveStats:
     improvement_ran: bool = False
     improved_day_by_day: bool = False
     penalty: float = 0.0
+    bound: float | None = None
+    neighbourhoods: int = 0
     quality: list = field(default_factory=list)
 
     @property
@@ -61,6 +63,15 @@ class SolveStats:
         if self.time_objective <= 0:
             return 0.0
         return max(0.0, (self.time_objective - self.time_bound) / self.time_objective)
+
+    @property
+    def penalty_gap(self) -> float | None:
+        """Relative gap of the whole penalty to the proven lower bound: (penalty - bound) / penalty."""
+        if self.bound is None:
+            return None
+        if self.penalty <= 0:
+            return 0.0
+        return max(0.0, (self.penalty - self.bound) / self.penalty)
 
 
 @dataclass

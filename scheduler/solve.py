@@ -7,8 +7,10 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from .bound import lower_bound
 from .data import ConferenceData, format_clock
 from .errors import ConfschedError, NoScheduleError
+from .improve import improve_times
 from .model import TimeModel, build_model
 from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
@@ -20,9 +22,11 @@ from .verify import verify
 Progress = Callable[[str], None]
 
 # (talk, suitable room) pairs up to which times and rooms are optimised in one model
-COUPLED_OPTIONS = 3000
+COUPLED_OPTIONS = 400
 # above this many talks the times are improved one day at a time
 DAY_BY_DAY_TALKS = 400
+# from this size the whole time model rarely improves a timetable in a minute; free a few talks at a time instead
+NEIGHBOURHOOD_TALKS = 100
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
@@ -126,7 +130,10 @@ def solve(
             stats.time_objective = solver.objective_value / 10 if coupled.objective.terms else 0.0
             stats.time_bound = solver.best_objective_bound / 10 if coupled.objective.terms else 0.0
             stats.time_stage_optimal = status == cp_model.OPTIMAL
-            return _finish(data, problem, coupled.starts(solver), coupled.rooms(solver), stats, started, coupled=True)
+            stats.bound = stats.time_bound
+            schedule = _finish(data, problem, coupled.starts(solver), coupled.rooms(solver), stats, started, True)
+            _settle_bound(problem, data, stats, seed, started, remaining, time_limit, say)
+            return schedule
 
     # Rooms for phase 1's times: from here on a complete, valid timetable is always in hand.
     def room_parameters() -> dict:
@@ -155,6 +162,28 @@ def solve(
                 stats.improved_day_by_day = True
         stats.time_stage_optimal = False
         quality = None
+    elif optimise and len(problem.talks) > NEIGHBOURHOOD_TALKS:
+        say("improving the timetable neighbourhood by neighbourhood")
+        stats.improvement_ran = True
+        budget = max(0.1, remaining() - reserve - _bound_share(time_limit))
+        improved_starts, cost, stats.neighbourhoods = improve_times(
+            problem,
+            data.weights,
+            starts,
+            lambda seconds: solver_parameters(seed, workers, seconds, first_only=False, deterministic=deterministic),
+            lambda: remaining() - reserve - _bound_share(time_limit),
+            say,
+            seed,
+            work_budget=budget if deterministic else None,
+        )
+        stats.time_stage_optimal = False
+        quality = None
+        if improved_starts != starts:
+            say("assigning rooms to the improved timetable")
+            improved = assign_rooms(problem, improved_starts, room_parameters, weights=data.weights)
+            if improved is not None:
+                starts, rooms, repaired = improved
+                stats.time_objective = cost
     else:
         quality = build_model(problem, weights=data.weights) if optimise else None
     if quality is not None and quality.objective is not None and quality.objective.terms:
@@ -182,7 +211,32 @@ def solve(
     if repaired:
         stats.room_stage += f" ({repaired} block{'s' if repaired > 1 else ''} re-timed)"
 
-    return _finish(data, problem, starts, rooms, stats, started)
+    schedule = _finish(data, problem, starts, rooms, stats, started)
+    if optimise:
+        _settle_bound(problem, data, stats, seed, started, remaining, time_limit, say)
+    return schedule
+
+
+def _settle_bound(problem, data, stats: SolveStats, seed, started, remaining, time_limit, say) -> None:
+    """The best proven lower bound on the whole penalty: the deciding model's own, or the grouped relaxations'."""
+    if stats.status == "optimal":
+        stats.bound = stats.penalty
+        return
+    say("bounding the penalty from below")
+    grouped = lower_bound(problem, data.weights, max(0.5, min(_bound_share(time_limit), remaining())), seed)
+    if stats.room_stage == "coupled" and stats.time_bound is not None:
+        model_bound = stats.time_bound  # that model held every rule, rooms included
+    elif stats.time_bound is not None:
+        model_bound = stats.time_bound + grouped.parts.get("rooms", 0.0)
+    else:
+        model_bound = 0.0
+    stats.bound = min(stats.penalty, max(grouped.value, model_bound))
+    stats.solve_seconds = time.perf_counter() - started - stats.build_seconds
+
+
+def _bound_share(time_limit: float) -> float:
+    """Seconds kept for the lower bound at the end of an optimising solve."""
+    return min(10.0, 0.1 * time_limit)
 
 
 def raise_if_unplaceable(problem: Problem) -> None:

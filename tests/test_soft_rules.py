@@ -210,6 +210,8 @@ def test_solve_writes_report_files(tmp_path):
     assert "soft rules: total penalty" in result.stdout
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["time_stage"]["optimal"] is True and report["time_stage"]["gap"] == 0
+    assert report["bound"] == report["penalty"] and report["gap"] == 0
+    assert f"penalty {report['penalty']:g}, lower bound {report['bound']:g}, gap 0.0% (proven optimal)" in result.stdout
     assert {rule["rule"] for rule in report["rules"]} >= {"track-parallel", "room-size", "track-room"}
     assert (tmp_path / "report.md").read_text().startswith("# Schedule quality: NeurIPS 2024 Tutorials")
 
@@ -413,3 +415,30 @@ def test_session_rules_objective_matches_the_independent_score(monkeypatch, deco
         time_rules = {name for name, rule in SOFT_RULES.items() if rule.stage == "time"}
         time_penalty = sum(rule.penalty for rule in schedule.stats.quality if rule.rule in time_rules)
         assert schedule.stats.time_objective == pytest.approx(time_penalty)
+
+
+def test_neighbourhood_search_improves_a_larger_programme_and_bounds_it(monkeypatch):
+    from scheduler.generate import generate_yaml
+
+    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
+    monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10)
+    data = parse(generate_yaml(talks=60, rooms=5, days=2, seed=3), "generated.yaml")
+    first = solved(data, optimise=False)
+    first_penalty = sum(rule.penalty for rule in score(data, first.assignments))
+    better = solved(data, time_limit=15, deterministic=True)
+    assert better.stats.neighbourhoods > 0
+    assert better.stats.penalty < first_penalty
+    assert 0 <= better.stats.bound <= better.stats.penalty
+
+
+def test_grouped_bound_sees_a_track_that_cannot_avoid_itself():
+    from scheduler.bound import lower_bound
+    from scheduler.problem import compile_problem
+
+    # four 30-minute talks of one track in one hour: at least two same-track pairs must overlap
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]}]
+    rooms = [{"name": f"R{i}", "capacity": 100} for i in range(2)]
+    data = conference(conference={"days": days}, rooms=rooms, talks=[talk(f"t{i}", track="ml") for i in range(4)])
+    bound = lower_bound(compile_problem(data), data.weights, seconds=5)
+    assert bound.complete and bound.parts["tracks"] == 2 * 100
+    assert solved(data).stats.penalty >= bound.value

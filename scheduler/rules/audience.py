@@ -40,13 +40,16 @@ def room_fits_audience(
         return
     for talk, options in room_choices.items():
         for room, literal in options:
-            empty = problem.data.rooms[room].capacity - 2 * problem.talks[talk].attendance
-            if empty >= 100:
+            cost = room_size_cost(problem, talk, room)
+            if cost:
                 objective.penalise(
-                    "room-size",
-                    (empty // 100) * literal,
-                    f"'{problem.talks[talk].id}' in {problem.data.rooms[room].name}",
+                    "room-size", cost * literal, f"'{problem.talks[talk].id}' in {problem.data.rooms[room].name}"
                 )
+
+
+def room_size_cost(problem: Problem, talk: int, room: int) -> int:
+    """Hundreds of empty seats beyond twice the talk's expected audience."""
+    return max(0, problem.data.rooms[room].capacity - 2 * problem.talks[talk].attendance) // 100
 
 
 LEVELS = {"intro": 0, "intermediate": 1, "advanced": 2}

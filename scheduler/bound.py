@@ -1,0 +1,138 @@
+"""A lower bound on the total penalty of any timetable, from small independent relaxations.
+
+The whole-conference model's own bound is weak: a pair of talks may overlap or not, and the linear relaxation of
+those pairwise literals is almost free. Many penalties are forced inside one group of talks, though: a track with
+more talk-minutes than its days hold must run in parallel with itself; a speaker with talks on every day must come
+on several days. So the talks are split into groups (each track; each set of talks linked by shared speakers), and
+one small model per group holds the group's talks, the hard rules among them and only that group's rules. Each
+term of the objective belongs to at most one group, and dropping talks and rules only lowers an optimum, so the
+sum of the groups' optima (or their proven bounds, when a group is cut short) bounds the whole. Room-stage rules
+add, per talk, the cheapest of its rooms.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .model import build_model
+from .objective import SOFT_RULES
+from .problem import Problem
+from .rules.audience import room_size_cost
+from .rules.speakers import speaker_room_cost
+
+TRACK_RULES = ("track-parallel", "track-days", "track-gaps", "track-consecutive")
+SPEAKER_RULES = ("speaker-days", "speaker-pause", "speaker-preference", "remote-hours")
+
+
+@dataclass
+class Bound:
+    """The bound (in penalty units), what each family of rules contributes, and whether every group finished."""
+
+    value: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
+    complete: bool = True
+    seconds: float = 0.0
+
+
+def lower_bound(problem: Problem, weights: dict, seconds: float, seed: int = 0) -> Bound:
+    """Sum of per-group relaxation bounds plus each talk's cheapest room, within about `seconds`."""
+    started = time.perf_counter()
+    result = Bound()
+    families = [
+        ("tracks", TRACK_RULES, _track_groups(problem)),
+        ("speakers", SPEAKER_RULES, _speaker_groups(problem)),
+    ]
+    for family, rules, groups in families:
+        only = {name: (weights.get(name, rule.weight) if name in rules else 0) for name, rule in SOFT_RULES.items()}
+        if all(only[name] in (0, "hard") for name in rules):
+            continue
+        total = 0.0
+        for position, talks in enumerate(groups):
+            left = seconds - (time.perf_counter() - started)
+            if left <= 0:
+                result.complete = False
+                break
+            share = left / (sum(len(g) for _, _, g in families) - position)
+            total += _group_bound(problem, talks, only, max(0.05, share), seed, result)
+        result.parts[family] = total
+    result.parts["rooms"] = _room_bound(problem, weights)
+    result.value = sum(result.parts.values())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _group_bound(problem: Problem, talks: list[int], weights: dict, seconds: float, seed: int, result: Bound) -> float:
+    built = build_model(problem, talks=talks, weights=weights)
+    if built.objective is None or not built.objective.terms:
+        return 0.0
+    solver = cp_model.CpSolver()
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = seconds
+    status = solver.solve(built.model)
+    if status == cp_model.OPTIMAL:
+        return solver.objective_value / 10
+    result.complete = False
+    if status == cp_model.FEASIBLE:
+        return max(0.0, solver.best_objective_bound / 10)
+    return 0.0  # nothing proven: the group adds nothing
+
+
+def _track_groups(problem: Problem) -> list[list[int]]:
+    by_track: dict[str, list[int]] = {}
+    for index, talk in enumerate(problem.talks):
+        if talk.track:
+            by_track.setdefault(talk.track, []).append(index)
+    return [talks for _, talks in sorted(by_track.items()) if len(talks) > 1]
+
+
+def _speaker_groups(problem: Problem) -> list[list[int]]:
+    """Talks linked by shared speakers (connected components), for talks whose speakers have rules to keep."""
+    parent = list(range(len(problem.talks)))
+
+    def root(talk: int) -> int:
+        while parent[talk] != talk:
+            parent[talk] = parent[parent[talk]]
+            talk = parent[talk]
+        return talk
+
+    for talks in problem.speaker_talks.values():
+        for other in talks[1:]:
+            parent[root(other)] = root(talks[0])
+    wishes = {
+        speaker.id
+        for speaker in problem.data.speakers
+        if speaker.prefers is not None or speaker.avoids is not None or speaker.timezone is not None
+    }
+    groups: dict[int, list[int]] = {}
+    for talks in problem.speaker_talks.values():
+        for talk in talks:
+            groups.setdefault(root(talk), [])
+    for index, talk in enumerate(problem.talks):
+        if talk.speakers:
+            groups[root(index)].append(index)
+    return [
+        talks
+        for _, talks in sorted(groups.items())
+        if len(talks) > 1 or any(speaker in wishes for speaker in problem.talks[talks[0]].speakers)
+    ]
+
+
+def _room_bound(problem: Problem, weights: dict) -> float:
+    size = weights.get("room-size", SOFT_RULES["room-size"].weight)
+    wishes = weights.get("speaker-room", SOFT_RULES["speaker-room"].weight)
+    size = 0.0 if size == "hard" else float(size)
+    wishes = 0.0 if wishes == "hard" else float(wishes)
+    if not size and not wishes:
+        return 0.0
+    return sum(
+        min(
+            size * room_size_cost(problem, talk, room) + wishes * speaker_room_cost(problem, talk, room)
+            for room in problem.rooms[talk]
+        )
+        for talk in range(len(problem.talks))
+        if problem.rooms[talk]
+    )
