@@ -5,12 +5,12 @@ Used by `confsched whatif` (with the reasons the change file gives) and `confsch
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
+from .cells import csv_text
 from .changes import Changes, forcing_change
 from .data import ConferenceData, Talk, format_clock
 from .disruption import describe_move
@@ -192,9 +192,7 @@ def to_csv(entries: list[Entry]) -> str:
             row[f"{prefix}_end"] = format_clock(placed.end) if placed else ""
             row[f"{prefix}_room"] = placed.room if placed else ""
         rows.append(row)
-    buffer = io.StringIO()
-    pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    return csv_text(pd.DataFrame(rows, columns=CSV_COLUMNS))
 
 
 def _place(placed: Assignment) -> tuple:

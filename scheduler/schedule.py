@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .cells import restore
 from .data import Clock, ConferenceData, Talk
 from .errors import DataError
 
@@ -157,7 +158,7 @@ def _read_csv(path: Path) -> list[Assignment]:
             path,
             row + 2,
             f"row {row + 2}",
-            {"talk": r.talk_id, "day": r.day, "start": r.start, "end": r.end, "room": r.room},
+            {"talk": restore(r.talk_id), "day": r.day, "start": r.start, "end": r.end, "room": restore(r.room)},
         )
         for row, r in enumerate(table.itertuples(index=False))
     ]

@@ -3,16 +3,26 @@ byte-identical outputs for the same input and seed."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
+import icalendar
+import openpyxl
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, conference, run_cli, solved
 
-from scheduler import load
+from scheduler import load, read_schedule, verify
 from scheduler.changes import apply_changes, load_changes
+from scheduler.exporters import export
+from scheduler.exporters.html import to_html
+from scheduler.exporters.ics import local_time
+from scheduler.importers import import_data
 from scheduler.loading import MAX_FILE_BYTES
 
 CATALOGUE = ROOT / "tests" / "bad_inputs"
@@ -133,3 +143,195 @@ def test_the_runner_matches_a_real_confsched_process(catalogue):
         _, argv, result = catalogue[name]
         fresh = run_cli(*argv)
         assert (fresh.returncode, fresh.stdout, fresh.stderr) == (result["code"], result["stdout"], result["stderr"])
+
+
+# Exports: spreadsheet cells that cannot run, calendars that cannot gain a property, markup that stays text.
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTabbed", "\rReturned"]
+QUOTED = ["'=already quoted", "'Tis the season"]  # a quote of the writer's own must survive the round trip
+
+
+def formula_conference():
+    """Titles, ids, speaker names, tracks and rooms that a spreadsheet would run as formulas, and a number as text."""
+    titles = [*FORMULAS, *QUOTED, "-5"]
+    return conference(
+        conference={
+            "days": [{"date": "2025-06-02", "blocks": [{"start": "09:00", "end": "17:00"}]}],
+        },
+        rooms=[{"name": "=Hall", "capacity": 100}, {"name": "@Room", "capacity": 100}],
+        speakers=[{"id": "eve", "name": "=1+1"}, {"id": "mallory", "name": "-Mallory"}],
+        talks=[
+            {
+                "id": f"=t{index}" if index % 2 else f"t{index}",
+                "title": title,
+                "duration": 30,
+                "track": "+track" if index % 3 == 0 else "-1",
+                "speakers": ["eve"] if index % 2 else ["mallory"],
+                "pin": {"start": f"{9 + index // 2:02d}:{30 * (index % 2):02d}", "room": ["=Hall", "@Room"][index % 2]},
+            }
+            for index, title in enumerate(titles)
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def formulas():
+    return solved(formula_conference())
+
+
+def is_formula(text: str) -> bool:
+    return bool(text) and text[0] in "=+-@\t\r" and text != "-5" and text != "-1"
+
+
+def test_csv_cells_cannot_start_a_formula(formulas, tmp_path):
+    export(formulas, tmp_path, ["csv"])
+    with (tmp_path / "schedule.csv").open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if is_formula(cell)]
+    titles = [row[1] for row in rows[1:]]
+    assert '\'=HYPERLINK("http://x","y")' in titles and "'\tTabbed" in titles and "''=already quoted" in titles
+    assert "-5" in titles and "'Tis the season" in titles  # numbers and harmless quotes are left alone
+    assert "'=Hall" in [row[8] for row in rows] and "'=1+1" in [row[4] for row in rows]
+
+
+def test_xlsx_cells_are_text_never_formulas(formulas, tmp_path):
+    export(formulas, tmp_path, ["xlsx"])
+    workbook = openpyxl.load_workbook(tmp_path / "schedule.xlsx")
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                assert not (isinstance(cell.value, str) and is_formula(cell.value)), (sheet.title, cell.coordinate)
+
+
+@pytest.mark.parametrize(("source_format", "file_name"), [("csv", "schedule.csv"), ("xlsx", "schedule.xlsx")])
+def test_neutralised_cells_import_as_the_original_text(formulas, tmp_path, source_format, file_name):
+    export(formulas, tmp_path, [source_format])
+    imported = import_data(tmp_path / file_name, source_format, timezone="Europe/Vienna")
+    original = formulas.data
+    names = {speaker.id: speaker.display_name for speaker in original.speakers}
+    imported_names = {speaker.id: speaker.display_name for speaker in imported.speakers}
+
+    def facts(data, speaker_names):
+        return sorted(
+            (t.id, t.title, t.track, t.pin.room if t.pin else None, tuple(speaker_names[s] for s in t.speakers))
+            for t in data.talks
+        )
+
+    assert facts(imported, imported_names) == facts(original, names)
+    assert sorted(room.name for room in imported.rooms) == ["=Hall", "@Room"]
+
+
+def test_check_reads_a_neutralised_schedule_csv(formulas, tmp_path):
+    export(formulas, tmp_path, ["csv"])
+    schedule = read_schedule(tmp_path / "schedule.csv", formulas.data)
+    assert {(a.talk, a.room) for a in schedule.assignments} == {(a.talk, a.room) for a in formulas.assignments}
+    assert verify(formulas.data, schedule.assignments) == []
+
+
+def test_a_title_with_crlf_cannot_add_a_calendar_property(tmp_path):
+    injected = "x\r\nDTSTART:19700101T000000Z"
+    data = conference(
+        conference={"name": "Conf\r\nX-EVIL:1"},
+        rooms=[{"name": "Hall\r\nLOCATION:elsewhere", "capacity": 100}],
+        speakers=[{"id": "ada", "name": "Ada\nEND:VEVENT\nBEGIN:VEVENT"}],
+        talks=[
+            {
+                "id": "t1",
+                "title": injected,
+                "duration": 30,
+                "speakers": ["ada"],
+                "track": "T\rCATEGORIES:evil",
+                "abstract": "line\r\nATTENDEE:mailto:evil@example.com",
+            }
+        ],
+    )
+    schedule = solved(data)
+    export(schedule, tmp_path, ["ics", "ics-split"])
+    calendars = [tmp_path / "schedule.ics", *sorted((tmp_path / "ics").rglob("*.ics"))]
+    assert len(calendars) == 4  # the whole programme, one room, one speaker, one track
+    for path in calendars:
+        raw = path.read_bytes()
+        names = [line.split(b":")[0].split(b";")[0] for line in raw.replace(b"\r\n ", b"").split(b"\r\n") if line]
+        assert not {b"X-EVIL", b"ATTENDEE"} & set(names)
+        assert names.count(b"BEGIN") == names.count(b"END")
+        events = list(icalendar.Calendar.from_ical(raw).walk("VEVENT"))
+        assert len(events) == 1, path
+        event = events[0]
+        assert str(event["SUMMARY"]) == injected.replace("\r\n", "\n")  # the text survives as text (RFC 5545 \n)
+        assert event.decoded("DTSTART") == local_time(dt.date(2024, 7, 27), 9 * 60, data.conference.zone)
+        assert str(event["LOCATION"]) == "Hall\nLOCATION:elsewhere"
+        assert "ATTENDEE:mailto:evil@example.com" in str(event["DESCRIPTION"])
+
+
+def test_html_attributes_and_scripts_come_only_from_the_template():
+    """Names that try to close an attribute or a script element stay text (the Chromium test in test_exports.py
+    checks the page as a browser runs it)."""
+    breaking = '" onmouseover="alert(1)" x="'
+    data = conference(
+        rooms=[{"name": "</style><script>alert(2)</script>", "capacity": 100}],
+        speakers=[{"id": breaking, "name": "</script><script>alert(3)</script>"}],
+        talks=[
+            {
+                "id": breaking + "t",
+                "title": "<svg onload=alert(4)>",
+                "duration": 30,
+                "speakers": [breaking],
+                "track": breaking,
+            }
+        ],
+    )
+    page = to_html(solved(data))
+
+    class Elements(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags: list[tuple[str, list]] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append((tag, attrs))
+
+    def elements(html: str) -> list[tuple[str, list]]:
+        parser = Elements()
+        parser.feed(html)
+        return parser.tags
+
+    def handlers(tags: list[tuple[str, list]]) -> list[tuple[str, str]]:
+        return sorted({(tag, name) for tag, attrs in tags for name, _ in attrs if name.startswith("on")})
+
+    tags = elements(page)
+    plain = elements(to_html(solved(conference())))
+    assert [tag for tag, _ in tags].count("script") == 1  # the page's own filter script
+    assert not [tag for tag, _ in tags if tag in ("svg", "style") and tag not in dict(plain)]
+    assert handlers(tags) == handlers(plain)  # event handlers only where the template puts them
+
+
+def test_file_names_from_hostile_names_stay_inside_the_output_directory(tmp_path):
+    names = [
+        "..",
+        "../..",
+        "..\\..\\windows",
+        "C:\\boot.ini",
+        "/etc/passwd",
+        "~root",
+        "$HOME",
+        "a\x00b",
+        ".",
+        "nul.ics",
+    ]
+    data = conference(
+        rooms=[{"name": name, "capacity": 100} for name in names],
+        talks=[
+            {"id": f"t{i}", "title": "T", "duration": 5, "speakers": [name], "pin": {"room": name}}
+            for i, name in enumerate(names)
+        ],
+        speakers=[{"id": name, "name": name} for name in names],
+    )
+    out = tmp_path / "out"
+    export(solved(data), out, ["ics-split"])
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert len(written) == 2 * len(names)  # a calendar per room and per speaker
+    for path in written:
+        assert path.resolve().is_relative_to(out.resolve())
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*\.ics", path.name), path.name

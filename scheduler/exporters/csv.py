@@ -1,15 +1,16 @@
-"""schedule.csv: one row per talk, for spreadsheets."""
+"""schedule.csv: one row per talk, for spreadsheets (text that a spreadsheet would run as a formula is neutralised)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..cells import csv_text
 from ..data import format_clock
 from ..schedule import CSV_COLUMNS, Schedule
 
 
 def to_csv(schedule: Schedule) -> str:
-    return talk_table(schedule).to_csv(index=False, lineterminator="\n")
+    return csv_text(talk_table(schedule))
 
 
 def talk_table(schedule: Schedule) -> pd.DataFrame:

@@ -37,7 +37,8 @@ def calendar_bytes(
     calendar.add("prodid", "-//confsched//conference schedule//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", calendar_name)
+    # an X- property is written as given: a line break in a name would end the line and start a property of its own
+    calendar.add("x-wr-calname", " ".join(calendar_name.splitlines()))
     calendar.add("x-wr-timezone", conference.timezone)
     # A fixed DTSTAMP keeps the file identical for identical schedules (RFC 5545 only needs it to be a UTC time).
     stamp = dt.datetime.combine(conference.days[0].date, dt.time(0, 0), tzinfo=dt.UTC)

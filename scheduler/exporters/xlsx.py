@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from ..cells import neutralise
 from ..data import Day, format_clock
 from ..schedule import Schedule
 from .csv import talk_table
@@ -72,8 +73,9 @@ def day_grid(schedule: Schedule, day: Day) -> pd.DataFrame:
 
 
 def _cell_text(text: str) -> str:
-    # control characters (a pasted bell or form feed) cannot be stored in a worksheet; openpyxl would refuse them
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    # control characters (a pasted bell or form feed) cannot be stored in a worksheet; openpyxl would refuse them.
+    # Then text that would start a formula is neutralised: openpyxl itself stores a string starting with = as one.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def _room_columns(schedule: Schedule) -> dict[str, int]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..cells import restore
 from ..data import format_clock, parse_clock
 from ..errors import DataError
 from ..exporters.names import slugify
@@ -210,11 +211,12 @@ def _plain_text(value: Any) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """None for an empty cell; text stripped; dates, times and numbers as the spreadsheet gave them."""
+    """None for an empty cell; text stripped, without the quote confsched's exports put before text that a
+    spreadsheet would run as a formula; dates, times and numbers as the spreadsheet gave them."""
     if value is None or (not isinstance(value, str | dt.date | dt.time) and pd.isna(value)):
         return None
     if isinstance(value, str):
-        return value.strip() or None
+        return restore(value.strip()) or None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
