@@ -441,6 +441,8 @@ def run_conference_scheduler(instance: SharedInstance, time_limit: float, worker
             scheduled = None
         finished = time.perf_counter()
         cbc = parse_cbc_log(log.read_text(errors="replace")) if log.exists() else {}
+    if scheduled is None and cbc.get("cbc_result"):
+        outcome["message"] += f" (CBC: {cbc['cbc_result']})"
     result: dict[str, Any] = {
         "convert_seconds": convert,
         "build_seconds": (solver.started or finished) - started - convert,
@@ -539,7 +541,7 @@ def _n(value: float | None) -> str:
 
 def _status(result: dict[str, Any]) -> str:
     if result["outcome"] == "ok":
-        return result["status"]
+        return f"{result['status']} ({result['path']})" if result.get("path") else result["status"]
     if result["outcome"] == "INVALID":
         return f"INVALID ({result['violations']} violations: {result['message']})"
     return f"{result['outcome']}: {result.get('message', '')}"
@@ -596,7 +598,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cs-timeout", type=float, default=900.0, help="kill conference-scheduler's process after this many s (900)"
     )
-    parser.add_argument("--cs-memory-gb", type=float, default=8.0, help="address-space limit of that process (8)")
+    parser.add_argument(
+        "--cs-memory-gb", type=float, default=12.0, help="address-space limit of that process and of CBC (12)"
+    )
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     parser.add_argument("--confsched", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument("--cs", type=Path, metavar="PATH", help=argparse.SUPPRESS)
