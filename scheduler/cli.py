@@ -19,7 +19,7 @@ from .errors import ConfschedError, DataError, NoScheduleError
 from .explain import explain as explain_data
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
 from .files import write_atomic
-from .importers import IMPORTERS, PIN_MODES, import_file
+from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
 from .loading import load
 from .report import summary_lines, to_report_json, to_report_markdown
 from .revision import build_revision, write_revision
@@ -243,7 +243,7 @@ def export_schedule(
         _fail(ValueError(f"{schedule_file} breaks {len(violations)} hard rule(s); nothing was exported"), 1)
     try:
         written = export(schedule, out_dir, chosen)
-    except OSError as error:
+    except (ConfschedError, OSError) as error:  # ConfschedError: a format the data file cannot take (cosplib)
         _fail(error)
     _print_written(written)
 
@@ -252,7 +252,8 @@ def export_schedule(
 def import_programme(
     source: Annotated[Path, typer.Argument(help="The programme: a file, or for csv a directory.", show_default=False)],
     source_format: Annotated[
-        str, typer.Option("--format", help=f"One of: {', '.join(IMPORTERS)} (see docs/import.md).", show_default=False)
+        str,
+        typer.Option("--format", help=f"One of: {', '.join(IMPORT_FORMATS)} (see docs/import.md).", show_default=False),
     ],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="The data file to write (YAML).", show_default=False)],
     timezone: Annotated[
@@ -263,8 +264,8 @@ def import_programme(
     ] = "all",
 ) -> None:
     """Turn an existing programme (frab, pretalx, CSV, XLSX) into a data file, its placements as pins."""
-    if source_format not in IMPORTERS:
-        _fail(ValueError(f"unknown format '{source_format}'; choose from {', '.join(IMPORTERS)}"))
+    if source_format not in IMPORT_FORMATS:
+        _fail(ValueError(f"unknown format '{source_format}'; choose from {', '.join(IMPORT_FORMATS)}"))
     if pins not in PIN_MODES:
         _fail(ValueError(f"unknown --pins '{pins}'; choose from {', '.join(PIN_MODES)}"))
     try:
@@ -274,7 +275,8 @@ def import_programme(
     blocks = sum(len(day.blocks) for day in data.conference.days)
     out.print(
         f"wrote {out_file}: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
-        f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks; pins: {pins}",
+        f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+        + ("" if source_format in DATA_IMPORTERS else f"; pins: {pins}"),
         markup=False,  # names from the source may contain [brackets]
     )
 

@@ -243,6 +243,42 @@ class Interest(Strict):
     count: int = Field(gt=0)
 
 
+class Cost(Strict):
+    """A graded penalty for one placement: a talk or a track in a block or room, a room used in a block, or two
+    tracks running in the same block. Exactly one pair of fields names what it is about (docs/format.md, costs)."""
+
+    talk: str | None = None
+    track: str | None = None
+    tracks: list[str] | None = Field(default=None, min_length=2, max_length=2)
+    block: str | None = None
+    room: str | None = None
+    cost: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _one_pair(self) -> Cost:
+        given = tuple(name for name in COST_FIELDS if getattr(self, name) is not None)
+        if given not in COST_RULES:
+            pairs = ", ".join("+".join(pair) for pair in COST_RULES)
+            raise ValueError(f"a cost names {'+'.join(given) or 'nothing'}; it needs exactly one of: {pairs}")
+        return self
+
+    @property
+    def rule(self) -> str:
+        """The soft rule that charges this cost."""
+        return COST_RULES[tuple(name for name in COST_FIELDS if getattr(self, name) is not None)]
+
+
+COST_FIELDS = ("talk", "track", "tracks", "block", "room")
+COST_RULES: dict[tuple[str, ...], str] = {
+    ("talk", "block"): "talk-block-cost",
+    ("talk", "room"): "talk-room-cost",
+    ("track", "block"): "track-block-cost",
+    ("track", "room"): "track-room-cost",
+    ("block", "room"): "room-block-cost",
+    ("tracks",): "track-pair-cost",
+}
+
+
 Weight = float | Literal["hard"]
 
 
@@ -254,6 +290,7 @@ class ConferenceData(Strict):
     exclusive_tags: list[str] = []
     min_pause: int = Field(default=0, ge=0, description="minutes between a speaker's talks")
     interest: list[Interest] = []
+    costs: list[Cost] = []
     tracks: list[Track] = []
     waking_hours: WakingHours = WakingHours()
     kinds: dict[str, KindRule] = {}

@@ -417,6 +417,19 @@ def check_references(data: ConferenceData, document: YamlDocument) -> None:
                 f"chair '{track.chair}' is not defined under speakers{did_you_mean(track.chair, speaker_ids)}",
             )
 
+    block_names = {block.name for day in data.conference.days for block in day.blocks if block.name}
+    for c, cost in enumerate(data.costs):
+        if cost.talk is not None and cost.talk not in talk_ids:
+            fail(("costs", c, "talk"), f"talk '{cost.talk}' is not defined{did_you_mean(cost.talk, talk_ids)}")
+        for i, track in enumerate([cost.track] if cost.track is not None else cost.tracks or []):
+            if track not in track_names:
+                at = ("costs", c, "track") if cost.track is not None else ("costs", c, "tracks", i)
+                fail(at, f"track '{track}' is not used{did_you_mean(track, track_names)}")
+        if cost.block is not None and cost.block not in block_names:
+            fail(("costs", c, "block"), f"no block is named '{cost.block}'{did_you_mean(cost.block, block_names)}")
+        if cost.room is not None:
+            known_room(("costs", c, "room"), cost.room)
+
     for s, speaker in enumerate(data.speakers):
         for field in ("prefers", "avoids"):
             preference = getattr(speaker, field)

@@ -15,6 +15,14 @@ from ortools.sat.python import cp_model
 from .objective import Objective
 from .problem import Problem
 from .rules.audience import attendees_can_see_both, introductory_before_advanced, room_fits_audience
+from .rules.costs import (
+    room_block_costs,
+    talk_block_costs,
+    talk_room_costs,
+    track_block_costs,
+    track_pair_costs,
+    track_room_costs,
+)
 from .rules.order import conflicting_talks_apart, exclusive_tags_apart, talks_in_order
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
@@ -23,6 +31,7 @@ from .rules.sessions import (
     session_holds_one_track,
     track_blocks_consecutive,
     track_talks_back_to_back,
+    tracks_fit_rooms,
 )
 from .rules.speakers import (
     speaker_days_few,
@@ -50,7 +59,12 @@ TIME_STAGE_SOFT_RULES = [
     chair_not_elsewhere,
     track_talks_back_to_back,
     track_blocks_consecutive,
+    talk_block_costs,
+    track_block_costs,
+    track_pair_costs,
+    tracks_fit_rooms,
 ]
+ROOM_COST_RULES = [talk_room_costs, track_room_costs, room_block_costs]
 
 
 @dataclass
@@ -106,5 +120,7 @@ def build_model(
             track_keeps_room(model, problem, start_vars, room_choices, objective)
             session_holds_one_track(model, problem, start_vars, room_choices, objective)
             speaker_preferred_rooms(model, problem, room_choices, objective)
+            for rule in ROOM_COST_RULES:
+                rule(model, problem, start_vars, room_choices, objective)
         objective.minimise()
     return TimeModel(model, start_vars, room_choices, objective)

@@ -56,6 +56,16 @@ SOFT_RULES: dict[str, SoftRule] = {
         SoftRule("track-room", 20, "one extra room a track uses on a day", "room"),
         SoftRule("session-mix", 20, "one extra track sharing a room during one block", "room"),
         SoftRule("speaker-room", 10, "one speaker in a room they avoid, or outside the rooms they prefer", "room"),
+        SoftRule("talk-block-cost", 1, "one unit of a listed cost for a talk in a block", "time"),
+        SoftRule("track-block-cost", 1, "one unit of a listed cost for a block a track has talks in", "time"),
+        SoftRule(
+            "track-pair-cost", 1, "one unit of a listed cost for a block both tracks of a pair have talks in", "time"
+        ),
+        SoftRule("talk-room-cost", 1, "one unit of a listed cost for a talk in a room", "room"),
+        SoftRule(
+            "track-room-cost", 1, "one unit of a listed cost for a block in which a track has talks in a room", "room"
+        ),
+        SoftRule("room-block-cost", 1, "one unit of a listed cost for a room holding talks in a block", "room"),
     ]
 }
 

@@ -163,6 +163,7 @@ def score(data: ConferenceData, assignments: list[Assignment]) -> list[RuleScore
             found["track-room"].append((f"track {track} on {day}", len(rooms) - 1))
 
     _score_sessions(data, where, talks, found)
+    _score_costs(data, where, talks, found)
 
     scores = []
     for name, rule in SOFT_RULES.items():
@@ -258,3 +259,54 @@ def _score_sessions(
                 unhappy += 1
         if unhappy:
             found["speaker-room"].append((f"'{talk_id}' in {a.room}", unhappy))
+
+
+def _score_costs(
+    data: ConferenceData, where: dict[str, Assignment], talks: dict, found: dict[str, list[tuple[str, int]]]
+) -> None:
+    """Listed costs: a talk in a block or room, a track's blocks and rooms, a room used in a block, a pair of tracks
+    in one block."""
+    if not data.costs:
+        return
+    block_name: dict[tuple, str] = {}
+    for day in data.conference.days:
+        for number, block in enumerate(sorted(day.blocks, key=lambda block: block.start)):
+            block_name[(day.date, block.start, block.end)] = block.name or f"{day.date} block {number + 1}"
+
+    def block_of(a: Assignment) -> tuple:
+        return next(key for key in block_name if key[0] == a.day and key[1] <= a.start < key[2])
+
+    talk_cells = {talk_id: (block_of(a), a.room) for talk_id, a in where.items()}
+    track_blocks: dict[str, set[tuple]] = defaultdict(set)
+    track_cells: dict[tuple[str, str], set[tuple]] = defaultdict(set)
+    room_blocks: dict[str, set[tuple]] = defaultdict(set)
+    for talk_id, (block, room) in talk_cells.items():
+        room_blocks[room].add(block)
+        track = talks[talk_id].track
+        if track:
+            track_blocks[track].add(block)
+            track_cells[(track, room)].add(block)
+    for cost in data.costs:
+        rule = cost.rule
+        if rule == "talk-block-cost" and cost.talk in talk_cells:
+            block, _ = talk_cells[cost.talk]
+            if block_name[block] == cost.block:
+                found[rule].append((f"'{cost.talk}' in {cost.block}", cost.cost))
+        elif rule == "talk-room-cost" and cost.talk in talk_cells and talk_cells[cost.talk][1] == cost.room:
+            found[rule].append((f"'{cost.talk}' in {cost.room}", cost.cost))
+        elif rule == "track-block-cost":
+            for block in track_blocks.get(cost.track, ()):
+                if block_name[block] == cost.block:
+                    found[rule].append((f"track {cost.track} in {cost.block}", cost.cost))
+        elif rule == "track-room-cost":
+            for block in track_cells.get((cost.track, cost.room), ()):
+                found[rule].append((f"track {cost.track} in {cost.room} in {block_name[block]}", cost.cost))
+        elif rule == "room-block-cost":
+            for block in room_blocks.get(cost.room, ()):
+                if block_name[block] == cost.block:
+                    found[rule].append((f"{cost.room} in {cost.block}", cost.cost))
+        elif rule == "track-pair-cost":
+            first, second = sorted(cost.tracks or [])
+            if first != second:
+                for block in track_blocks.get(first, set()) & track_blocks.get(second, set()):
+                    found[rule].append((f"tracks {first} + {second} in {block_name[block]}", cost.cost))

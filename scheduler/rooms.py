@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .model import build_model
+from .model import ROOM_COST_RULES, build_model
 from .objective import SOFT_RULES, Objective
 from .problem import Problem
 from .rules.audience import room_fits_audience
@@ -111,6 +111,8 @@ class _RoomPreferences:
         room_fits_audience(model, self.problem, options, objective)
         speaker_preferred_rooms(model, self.problem, options, objective)
         session_holds_one_track(model, self.problem, None, options, objective)
+        for rule in ROOM_COST_RULES:
+            rule(model, self.problem, None, options, objective, block_index)
         terms = [objective.expression()] if objective.terms else []
         day = self.problem.blocks[block_index].day
         if self.track_weight or self.track_hard:

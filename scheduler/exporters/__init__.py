@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from ..files import write_atomic
 from ..schedule import Schedule
+from .cosplib import to_cosplib
 from .csv import to_csv
 from .frab import to_frab_json, to_frab_xml
 from .html import to_html
@@ -42,6 +43,7 @@ EXPORTERS: dict[str, Exporter] = {
     "ics-split": Exporter(to_split_ics, owned_files=tuple(f"{folder}/*.ics" for folder in SPLIT_DIRECTORIES)),
     "xlsx": Exporter(_one_file("schedule.xlsx", to_xlsx)),
     "html": Exporter(_one_file("schedule.html", to_html)),
+    "cosplib": Exporter(to_cosplib),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
 

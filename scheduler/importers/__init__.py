@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..data import ConferenceData
 from ..writing import write_data
-from . import csv, frab_json, frab_xml, pretalx_json, xlsx
+from . import cosplib, csv, frab_json, frab_xml, pretalx_json, xlsx
 from .build import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
 from .programme import Programme
 
@@ -25,6 +25,9 @@ IMPORTERS: dict[str, Reader] = {
     "csv": csv.read,
     "xlsx": xlsx.read,
 }
+# formats that hold the rules themselves (not a timetable to pin): the reader builds the whole data file and its header
+DATA_IMPORTERS: dict[str, Callable[[Path], tuple[ConferenceData, str]]] = {"cosplib": cosplib.read}
+IMPORT_FORMATS: tuple[str, ...] = (*IMPORTERS, *DATA_IMPORTERS)
 
 _PIN_WORDS = {
     "all": "every talk is pinned to its current day, start and room (--pins all)",
@@ -37,13 +40,22 @@ def import_data(
     source: str | Path, format_name: str, *, timezone: str | None = None, pins: PinMode = "all"
 ) -> ConferenceData:
     """The data file for the programme in `source`. Raises DataError naming the file (and the row or element)."""
+    if format_name in DATA_IMPORTERS:
+        return DATA_IMPORTERS[format_name](Path(source))[0]
     return build_data(IMPORTERS[format_name](Path(source), timezone), pins)
 
 
 def import_file(
     source: str | Path, format_name: str, out: str | Path, *, timezone: str | None = None, pins: PinMode = "all"
 ) -> ConferenceData:
-    """Import `source` and write the data file `out` atomically; returns what was written."""
+    """Import `source` and write the data file `out` atomically; returns what was written.
+
+    `timezone` and `pins` apply to programmes only (a CoSPLib instance has no timetable to pin).
+    """
+    if format_name in DATA_IMPORTERS:
+        data, text = DATA_IMPORTERS[format_name](Path(source))
+        write_data(out, data, text)
+        return data
     programme = IMPORTERS[format_name](Path(source), timezone)
     data = build_data(programme, pins)
     write_data(out, data, header(programme, pins))
@@ -67,7 +79,9 @@ def header(programme: Programme, pins: PinMode) -> str:
 
 __all__ = [
     "BREAK_MINUTES",
+    "DATA_IMPORTERS",
     "IMPORTERS",
+    "IMPORT_FORMATS",
     "PIN_MODES",
     "UNKNOWN_CAPACITY",
     "PinMode",

@@ -147,3 +147,36 @@ def session_holds_one_track(
         if starts is not None:
             where += f" in block {problem.blocks[block].name or block + 1}"
         objective.penalise("session-mix", extra, where)
+
+
+def tracks_fit_rooms(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Forbids a block's tracks needing more rooms than there are, when a room holds one track per block.
+
+    With `session-mix: hard` a track running k talks at once in a block needs k rooms of its own there, so the
+    tracks' peaks in one block add up to at most the number of rooms. It only restates the hard rule for the time
+    stage (which chooses no rooms); as intervals in one track can always share rooms when no more than k run at once,
+    the room stage can then give every track its own rooms.
+    """
+    if objective.weight("session-mix") != "hard":
+        return
+    rooms = len(problem.data.rooms)
+    by_track = _tracks(problem, starts)
+    for block in range(len(problem.blocks)):
+        peaks = []
+        for _track, talks in sorted(by_track.items()):
+            here = [talk for talk in talks if block in blocks_of(problem, talk)]
+            if not here:
+                continue
+            peak = model.new_int_var(0, min(rooms, len(here)), "")
+            intervals = [
+                model.new_optional_fixed_size_interval_var(
+                    starts[talk], problem.duration(talk), block_literal(model, problem, starts, talk, block), ""
+                )
+                for talk in here
+            ]
+            model.add_cumulative(intervals, [1] * len(intervals), peak)
+            peaks.append(peak)
+        if len(peaks) > 1:
+            model.add(sum(peaks) <= rooms)
