@@ -42,8 +42,8 @@ COLUMNS = (
     ("first feasible s", "right"),
     ("total s", "right"),
     ("penalty", "right"),
-    ("objective", "right"),
-    ("bound", "right"),
+    ("time objective", "right"),
+    ("lower bound", "right"),
     ("gap", "right"),
     ("status", "left"),
     ("room stage", "left"),
@@ -104,8 +104,9 @@ def measure(path: Path, time_limit: float, seed: int, workers: int) -> dict:
             room_stage=stats.room_stage,
             penalty=stats.penalty,
             objective=stats.time_objective,
-            bound=stats.time_bound,
-            gap=stats.gap,
+            bound=stats.bound,
+            gap=stats.penalty_gap,
+            neighbourhoods=stats.neighbourhoods,
         )
     # Linux reports ru_maxrss in kilobytes.
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -207,6 +208,8 @@ def row(name: str, result: dict) -> list[str]:
     outcome = result["outcome"]
     if outcome == "ok":
         stage = result["room_stage"]
+        if result.get("neighbourhoods"):
+            stage += f", {result['neighbourhoods']} neighbourhoods"
     elif outcome == "INVALID":
         stage = f"INVALID ({result['violations']} violations)"
     elif outcome == "no schedule":
