@@ -297,7 +297,8 @@ def run_confsched(instance: SharedInstance, time_limit: float, seed: int, worker
         "status": stats.status,
         "penalty": room_size_penalty(instance, {a.talk: a.room for a in schedule.assignments}),
         "own_penalty": stats.penalty,
-        "bound": stats.time_bound if stats.room_stage == "coupled" else None,
+        # the proven lower bound on the whole penalty (SolveStats.bound); older versions: the coupled model's own
+        "bound": getattr(stats, "bound", stats.time_bound if stats.room_stage == "coupled" else None),
         "path": stats.room_stage,
     }
 
