@@ -20,8 +20,9 @@ from .explain import explain as explain_data
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
 from .files import write_atomic
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
+from .interrupt import interruptible
 from .loading import load
-from .report import summary_lines, to_report_json, to_report_markdown
+from .report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .revision import build_revision, write_revision
 from .schedule import read_schedule
 from .solve import solve as solve_schedule
@@ -82,20 +83,33 @@ def solve(
     chosen = _formats(formats)
     try:
         data = load(data_file)
-        with err.status("solving", spinner="dots") as status:
-            schedule = solve_schedule(
-                data,
-                time_limit=time_limit,
-                seed=seed,
-                workers=workers,
-                progress=lambda message: status.update(message),
-                deterministic=deterministic,
-            )
-        written = export(schedule, out_dir, chosen)
-        written += [
-            write_atomic(out_dir / "report.md", to_report_markdown(schedule)),
-            write_atomic(out_dir / "report.json", to_report_json(schedule)),
-        ]
+        # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
+        # written inside the block too, so a Ctrl-C while writing cannot leave half of them old and half new
+        with interruptible() as interrupt:
+            try:
+                with err.status("solving", spinner="dots") as status:
+                    schedule = solve_schedule(
+                        data,
+                        time_limit=time_limit,
+                        seed=seed,
+                        workers=workers,
+                        progress=lambda message: status.update(message),
+                        deterministic=deterministic,
+                        stop=interrupt.requested.is_set,
+                    )
+            except NoScheduleError:
+                if not interrupt.requested.is_set():
+                    raise
+                err.print("interrupted before a timetable was found; nothing was written", markup=False)
+                raise typer.Exit(130) from None
+            interrupted = interrupt.requested.is_set() and schedule.stats.status != "optimal"
+            if interrupted:
+                schedule.stats.status = INTERRUPTED
+            written = export(schedule, out_dir, chosen)
+            written += [
+                write_atomic(out_dir / "report.md", to_report_markdown(schedule)),
+                write_atomic(out_dir / "report.json", to_report_json(schedule)),
+            ]
     except NoScheduleError as error:
         _explain_and_fail(data, error)
     except DataError as error:
@@ -104,6 +118,10 @@ def solve(
         _fail(error, 3)
     _print_summary(schedule)
     _print_written(written)
+    if interrupt.requested.is_set():
+        what = "the best timetable found so far (not proven optimal)" if interrupted else "the finished timetable"
+        err.print(f"interrupted: wrote {what}; every hard rule verified", markup=False)
+        raise typer.Exit(130)
 
 
 def _formats(text: str) -> list[str]:
@@ -407,7 +425,8 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; nothing was written")
+        # every file is written atomically (scheduler.files): each one on disk is complete, old or new
+        err.print("interrupted")
         sys.exit(130)
 
 

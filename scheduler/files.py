@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,9 @@ def write_atomic(path: str | Path, content: bytes | str) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
+            # mkstemp makes the file readable by its owner only; give it the mode a plain open() would (or keep
+            # the mode of the file it replaces), so a calendar served by a web server stays readable
+            os.chmod(temporary, _mode_of(path))
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
@@ -23,3 +27,12 @@ def write_atomic(path: str | Path, content: bytes | str) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def _mode_of(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:  # a new file: what the umask allows
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -6,6 +6,9 @@ import json
 
 from .schedule import Schedule
 
+# the status of a schedule written after Ctrl-C stopped the search (confsched solve; scheduler.interrupt)
+INTERRUPTED = "interrupted"
+
 
 def report_document(schedule: Schedule) -> dict:
     stats = schedule.stats
@@ -46,7 +49,9 @@ def to_report_markdown(schedule: Schedule) -> str:
     lines = [
         f"# Schedule quality: {document['conference']}",
         "",
-        f"- status: **{document['status']}**" + (" (proven optimal)" if document["proven_optimal"] else ""),
+        f"- status: **{document['status']}**"
+        + (" (proven optimal)" if document["proven_optimal"] else "")
+        + (": best found so far, not proven optimal" if document["status"] == INTERRUPTED else ""),
         f"- total penalty: {document['penalty']:g}",
     ]
     lines += [f"- {line}" for line in summary_lines(schedule)]

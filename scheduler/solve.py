@@ -87,10 +87,13 @@ def solve(
     progress: Progress | None = None,
     optimise: bool = True,
     deterministic: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> Schedule:
     """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not.
 
     With `optimise` (the default) the timetable is then improved against the soft rules for the rest of the time.
+    Once `stop()` is true (Ctrl-C, see scheduler.interrupt) the time limit counts as reached: every later step gets
+    no more time, and the best verified timetable in hand is returned.
     """
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -106,6 +109,8 @@ def solve(
     _count(stats, built)
 
     def remaining() -> float:
+        if stop is not None and stop():
+            return 0.0
         return time_limit - (time.perf_counter() - started)
 
     # Phase 1: any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way).

@@ -3,12 +3,17 @@ byte-identical outputs for the same input and seed."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import json
+import os
 import re
+import signal
+import stat
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,6 +27,8 @@ from scheduler.changes import apply_changes, load_changes
 from scheduler.exporters import export
 from scheduler.exporters.html import to_html
 from scheduler.exporters.ics import local_time
+from scheduler.files import write_atomic
+from scheduler.generate import generate_yaml
 from scheduler.importers import import_data
 from scheduler.loading import MAX_FILE_BYTES
 
@@ -335,3 +342,164 @@ def test_file_names_from_hostile_names_stay_inside_the_output_directory(tmp_path
     for path in written:
         assert path.resolve().is_relative_to(out.resolve())
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*\.ics", path.name), path.name
+
+
+# Atomic writes and Ctrl-C
+
+
+def written_files(directory: Path) -> list[Path]:
+    return sorted(path for path in directory.rglob("*") if path.is_file())
+
+
+def assert_complete_outputs(out: Path, data) -> dict:
+    """Every file in `out` is whole: no temporary file is left, and each parses and holds every talk."""
+    files = written_files(out)
+    assert not [path for path in files if path.name.endswith(".tmp")]
+    assert {path.name for path in files} == {
+        "schedule.csv",
+        "schedule.ics",
+        "schedule.json",
+        "report.md",
+        "report.json",
+    }
+    schedule = read_schedule(out / "schedule.json", data)
+    assert verify(data, schedule.assignments) == []
+    assert len(schedule.assignments) == len(data.talks)
+    with (out / "schedule.csv").open(newline="", encoding="utf-8") as stream:
+        assert len(list(csv.DictReader(stream))) == len(data.talks)
+    events = list(icalendar.Calendar.from_ical((out / "schedule.ics").read_bytes()).walk("VEVENT"))
+    assert len(events) == len(data.talks)
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def generated_500(tmp_path_factory):
+    path = tmp_path_factory.mktemp("generated") / "generated-500.yaml"
+    path.write_text(generate_yaml(talks=500, rooms=16, days=3, seed=0), encoding="utf-8")
+    return path
+
+
+def test_ctrl_c_during_a_solve_writes_the_best_timetable_so_far(generated_500, tmp_path):
+    """SIGINT a few seconds into a 500-talk solve with a two-minute limit: exit 130 within moments, with the best
+    verified timetable so far written whole and marked as not proven optimal."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "scheduler", "solve", str(generated_500), "--out", str(out), "--time-limit", "120"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(8)  # the first verified timetable takes about 2 s on 2 cores; the time limit is far away
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGINT)
+    interrupted = time.monotonic()
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 20  # not the remaining time limit
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stdout + stderr
+    assert "interrupted: wrote the best timetable found so far (not proven optimal); every hard rule verified" in stderr
+    report = assert_complete_outputs(out, load(generated_500))
+    assert report["status"] == "interrupted" and report["proven_optimal"] is False
+    assert "- status: **interrupted**: best found so far, not proven optimal" in (out / "report.md").read_text()
+    assert json.loads((out / "schedule.json").read_text())["status"] == "interrupted"
+
+
+SIGINT_AT_FIRST_MODEL = """
+import importlib, os, signal, sys
+solve = importlib.import_module("scheduler.solve")
+build_model = solve.build_model
+def interrupted(*args, **kwargs):  # Ctrl-C as the first model is built: no timetable exists yet
+    os.kill(os.getpid(), signal.SIGINT)
+    solve.build_model = build_model
+    return build_model(*args, **kwargs)
+solve.build_model = interrupted
+from scheduler.cli import main
+sys.argv = ["confsched", *sys.argv[1:]]
+main()
+"""
+
+
+def test_ctrl_c_before_any_timetable_writes_nothing(generated_500, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "schedule.json").write_text("earlier\n")  # a previous run's file stays as it was
+    result = subprocess.run(
+        [sys.executable, "-c", SIGINT_AT_FIRST_MODEL, "solve", str(generated_500), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "interrupted before a timetable was found; nothing was written"
+    assert "Traceback" not in result.stderr
+    assert [path.name for path in written_files(out)] == ["schedule.json"]
+    assert (out / "schedule.json").read_text() == "earlier\n"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "schedule.json"
+    write_atomic(target, "old\n")
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, "new\n")
+    assert [path.name for path in tmp_path.iterdir()] == ["schedule.json"]
+    assert target.read_text() == "old\n"
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        fresh = write_atomic(tmp_path / "fresh.ics", "x")
+        kept = tmp_path / "kept.ics"
+        kept.write_text("x")
+        kept.chmod(0o640)
+        write_atomic(kept, "y")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's 0600: a web server can serve it
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640  # a file's own mode is kept
+
+
+WRITING_METHODS = {"write_text", "write_bytes", "save", "to_csv", "to_excel", "to_json", "to_parquet"}
+IN_MEMORY = {"buffer", "writer", "stream", "output"}  # io.BytesIO / StringIO and an ExcelWriter on one
+
+
+def _writes_a_file(node: ast.Call) -> str | None:
+    """What the call writes to disk by itself, or None."""
+    func = node.func
+    if isinstance(func, ast.Name):
+        if func.id != "open":
+            return None
+        modes = [arg.value for arg in node.args[1:2] if isinstance(arg, ast.Constant)]
+    elif isinstance(func, ast.Attribute):
+        owner = func.value.id if isinstance(func.value, ast.Name) else None
+        if owner == "shutil" or (owner == "os" and func.attr in ("rename", "replace", "link", "symlink")):
+            return f"{owner}.{func.attr}"
+        if func.attr in ("rename", "replace") and len(node.args) == 1 and not node.keywords:  # Path.rename(target)
+            return func.attr
+        if func.attr in ("write_text", "write_bytes"):
+            return func.attr
+        if func.attr in WRITING_METHODS and node.args:  # to_csv() without a path returns the text
+            first = node.args[0]
+            return None if isinstance(first, ast.Name) and first.id in IN_MEMORY else func.attr
+        if func.attr != "open":
+            return None
+        modes = [arg.value for arg in node.args[0:1] if isinstance(arg, ast.Constant)]  # path.open("w")
+    else:
+        return None
+    modes += [kw.value.value for kw in node.keywords if kw.arg == "mode" and isinstance(kw.value, ast.Constant)]
+    return f"open({modes[0]!r})" if any(set(str(mode)) & set("wax+") for mode in modes) else None
+
+
+def test_every_output_goes_through_write_atomic():
+    """No module but scheduler/files.py writes a file itself: no open() for writing, write_text, write_bytes,
+    pandas or openpyxl writing to a path, shutil copies, renames."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {what}"
+        for path in sorted((ROOT / "scheduler").rglob("*.py"))
+        if path.name != "files.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and (what := _writes_a_file(node))
+    ]
+    assert offenders == []
