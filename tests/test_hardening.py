@@ -20,6 +20,7 @@ from pathlib import Path
 import icalendar
 import openpyxl
 import pytest
+import yaml
 from conftest import ROOT, conference, run_cli, solved
 
 from scheduler import load, read_schedule, verify
@@ -503,3 +504,44 @@ def test_every_output_goes_through_write_atomic():
         if isinstance(node, ast.Call) and (what := _writes_a_file(node))
     ]
     assert offenders == []
+
+
+# Same input and seed, same bytes
+
+
+EVERY_FORMAT = "csv,ics,json,frab-xml,frab-json,ics-split,xlsx,html"
+
+
+def files_and_bytes(directory: Path) -> dict[str, bytes]:
+    return {path.relative_to(directory).as_posix(): path.read_bytes() for path in written_files(directory)}
+
+
+def test_solve_twice_gives_identical_files_in_every_format(tmp_path):
+    data = ROOT / "data" / "neurips2024_tutorials.yaml"
+    runs = []
+    for name in ("first", "second"):
+        result = run_cli("solve", data, "--out", tmp_path / name, "--formats", EVERY_FORMAT, "--time-limit", "30")
+        assert result.returncode == 0, result.stderr
+        runs.append(files_and_bytes(tmp_path / name))
+    assert runs[0] == runs[1]
+    assert {"report.md", "report.json", "schedule.xlsx", "schedule.html", "frab/schedule.xml"} <= set(runs[0])
+    assert any(name.startswith("ics/speakers/") for name in runs[0])
+
+
+def test_whatif_and_import_twice_give_identical_files(tmp_path):
+    change = tmp_path / "change.yaml"
+    change.write_text(
+        'changes:\n  - {kind: speaker-unavailable, speaker: a.turing, day: 2025-06-02, start: "10:00", end: "11:00"}\n'
+    )
+    runs = []
+    for name in ("first", "second"):
+        out = tmp_path / name / "published"  # the CSV import names the conference after this folder
+        result = run_cli(
+            "whatif", WHATIF / "data.yaml", "--baseline", WHATIF / "schedule.json", "--change", change, "--out", out
+        )
+        assert result.returncode == 0, result.stderr
+        imported = import_data(out / "schedule.v2.csv", "csv", timezone="Europe/Vienna")
+        write_atomic(out / "imported.yaml", yaml.safe_dump(imported.model_dump(mode="json"), sort_keys=False))
+        runs.append(files_and_bytes(out))
+    assert runs[0] == runs[1]
+    assert {"schedule.v2.json", "schedule.v2.ics", "data.v2.yaml", "changes.md", "changes.csv"} <= set(runs[0])
