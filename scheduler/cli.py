@@ -173,9 +173,15 @@ def _print_summary(schedule) -> None:
         for column in ("rule", "weight", "violations", "penalty", "worst offenders"):
             quality.add_column(column, justify="right" if column in ("weight", "violations", "penalty") else "left")
         for rule in stats.quality:
-            worst = "; ".join(f"{about} ({count})" for about, count in rule.worst[:3]) or "-"
-            quality.add_row(rule.rule, str(rule.weight), str(rule.violations), f"{rule.penalty:g}", worst)
-        out.print(quality)
+            if rule.violations:
+                worst = "; ".join(f"{about} ({count})" for about, count in rule.worst[:3]) or "-"
+                quality.add_row(rule.rule, str(rule.weight), str(rule.violations), f"{rule.penalty:g}", worst)
+        if quality.row_count:
+            out.print(quality)
+        # a long list of zero rows hides the ones that cost something; report.md lists every rule
+        kept = [rule.rule for rule in stats.quality if not rule.violations]
+        if kept:
+            out.print(f"no violations: {', '.join(kept)}")
         for line in summary_lines(schedule):
             out.print(line)
     kinds = Counter(talk.kind for talk in data.talks)
