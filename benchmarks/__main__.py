@@ -5,6 +5,7 @@
     python -m benchmarks table [options]          # benchmarks/run.py: seed programmes + generated conferences
     python -m benchmarks ladder [options]         # benchmarks/ladder.py: Timefold-shaped conferences
     python -m benchmarks sidebyside [options]     # benchmarks/sidebyside.py: against conference-scheduler
+    python -m benchmarks cosplib [options]        # benchmarks/cosplib.py: the six CoSPLib instances
 
 `python -m benchmarks NAME --help` lists a benchmark's options. Each prints Markdown tables to stdout and progress
 to stderr; see benchmarks/README.md.
@@ -17,9 +18,9 @@ import sys
 
 
 def _benchmarks():
-    from benchmarks import ladder, run, sidebyside
+    from benchmarks import cosplib, ladder, run, sidebyside
 
-    return {"table": run.main, "ladder": ladder.main, "sidebyside": sidebyside.main}
+    return {"table": run.main, "ladder": ladder.main, "sidebyside": sidebyside.main, "cosplib": cosplib.main}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,6 +30,7 @@ from .rules.sessions import (
     chair_not_elsewhere,
     session_holds_one_track,
     track_blocks_consecutive,
+    track_not_split,
     track_talks_back_to_back,
     tracks_fit_rooms,
 )
@@ -59,6 +60,7 @@ TIME_STAGE_SOFT_RULES = [
     chair_not_elsewhere,
     track_talks_back_to_back,
     track_blocks_consecutive,
+    track_not_split,
     talk_block_costs,
     track_block_costs,
     track_pair_costs,

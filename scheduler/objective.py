@@ -52,6 +52,7 @@ SOFT_RULES: dict[str, SoftRule] = {
         ),
         SoftRule("track-gaps", 0, "one break in a track's run of back-to-back talks within a block", "time"),
         SoftRule("track-consecutive", 10, "one extra run of blocks a track is split into", "time"),
+        SoftRule("track-split", 0, "one track whose blocks do not all follow one another (however many runs)", "time"),
         SoftRule("room-size", 1, "100 empty seats beyond twice the expected audience", "room"),
         SoftRule("track-room", 20, "one extra room a track uses on a day", "room"),
         SoftRule("session-mix", 20, "one extra track sharing a room during one block", "room"),

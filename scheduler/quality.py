@@ -236,6 +236,7 @@ def _score_sessions(
         runs = sum(b - 1 not in sessions[track] for b in sessions[track])
         if runs > 1:
             found["track-consecutive"].append((f"track {track}", runs - 1))
+            found["track-split"].append((f"track {track}", 1))
 
     cells: dict[tuple[int, str], set[str]] = defaultdict(set)
     for talk_id, a in where.items():

@@ -120,7 +120,7 @@ def _weights(instance: CosplibInstance) -> dict[str, float | str]:
             "track-parallel": w.parallel_tracks,
             "attendee-conflict": w.attendees_conflicts + w.attendees_conflicts_timeslot,
             "order": w.submissions_order,
-            "track-consecutive": w.consecutive_tracks,
+            "track-split": w.consecutive_tracks,
             "track-room": w.rooms_per_track,  # one synthetic day: per day is the whole conference
             "session-mix": "hard",
         }

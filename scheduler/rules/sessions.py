@@ -91,6 +91,27 @@ def track_blocks_consecutive(
     """Penalises each extra run of blocks a track is split into (its blocks should follow one another)."""
     if not objective.active("track-consecutive"):
         return
+    for track, openings in _track_runs(model, problem, starts):
+        extra = model.new_int_var(0, len(openings), "")
+        model.add(extra >= sum(openings) - 1)
+        objective.penalise("track-consecutive", extra, f"track {track}")
+
+
+def track_not_split(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises a track whose blocks do not all follow one another, once however many runs it is split into."""
+    if not objective.active("track-split"):
+        return
+    for track, openings in _track_runs(model, problem, starts):
+        split = model.new_bool_var("")
+        model.add(len(openings) * split >= sum(openings) - 1)
+        objective.penalise("track-split", split, f"track {track}")
+
+
+def _track_runs(model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar]) -> list:
+    """Per track that could be split, literals that are true for each block opening a run of the track's blocks."""
+    result = []
     for track, talks in sorted(_tracks(problem, starts).items()):
         possible = sorted({b for talk in talks for b in blocks_of(problem, talk)})
         if len(talks) < 2 or len(possible) < 2:
@@ -104,9 +125,8 @@ def track_blocks_consecutive(
             else:
                 model.add(opens >= session[block])
             openings.append(opens)
-        extra = model.new_int_var(0, len(possible), "")
-        model.add(extra >= sum(openings) - 1)
-        objective.penalise("track-consecutive", extra, f"track {track}")
+        result.append((track, openings))
+    return result
 
 
 def session_holds_one_track(
