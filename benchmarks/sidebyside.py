@@ -21,8 +21,8 @@ which a hard capacity already keeps at or below zero). :func:`room_size_penalty`
 one function that reads only the shared instance, and confsched's verifier checks both.
 
 Each (instance, tool) runs in its own process; conference-scheduler's child is killed after `--cs-timeout` seconds
-(its model is built in Python before CBC starts, outside CBC's time limit) and limited to `--cs-memory-gb` of address
-space, and the table says so.
+(its model is built in Python before CBC starts, outside CBC's time limit) and it and CBC are limited to
+`--cs-memory-gb` of address space each (at 500 events CBC alone takes 12 GB), and the table says so.
 """
 
 from __future__ import annotations
@@ -515,7 +515,8 @@ def run_child(path: Path, tool: str, args: argparse.Namespace) -> dict[str, Any]
         str(args.workers),
     ]
     timeout = args.cs_timeout if tool == "cs" else 4 * args.time_limit + 600
-    preexec = _limit_memory(args.cs_memory_gb) if tool == "cs" else None
+    preexec = _limit_memory(args.cs_memory_gb) if tool == "cs" and args.cs_memory_gb > 0 else None
+    started = time.perf_counter()
     try:
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False, preexec_fn=preexec
@@ -526,9 +527,13 @@ def run_child(path: Path, tool: str, args: argparse.Namespace) -> dict[str, Any]
     if completed.returncode != 0 or not lines:
         stderr = completed.stderr.strip().splitlines()
         last = stderr[-1] if stderr else f"exit code {completed.returncode}"
-        if "MemoryError" in completed.stderr or completed.returncode in (-9, 137):
-            last = f"out of memory (limit {args.cs_memory_gb:g} GB): {last}"
-        return {"outcome": "crashed", "message": last[:160]}
+        if "PulpSolverError" in last:
+            last = "CBC exited with an error"
+        elif "MemoryError" in completed.stderr:
+            last = "Python ran out of memory"
+        limit = f", address space limited to {args.cs_memory_gb:g} GB" if preexec else ""
+        seconds = time.perf_counter() - started
+        return {"outcome": "crashed", "message": f"after {seconds:.0f} s: {last[:120]}{limit}"}
     return json.loads(lines[-1])
 
 
@@ -600,7 +605,10 @@ def main(argv: list[str] | None = None) -> int:
         "--cs-timeout", type=float, default=900.0, help="kill conference-scheduler's process after this many s (900)"
     )
     parser.add_argument(
-        "--cs-memory-gb", type=float, default=12.0, help="address-space limit of that process and of CBC (12)"
+        "--cs-memory-gb",
+        type=float,
+        default=8.0,
+        help="address-space limit of that process and of CBC, GB; 0: none (8; CBC takes 12 GB at 500 events)",
     )
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     parser.add_argument("--confsched", type=Path, metavar="PATH", help=argparse.SUPPRESS)
