@@ -1,6 +1,6 @@
-"""``python -m benchmarks [table|ladder|sidebyside] [options]``: run one benchmark, or all three in turn.
+"""``python -m benchmarks [table|ladder|sidebyside|cosplib] [options]``: run one benchmark, or all in turn.
 
-    python -m benchmarks                          # all: the main table, the Timefold ladder, the side by side
+    python -m benchmarks                          # all: main table, Timefold ladder, side by side, CoSPLib
     python -m benchmarks --time-limit 30          # all, with this time limit for every solver run
     python -m benchmarks table [options]          # benchmarks/run.py: seed programmes + generated conferences
     python -m benchmarks ladder [options]         # benchmarks/ladder.py: Timefold-shaped conferences
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return benchmarks[argv[0]](argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Run every benchmark in turn (or name one: table, ladder, sidebyside).",
+        description=f"Run every benchmark in turn (or name one: {', '.join(benchmarks)}).",
         epilog=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
