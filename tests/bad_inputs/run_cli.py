@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import traceback
+from pathlib import Path
 
 
 def run(argv: list[str], directory: str) -> dict:
@@ -54,6 +55,8 @@ def run(argv: list[str], directory: str) -> dict:
 
 
 def main() -> None:
+    # the repository's own package, as `python -m scheduler` run from the repository root would import it
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     import typer.main
 
     import scheduler.cli
