@@ -45,10 +45,12 @@ def assign_rooms(
     starts = dict(starts)
     rooms: dict[int, int] = {}
     repaired_blocks = 0
+    usual_room: dict[tuple[str, int], int] = {}  # (track, day) -> the room the track last had that day
     for block_index in sorted(by_block):
         talks = sorted(by_block[block_index])
+        day = problem.blocks[block_index].day
         # first any valid rooms (fast), so preferences can never cost a schedule
-        greedy = _best_fit(problem, talks, starts)
+        greedy = _best_fit(problem, talks, starts, {track: room for (track, d), room in usual_room.items() if d == day})
         chosen = greedy if len(greedy) == len(talks) else _fixed_times(problem, talks, starts, parameters())
         if chosen is None:
             repaired = _repair_block(problem, block_index, talks, starts, greedy, parameters)
@@ -61,16 +63,25 @@ def assign_rooms(
             better = _fixed_times(problem, talks, starts, parameters(), preferences, chosen)
             chosen = better or chosen
         rooms.update(chosen)
+        for talk in sorted(talks, key=lambda t: starts[t]):
+            if problem.talks[talk].track:
+                usual_room[(problem.talks[talk].track, day)] = chosen[talk]
         if preferences is not None:
             preferences.record(talks, chosen, block_index)
     return starts, rooms, repaired_blocks
 
 
-def _best_fit(problem: Problem, talks: list[int], starts: dict[int, int]) -> dict[int, int]:
+def _best_fit(
+    problem: Problem, talks: list[int], starts: dict[int, int], usual_room: dict[str, int] | None = None
+) -> dict[int, int]:
     """Greedy by start time: each talk takes the free suitable room that the fewest other talks could use.
 
-    Talks that find no free room are left out of the result.
+    A talk of a track first tries the room its track already has (from `usual_room`, or earlier in this block),
+    then a room no other track has taken in this block, so sessions stay whole even when the exact room stage
+    has no time left. Talks that find no free room are left out of the result.
     """
+    usual_room = dict(usual_room or {})
+    taken_by: dict[int, str] = {}
     demand: dict[int, int] = {}
     for talk in talks:
         for room in problem.rooms[talk]:
@@ -86,9 +97,22 @@ def _best_fit(problem: Problem, talks: list[int], starts: dict[int, int]) -> dic
         ]
         if not options:
             continue
-        room = min(options, key=lambda r: (demand[r], problem.data.rooms[r].capacity, r))
+        track = problem.talks[talk].track
+        room = min(
+            options,
+            key=lambda r: (
+                track is not None and usual_room.get(track) != r,
+                track is not None and taken_by.get(r, track) != track,
+                demand[r],
+                problem.data.rooms[r].capacity,
+                r,
+            ),
+        )
         chosen[talk] = room
         free_from[room] = end
+        if track is not None:
+            usual_room[track] = room
+            taken_by.setdefault(room, track)
     return chosen
 
 

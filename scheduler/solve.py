@@ -18,6 +18,7 @@ from .quality import score
 from .rooms import assign_rooms
 from .schedule import Assignment, Schedule, SolveStats
 from .verify import verify
+from .warmstart import track_first_timetable
 
 Progress = Callable[[str], None]
 
@@ -104,6 +105,15 @@ def solve(
     # soft rules made hard in the data file are constraints from the start; the others wait for phase 2
     hard_only = {name: "hard" if data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
     built = build_model(problem, weights=hard_only)
+    phase_one_workers = workers
+    if len(problem.talks) > NEIGHBOURHOOD_TALKS and sum(len(rooms) for rooms in problem.rooms) > COUPLED_OPTIONS:
+        # the first timetable decides much of the final one on large programmes: lay tracks out as sessions
+        laid_out, _ = track_first_timetable(problem)
+        for talk, start in laid_out.items():
+            built.model.add_hint(built.start_vars[talk], start)
+        # one worker follows the hint (and is faster with it than two without); CP-SAT 9.15 also aborts on a
+        # hinted first-solution search with interleaved workers
+        phase_one_workers = 1
     build_seconds = time.perf_counter() - started
     stats = SolveStats(status="feasible", seed=seed, workers=workers, build_seconds=build_seconds)
     _count(stats, built)
@@ -115,7 +125,7 @@ def solve(
 
     # Phase 1: any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way).
     say("searching for a conflict-free timetable")
-    solver, status, first = _run(built, seed, workers, remaining(), started, say)
+    solver, status, first = _run(built, seed, phase_one_workers, remaining(), started, say)
     _raise_if_unsolved(status, time_limit)
     stats.first_feasible_seconds = first
     starts = built.starts(solver)

@@ -444,3 +444,31 @@ def test_grouped_bound_sees_a_track_that_cannot_avoid_itself():
     bound = lower_bound(compile_problem(data), data.weights, seconds=5)
     assert bound.complete and bound.parts["tracks"] == 2 * 100
     assert solved(data).stats.penalty >= bound.value
+
+
+def test_track_first_layout_keeps_hard_rules_and_tracks_apart(monkeypatch):
+    from scheduler.generate import generate_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.warmstart import track_first_timetable
+
+    data = parse(generate_yaml(talks=300, rooms=12, days=2, seed=4), "generated.yaml")
+    problem = compile_problem(data)
+    starts, rooms = track_first_timetable(problem)
+    assert len(starts) >= 0.9 * len(problem.talks)
+    placed = sorted(starts)
+    for talk in placed:
+        assert starts[talk] in problem.starts[talk] and rooms[talk] in problem.rooms[talk]
+    for i, a in enumerate(placed):
+        for b in placed[i + 1 :]:
+            meet = starts[a] < starts[b] + problem.duration(b) and starts[b] < starts[a] + problem.duration(a)
+            if meet:
+                assert rooms[a] != rooms[b]
+                assert not set(problem.talks[a].speakers) & set(problem.talks[b].speakers)
+
+    def first_timetable_clashes():
+        schedule = solved(data, optimise=False)
+        return {rule.rule: rule.violations for rule in score(data, schedule.assignments)}["track-parallel"]
+
+    with_layout = first_timetable_clashes()
+    monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10**6)  # no layout hint
+    assert with_layout < first_timetable_clashes() / 2
