@@ -26,7 +26,11 @@ PARTIAL_REPAIR_SECONDS = 2.0
 
 
 def assign_rooms(
-    problem: Problem, starts: dict[int, int], parameters: Callable[[], dict], weights: dict | None = None
+    problem: Problem,
+    starts: dict[int, int],
+    parameters: Callable[[], dict],
+    weights: dict | None = None,
+    hard: dict | None = None,
 ) -> tuple[dict[int, int], dict[int, int], int] | None:
     """(starts, rooms, blocks re-timed) with every talk in a suitable open room and no room double-booked.
 
@@ -34,9 +38,15 @@ def assign_rooms(
 
     `parameters()` returns fresh CP-SAT parameters (with the remaining time limit) for each sub-solve. With
     `weights`, each block's rooms also minimise the room-stage soft rules (room size; a track keeping its room),
-    blocks in time order so a track's earlier rooms of the day are known.
+    blocks in time order so a track's earlier rooms of the day are known. Soft rules weighted "hard" (in
+    `weights`, or in `hard` when there are no weights) hold in every block, re-timed or not.
     """
     preferences = _RoomPreferences(problem, weights) if weights is not None else None
+    if weights is not None:
+        hard = {name: "hard" if weights.get(name) == "hard" else 0 for name in SOFT_RULES}
+    hard = hard or {}
+    room_rules_hard = any(hard.get(name) == "hard" for name, rule in SOFT_RULES.items() if rule.stage == "room")
+    enforce = _RoomPreferences(problem, hard) if room_rules_hard else None
     block_starts = [block.start for block in problem.blocks]
     by_block: dict[int, list[int]] = {}
     for talk, start in starts.items():
@@ -52,8 +62,10 @@ def assign_rooms(
         # first any valid rooms (fast), so preferences can never cost a schedule
         greedy = _best_fit(problem, talks, starts, {track: room for (track, d), room in usual_room.items() if d == day})
         chosen = greedy if len(greedy) == len(talks) else _fixed_times(problem, talks, starts, parameters())
+        if chosen is not None and enforce is not None:
+            chosen = _fixed_times(problem, talks, starts, parameters(), enforce, chosen)
         if chosen is None:
-            repaired = _repair_block(problem, block_index, talks, starts, greedy, parameters)
+            repaired = _repair_block(problem, block_index, talks, starts, greedy, parameters, hard)
             if repaired is None:
                 return None
             new_starts, chosen = repaired
@@ -66,8 +78,9 @@ def assign_rooms(
         for talk in sorted(talks, key=lambda t: starts[t]):
             if problem.talks[talk].track:
                 usual_room[(problem.talks[talk].track, day)] = chosen[talk]
-        if preferences is not None:
-            preferences.record(talks, chosen, block_index)
+        for keeper in (preferences, enforce):
+            if keeper is not None:
+                keeper.record(talks, chosen, block_index)
     return starts, rooms, repaired_blocks
 
 
@@ -215,6 +228,7 @@ def _repair_block(
     starts: dict[int, int],
     greedy: dict[int, int],
     parameters: Callable[[], dict],
+    hard: dict | None = None,
 ) -> tuple[dict[int, int], dict[int, int]] | None:
     """Free the talks near the ones without a room and solve them exactly; widen the window until it works."""
     block = problem.blocks[block_index]
@@ -239,7 +253,9 @@ def _repair_block(
             for talk in talks
         }
         fixed_rooms = {talk: [greedy[talk]] for talk in talks if talk not in free}
-        coupled = build_model(problem, with_rooms=True, talks=talks, starts=allowed_starts, rooms=fixed_rooms)
+        coupled = build_model(
+            problem, with_rooms=True, talks=talks, starts=allowed_starts, rooms=fixed_rooms, weights=hard or None
+        )
         for talk, var in coupled.start_vars.items():
             coupled.model.add_hint(var, starts[talk])
         settings = parameters()

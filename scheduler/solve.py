@@ -157,7 +157,7 @@ def solve(
 
     say("assigning rooms block by block")
     starts, rooms, repaired = _rooms_or_coupled(
-        problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit
+        problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit, hard_only
     )
 
     # Phase 2: improve the times against the soft rules, starting from phase 1's timetable.
@@ -321,13 +321,13 @@ def _improve_day_by_day(problem, data, starts, seed, workers, budget_left, start
     return starts
 
 
-def _rooms_or_coupled(problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit):
+def _rooms_or_coupled(problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit, hard):
     """Rooms block by block for fixed times; when a block cannot be done, times and rooms together (exact)."""
-    placed = assign_rooms(problem, starts, room_parameters)
+    placed = assign_rooms(problem, starts, room_parameters, hard=hard)
     if placed is not None:
         return placed
     say("rooms could not follow those times; solving times and rooms together")
-    coupled = build_model(problem, with_rooms=True)
+    coupled = build_model(problem, with_rooms=True, weights=hard)
     for talk, var in coupled.start_vars.items():
         coupled.model.add_hint(var, starts[talk])
     _count(stats, coupled)

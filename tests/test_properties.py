@@ -310,7 +310,6 @@ weights: {content-conflict: hard}
 """
 
 
-@pytest.mark.xfail(strict=True, reason="the room stage's block repair re-times talks without the rules weighted 'hard'")
 def test_a_rule_made_hard_still_holds_when_the_room_stage_retimes_a_block():
     data = parse(REPAIR_IGNORES_HARD_RULES, "repair.yaml")
     schedule = solved_and_verified(data, optimise=False)
