@@ -30,9 +30,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -407,7 +409,11 @@ def _cbc_solver(time_limit: float, workers: int, log: Path):
             finally:
                 self.finished = time.perf_counter()
 
-    return TimedCBC(msg=False, timeLimit=time_limit, threads=workers, logPath=str(log))
+    solver = TimedCBC(msg=False, timeLimit=time_limit, threads=workers, logPath=str(log))
+    # PuLP's model and solution files (600 MB at 500 events) go next to the log, so they are removed with it even
+    # when CBC fails (PuLP leaves them behind then)
+    solver.tmpDir = str(log.parent)
+    return solver
 
 
 def parse_cbc_log(text: str) -> dict[str, Any]:
@@ -424,7 +430,9 @@ def parse_cbc_log(text: str) -> dict[str, Any]:
     return result
 
 
-def run_conference_scheduler(instance: SharedInstance, time_limit: float, workers: int) -> dict[str, Any]:
+def run_conference_scheduler(
+    instance: SharedInstance, time_limit: float, workers: int, scratch_parent: Path | None = None
+) -> dict[str, Any]:
     from conference_scheduler import scheduler as cs
 
     from scheduler import verify
@@ -432,7 +440,7 @@ def run_conference_scheduler(instance: SharedInstance, time_limit: float, worker
     started = time.perf_counter()
     events, slots = to_conference_scheduler(instance)
     convert = time.perf_counter() - started
-    with tempfile.TemporaryDirectory(prefix="confsched-cbc-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="confsched-cbc-", dir=scratch_parent) as scratch:
         log = Path(scratch) / "cbc.log"
         solver = _cbc_solver(time_limit, workers, log)
         try:
@@ -517,19 +525,29 @@ def run_child(path: Path, tool: str, args: argparse.Namespace) -> dict[str, Any]
     timeout = args.cs_timeout if tool == "cs" else 4 * args.time_limit + 600
     preexec = _limit_memory(args.cs_memory_gb) if tool == "cs" and args.cs_memory_gb > 0 else None
     started = time.perf_counter()
+    # a session of its own, so a timeout ends the child and the CBC it started, not the child alone
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        preexec_fn=preexec,
+        start_new_session=True,
+    )
     try:
-        completed = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False, preexec_fn=preexec
-        )
+        stdout, stderr_text = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
         return {"outcome": "timeout", "message": f"killed after {timeout:g} s"}
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        stderr = completed.stderr.strip().splitlines()
-        last = stderr[-1] if stderr else f"exit code {completed.returncode}"
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if child.returncode != 0 or not lines:
+        stderr = stderr_text.strip().splitlines()
+        last = stderr[-1] if stderr else f"exit code {child.returncode}"
         if "PulpSolverError" in last:
             last = "CBC exited with an error"
-        elif "MemoryError" in completed.stderr:
+        elif "MemoryError" in stderr_text:
             last = "Python ran out of memory"
         limit = f", address space limited to {args.cs_memory_gb:g} GB" if preexec else ""
         seconds = time.perf_counter() - started
@@ -621,7 +639,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.cs is not None:
         instance = SharedInstance.from_json(args.cs.read_text(encoding="utf-8"))
-        print(json.dumps(run_conference_scheduler(instance, args.time_limit, args.workers)), flush=True)
+        result = run_conference_scheduler(instance, args.time_limit, args.workers, scratch_parent=args.cs.parent)
+        print(json.dumps(result), flush=True)
         return 0
 
     available = conference_scheduler_available()
