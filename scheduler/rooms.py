@@ -232,7 +232,8 @@ def _repair_block(
 ) -> tuple[dict[int, int], dict[int, int]] | None:
     """Free the talks near the ones without a room and solve them exactly; widen the window until it works."""
     block = problem.blocks[block_index]
-    stuck = [talk for talk in talks if talk not in greedy]
+    # every talk has a room but a hard room-stage rule is broken: the whole block is the window
+    stuck = [talk for talk in talks if talk not in greedy] or talks
     low = min(starts[talk] for talk in stuck)
     high = max(starts[talk] + problem.duration(talk) for talk in stuck)
     tried: set[int] = set()

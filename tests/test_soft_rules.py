@@ -472,3 +472,17 @@ def test_track_first_layout_keeps_hard_rules_and_tracks_apart(monkeypatch):
     with_layout = first_timetable_clashes()
     monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10**6)  # no layout hint
     assert with_layout < first_timetable_clashes() / 2
+
+
+def test_a_hard_room_rule_holds_even_when_the_rooms_need_new_times():
+    # both speakers refuse the Hall; two talks at once would need it, so the block is re-timed
+    rooms = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 400}]
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]}]
+    speakers = [{"id": "ada", "avoids": {"rooms": ["Hall"]}}, {"id": "bob", "avoids": {"rooms": ["Hall"]}}]
+    talks = [talk("a", speakers=["ada"]), talk("b", speakers=["bob"])]
+    data = conference(
+        conference={"days": days}, rooms=rooms, speakers=speakers, talks=talks, weights={"speaker-room": "hard"}
+    )
+    for optimise in (False, True):
+        schedule = solved(data, optimise=optimise)
+        assert {a.room for a in schedule.assignments} == {"Annex"}
