@@ -85,5 +85,6 @@ def summary_lines(schedule: Schedule) -> list[str]:
         optimal = ", optimal" if stats.time_stage_optimal else ""
         lines.append(f"time stage: objective {stats.time_objective:g}, bound {stats.time_bound:g}{optimal}")
     else:
-        lines.append("time stage: no better timetable than the first feasible one was found within the time limit")
+        ended = "before Ctrl-C stopped it" if stats.status == INTERRUPTED else "within the time limit"
+        lines.append(f"time stage: no better timetable than the first feasible one was found {ended}")
     return lines
