@@ -22,6 +22,7 @@ from .objective import SOFT_RULES
 from .problem import Problem
 from .rules.audience import room_size_cost
 from .rules.speakers import speaker_room_cost
+from .rules.tracks import talks_by_track
 
 TRACK_RULES = ("track-parallel", "track-days", "track-gaps", "track-consecutive")
 SPEAKER_RULES = ("speaker-days", "speaker-pause", "speaker-preference", "remote-hours")
@@ -82,10 +83,7 @@ def _group_bound(problem: Problem, talks: list[int], weights: dict, seconds: flo
 
 
 def _track_groups(problem: Problem) -> list[list[int]]:
-    by_track: dict[str, list[int]] = {}
-    for index, talk in enumerate(problem.talks):
-        if talk.track:
-            by_track.setdefault(talk.track, []).append(index)
+    by_track = talks_by_track(problem, range(len(problem.talks)))
     return [talks for _, talks in sorted(by_track.items()) if len(talks) > 1]
 
 

@@ -10,6 +10,7 @@ Neighbourhoods alternate between a few whole tracks (their talks on every day) a
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Callable
 
@@ -89,8 +90,7 @@ def _window_neighbourhood(problem: Problem, starts: dict[int, int], size: int, r
     by_block: dict[int, list[int]] = {}
     block_starts = [block.start for block in problem.blocks]
     for talk, start in starts.items():
-        index = max(i for i, first in enumerate(block_starts) if first <= start)
-        by_block.setdefault(index, []).append(talk)
+        by_block.setdefault(bisect.bisect_right(block_starts, start) - 1, []).append(talk)
     order = sorted(by_block)
     position = rng.randrange(len(order))
     freed: set[int] = set()

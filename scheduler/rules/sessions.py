@@ -9,14 +9,7 @@ from ortools.sat.python import cp_model
 from ..objective import Objective
 from ..problem import Problem
 from .timing import block_literal, blocks_of, track_session_literal
-
-
-def _tracks(problem: Problem, talks) -> dict[str, list[int]]:
-    by_track: dict[str, list[int]] = defaultdict(list)
-    for talk in talks:
-        if problem.talks[talk].track:
-            by_track[problem.talks[talk].track].append(talk)
-    return by_track
+from .tracks import talks_by_track
 
 
 def chair_not_elsewhere(
@@ -25,7 +18,7 @@ def chair_not_elsewhere(
     """Penalises a session whose chair presents a talk of another track, or chairs another session, in its block."""
     if not objective.active("chair-conflict"):
         return
-    by_track = _tracks(problem, starts)
+    by_track = talks_by_track(problem, starts)
     chaired: dict[str, list[str]] = defaultdict(list)
     for track in problem.data.tracks:
         if track.chair is not None and by_track.get(track.name):
@@ -58,7 +51,7 @@ def track_talks_back_to_back(
     if not objective.active("track-gaps"):
         return
     block_starts = cp_model.Domain.from_values([block.start for block in problem.blocks])
-    for track, talks in sorted(_tracks(problem, starts).items()):
+    for track, talks in sorted(talks_by_track(problem, starts).items()):
         if len(talks) < 2:
             continue
         follows = []
@@ -112,7 +105,7 @@ def track_not_split(
 def _track_runs(model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar]) -> list:
     """Per track that could be split, literals that are true for each block opening a run of the track's blocks."""
     result = []
-    for track, talks in sorted(_tracks(problem, starts).items()):
+    for track, talks in sorted(talks_by_track(problem, starts).items()):
         possible = sorted({b for talk in talks for b in blocks_of(problem, talk)})
         if len(talks) < 2 or len(possible) < 2:
             continue
@@ -182,7 +175,7 @@ def tracks_fit_rooms(
     if objective.weight("session-mix") != "hard":
         return
     rooms = len(problem.data.rooms)
-    by_track = _tracks(problem, starts)
+    by_track = talks_by_track(problem, starts)
     for block in range(len(problem.blocks)):
         peaks = []
         for _track, talks in sorted(by_track.items()):
