@@ -8,6 +8,7 @@ forbidden choices; the rules that relate talks to each other live in :mod:`sched
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -58,6 +59,10 @@ class Problem:
     def block_at(self, start: int) -> BlockSpan:
         """The block a start time lies in."""
         return next(block for block in self.blocks if block.start <= start < block.end)
+
+    def block_index(self, start: int) -> int:
+        """The index of the block a start time lies in."""
+        return bisect.bisect_right([block.start for block in self.blocks], start) - 1
 
     def room_free(self, room: int, start: int, end: int) -> bool:
         return all(end <= busy_start or busy_end <= start for busy_start, busy_end in self.room_busy[room])

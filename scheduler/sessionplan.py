@@ -1,0 +1,386 @@
+"""Session plan: when a room holds one track per block (`session-mix: hard`), plan sessions before minutes.
+
+A session is a track's talks in one room during one block. When sessions are the rule, what matters most is decided
+at their level: which track holds which (block, room) cell, and which block each talk is in. Costs of tracks in
+rooms, rooms in blocks, split tracks and the rooms a track uses all depend on rooms, which the times-first path only
+sees once the times are fixed, while the model of minutes and rooms together is far too big above a few hundred
+(talk, room) pairs. The plan has one literal per (talk, block) and per (track, block, room) instead, so it holds the
+rooms and every block-level rule at once: 556 talks in 16 blocks and 23 rooms are 9,000 talk literals and 26,000 cell
+literals, against 12,800 interval choices each with a dozen starts.
+
+The plan is solved in two steps: `build_plan` (cells and blocks, the rules that a block decides, exactly; those that
+need minutes, by a same-block estimate), then `timetable_within` (the exact model of minutes and rooms, every talk
+held to its block and its track's rooms there, which leaves it a few choices each).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .objective import Objective
+from .problem import Problem
+from .rules.audience import LEVELS, attendees_can_see_both
+from .rules.costs import cost_table, talk_block_costs, track_block_costs, track_pair_costs
+from .rules.order import conflicting_talks_apart, exclusive_tags_apart
+from .rules.sessions import chair_not_elsewhere, track_blocks_consecutive, track_not_split
+from .rules.speakers import speaker_days_few, speaker_preferred_days
+from .rules.timing import block_literal, blocks_of
+from .rules.tracks import similar_tracks_apart, track_days_few
+
+# Rules a talk's block decides exactly; they run unchanged on the plan, where a talk starts at its block's start.
+# The pairwise ones (attendees, similar tracks, exclusive tags, conflicts) then count two talks in one block as
+# overlapping: an estimate, since two talks of one block in different rooms mostly do.
+BLOCK_LEVEL_RULES = [
+    talk_block_costs,
+    track_block_costs,
+    track_pair_costs,
+    chair_not_elsewhere,
+    track_blocks_consecutive,
+    track_not_split,
+    track_days_few,
+    speaker_days_few,
+    speaker_preferred_days,
+    attendees_can_see_both,
+    similar_tracks_apart,
+    exclusive_tags_apart,
+    conflicting_talks_apart,
+]
+
+Cell = tuple[str, int, int]  # (session key, block, room)
+
+
+def applies(problem: Problem, weights: dict) -> bool:
+    """Whether sessions are a hard rule of this conference, so a plan of sessions loses no timetable worth having."""
+    return weights.get("session-mix") == "hard" and bool(problem.talks)
+
+
+def session_key(problem: Problem, talk: int) -> str:
+    """The track whose sessions the talk belongs to; a talk without a track gets a session of its own."""
+    return problem.talks[talk].track or f"\0{problem.talks[talk].id}"
+
+
+@dataclass
+class Plan:
+    """Each talk's block, and the rooms each (session key, block) holds."""
+
+    blocks: dict[int, int]
+    rooms: dict[tuple[str, int], list[int]]
+
+
+@dataclass
+class PlanModel:
+    model: cp_model.CpModel
+    problem: Problem  # the coarse problem: every talk starts at the start of a block
+    starts: dict[int, cp_model.IntVar]
+    cells: dict[Cell, cp_model.IntVar]
+    objective: Objective
+
+    def plan(self, solver: cp_model.CpSolver) -> Plan:
+        """The solved plan."""
+        blocks = {talk: self.problem.block_index(solver.value(var)) for talk, var in self.starts.items()}
+        rooms: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for (key, block, room), literal in sorted(self.cells.items()):
+            if solver.boolean_value(literal):
+                rooms[(key, block)].append(room)
+        return Plan(blocks, dict(rooms))
+
+    def hint(self, plan: Plan, seconds: float = 10.0) -> None:
+        """Start the search from `plan` (a timetable in hand, read with `plan_of`).
+
+        CP-SAT only takes a shortcut from a complete hint, and the rules' helper literals are many (40,000
+        variables for 556 talks): the plan, fixed, is solved first to fill them in.
+        """
+        fixed = self.model.clone()
+        for talk, var in self.starts.items():
+            fixed.add(fixed.get_int_var_from_proto_index(var.index) == self.problem.blocks[plan.blocks[talk]].start)
+        for (key, block, room), literal in self.cells.items():
+            held = room in plan.rooms.get((key, block), [])
+            fixed.add(fixed.get_bool_var_from_proto_index(literal.index) == held)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = seconds  # the same hint every time: a budget of work, not time
+        solver.parameters.max_time_in_seconds = 10 * seconds
+        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return  # not a plan of this model (the timetable breaks a rule the plan makes hard): search from scratch
+        self.model.clear_hints()
+        for index in range(len(self.model.proto.variables)):
+            var = self.model.get_int_var_from_proto_index(index)
+            self.model.add_hint(var, solver.value(var))
+
+
+def plan_of(problem: Problem, starts: dict[int, int], rooms: dict[int, int]) -> Plan:
+    """The plan a complete timetable follows."""
+    blocks = {talk: problem.block_index(start) for talk, start in starts.items()}
+    held: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for talk, block in blocks.items():
+        held[(session_key(problem, talk), block)].add(rooms[talk])
+    return Plan(blocks, {key: sorted(value) for key, value in held.items()})
+
+
+def coarse_problem(problem: Problem) -> Problem:
+    """The problem with each talk starting only at the start of a block it can take place in."""
+    starts = [
+        sorted({problem.blocks[block].start for block in blocks_of(problem, talk)})
+        for talk in range(len(problem.talks))
+    ]
+    return dataclasses.replace(problem, starts=starts)
+
+
+def usable_rooms(problem: Problem, talk: int, block: int) -> list[int]:
+    """The talk's rooms in which it has some start in `block` while the room is open."""
+    span = problem.blocks[block]
+    duration = problem.duration(talk)
+    here = [start for start in problem.starts[talk] if span.start <= start < span.end]
+    return [room for room in problem.rooms[talk] if any(problem.room_free(room, s, s + duration) for s in here)]
+
+
+def build_plan(problem: Problem, weights: dict) -> PlanModel:
+    """The plan model: a block per talk and a track per (block, room) cell, minimising the block-level rules."""
+    coarse = coarse_problem(problem)
+    model = cp_model.CpModel()
+    starts = {
+        talk: model.new_int_var_from_domain(cp_model.Domain.from_values(coarse.starts[talk]), f"block_of_{talk}")
+        for talk in range(len(problem.talks))
+    }
+    for talk in starts:
+        model.add_exactly_one(block_literal(model, coarse, starts, talk, block) for block in blocks_of(coarse, talk))
+    cells = each_cell_holds_one_session(model, problem, coarse, starts)
+    sessions_hold_their_talks(model, problem, coarse, starts, cells)
+    speaker_minutes_fit_blocks(model, problem, coarse, starts)
+    objective = Objective(model, weights)
+    for rule in BLOCK_LEVEL_RULES:
+        rule(model, coarse, starts, objective)
+    track_sessions_single(model, problem, coarse, starts, cells, objective)
+    track_rooms_few(model, problem, cells, objective)
+    session_room_costs(model, problem, cells, objective)
+    talks_in_block_order(model, coarse, starts, objective)
+    objective.minimise()
+    return PlanModel(model, coarse, starts, cells, objective)
+
+
+def each_cell_holds_one_session(
+    model: cp_model.CpModel, problem: Problem, coarse: Problem, starts: dict[int, cp_model.IntVar]
+) -> dict[Cell, cp_model.IntVar]:
+    """Forbids two tracks sharing a room during one block (one literal per track, block and room it could hold)."""
+    cells: dict[Cell, cp_model.IntVar] = {}
+    for talk in starts:
+        key = session_key(problem, talk)
+        for block in blocks_of(coarse, talk):
+            for room in usable_rooms(problem, talk, block):
+                if (key, block, room) not in cells:
+                    cells[(key, block, room)] = model.new_bool_var(f"cell_{block}_{room}")
+    per_cell: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (_, block, room), literal in sorted(cells.items()):
+        per_cell[(block, room)].append(literal)
+    for literals in per_cell.values():
+        if len(literals) > 1:
+            model.add_at_most_one(literals)
+    return cells
+
+
+def sessions_hold_their_talks(
+    model: cp_model.CpModel,
+    problem: Problem,
+    coarse: Problem,
+    starts: dict[int, cp_model.IntVar],
+    cells: dict[Cell, cp_model.IntVar],
+) -> None:
+    """Forbids a talk in a block where its track holds no room it can use, or more talk minutes than rooms hold.
+
+    A track holds a room in a block only when it has talks there. Minutes are counted per track and block, not per
+    room: exact when a track holds one room of a block, as the track rules ask; the timetable step settles the rest.
+    """
+    by_session: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for talk in starts:
+        key = session_key(problem, talk)
+        for block in blocks_of(coarse, talk):
+            by_session[(key, block)].append(talk)
+            present = block_literal(model, coarse, starts, talk, block)
+            usable = [cells[(key, block, room)] for room in usable_rooms(problem, talk, block)]
+            model.add_bool_or([present.Not(), *usable])
+    for (key, block), talks in sorted(by_session.items()):
+        span = problem.blocks[block]
+        held = {room: literal for (k, b, room), literal in cells.items() if k == key and b == block}
+        presents = [block_literal(model, coarse, starts, talk, block) for talk in talks]
+        for literal in held.values():
+            model.add_bool_or([literal.Not(), *presents])
+        durations = [problem.duration(talk) for talk in talks]
+        room_minutes = {
+            room: fillable(span.length - _closed_minutes(problem, room, span.start, span.end), durations)
+            for room in held
+        }
+        # Hall's condition on the rooms the talks can use: the talks limited to rooms U fit into the rooms of U held
+        usable = {talk: frozenset(usable_rooms(problem, talk, block)) for talk in talks}
+        for rooms in sorted({*usable.values(), frozenset(held)}, key=sorted):
+            inside = [(d, p) for talk, d, p in zip(talks, durations, presents, strict=True) if usable[talk] <= rooms]
+            model.add(sum(d * p for d, p in inside) <= sum(room_minutes[room] * held[room] for room in rooms))
+        if len(held) > 1:
+            minutes = list(zip(durations, presents, strict=True))
+            rooms_at_least(model, fillable(span.length, durations), minutes, sum(held.values()))
+
+
+def fillable(length: int, durations: list[int]) -> int:
+    """The most of `length` minutes that talks of these durations fill back to back (20-minute talks fill 80 of 90)."""
+    reach, mask = 1, (1 << (length + 1)) - 1
+    for duration in durations:
+        reach |= (reach << duration) & mask
+    return reach.bit_length() - 1
+
+
+def rooms_at_least(model: cp_model.CpModel, length: int, minutes: list[tuple[int, cp_model.IntVar]], rooms) -> None:
+    """Forbids fewer `rooms` than talks of these (minutes, present) need when each room holds `length` minutes.
+
+    Minutes alone let four 45-minute and two 30-minute talks into four 60-minute rooms; these are the linear
+    forms of Martello and Toth's bin-packing bound L2: a talk longer than half a room needs a room of its own, and
+    for each p up to half a room, the talks longer than length - p fill a room each, while those from p to
+    length - p fill at least their minutes.
+    """
+    model.add(rooms >= sum(present for d, present in minutes if 2 * d > length))
+    for p in sorted({d for d, _ in minutes if 2 * d <= length}):
+        whole = [present for d, present in minutes if d > length - p]
+        part = [(d, present) for d, present in minutes if p <= d <= length - p]
+        if whole or len(part) > 1:
+            model.add(length * rooms >= length * sum(whole) + sum(d * present for d, present in part))
+
+
+def _closed_minutes(problem: Problem, room: int, start: int, end: int) -> int:
+    return sum(max(0, min(end, busy_end) - max(start, busy_start)) for busy_start, busy_end in problem.room_busy[room])
+
+
+def speaker_minutes_fit_blocks(
+    model: cp_model.CpModel, problem: Problem, coarse: Problem, starts: dict[int, cp_model.IntVar]
+) -> None:
+    """Forbids more of a speaker's talk minutes in one block than the block has (they give one talk at a time)."""
+    for talks in problem.speaker_talks.values():
+        if len(talks) < 2:
+            continue
+        for block in sorted({b for talk in talks for b in blocks_of(coarse, talk)}):
+            here = [talk for talk in talks if block in blocks_of(coarse, talk)]
+            if sum(problem.duration(talk) for talk in here) > problem.blocks[block].length:
+                model.add(
+                    sum(problem.duration(talk) * block_literal(model, coarse, starts, talk, block) for talk in here)
+                    <= problem.blocks[block].length
+                )
+
+
+def track_sessions_single(
+    model: cp_model.CpModel,
+    problem: Problem,
+    coarse: Problem,
+    starts: dict[int, cp_model.IntVar],
+    cells: dict[Cell, cp_model.IntVar],
+    objective: Objective,
+) -> None:
+    """Penalises (as track-parallel) each room beyond the first a track holds in one block: its talks would overlap."""
+    if not objective.active("track-parallel"):
+        return
+    per_session: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (key, block, _), literal in sorted(cells.items()):
+        per_session[(key, block)].append(literal)
+    for (key, block), literals in sorted(per_session.items()):
+        if len(literals) > 1 and not key.startswith("\0"):
+            extra = model.new_int_var(0, len(literals) - 1, "")
+            model.add(extra >= sum(literals) - 1)
+            objective.penalise("track-parallel", extra, f"track {key} in {_block_name(problem, block)}")
+
+
+def track_rooms_few(
+    model: cp_model.CpModel, problem: Problem, cells: dict[Cell, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises (as track-room) each room beyond the first that a track's sessions use on one day."""
+    if not objective.active("track-room"):
+        return
+    per_day: dict[tuple[str, int], dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for (key, block, room), literal in sorted(cells.items()):
+        if not key.startswith("\0"):
+            per_day[(key, problem.blocks[block].day)][room].append(literal)
+    for (key, day), rooms in sorted(per_day.items()):
+        if len(rooms) < 2:
+            continue
+        used = []
+        for literals in rooms.values():
+            room_used = model.new_bool_var("")
+            model.add_max_equality(room_used, literals)
+            used.append(room_used)
+        held = model.new_bool_var("")
+        model.add_max_equality(held, used)
+        extra = model.new_int_var(0, len(used) - 1, "")
+        model.add(extra >= sum(used) - held)
+        day_name = problem.data.conference.days[day].date.isoformat()
+        objective.penalise("track-room", extra, f"track {key} on {day_name}")
+
+
+def session_room_costs(
+    model: cp_model.CpModel, problem: Problem, cells: dict[Cell, cp_model.IntVar], objective: Objective
+) -> None:
+    """Charges the listed costs of a track in a room (per block) and of a room used in a block, per session."""
+    track_room = cost_table(problem, "track-room-cost") if objective.active("track-room-cost") else {}
+    room_block = cost_table(problem, "room-block-cost") if objective.active("room-block-cost") else {}
+    for (key, block, room), literal in sorted(cells.items()):
+        where = f"{problem.data.rooms[room].name} in {_block_name(problem, block)}"
+        if (key, room) in track_room:
+            objective.penalise("track-room-cost", track_room[(key, room)] * literal, f"track {key} in {where}")
+        if (room, block) in room_block:
+            objective.penalise("room-block-cost", room_block[(room, block)] * literal, where)
+
+
+def talks_in_block_order(
+    model: cp_model.CpModel, coarse: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises (as order and level-order) a talk in an earlier block than one it must follow."""
+    index = {talk.id: i for i, talk in enumerate(coarse.talks)}
+    pairs: list[tuple[str, int, int, str]] = []
+    if objective.active("order"):
+        for later, talk in enumerate(coarse.talks):
+            pairs += [("order", index[earlier], later, f"'{earlier}' before '{talk.id}'") for earlier in talk.after]
+    if objective.active("level-order"):
+        by_topic: dict[str, list[int]] = defaultdict(list)
+        for talk, details in enumerate(coarse.talks):
+            if details.topic and details.level:
+                by_topic[details.topic].append(talk)
+        for topic, talks in sorted(by_topic.items()):
+            for basic in talks:
+                for advanced in talks:
+                    if LEVELS[coarse.talks[basic].level] < LEVELS[coarse.talks[advanced].level]:
+                        pairs.append(("level-order", basic, advanced, f"topic {topic}"))
+    for rule, earlier, later, about in pairs:
+        broken = model.new_bool_var("")
+        model.add(starts[earlier] <= starts[later]).only_enforce_if(broken.Not())
+        objective.penalise(rule, broken, about)
+
+
+def _block_name(problem: Problem, block: int) -> str:
+    return problem.blocks[block].name or f"block {block + 1}"
+
+
+def within_plan(problem: Problem, plan: Plan, spare: bool = False) -> Problem | None:
+    """The problem with every talk held to its planned block and its session's rooms there; None if one has no start.
+
+    With `spare` a talk may also use the rooms no session holds in its block: the plan counts minutes, not
+    where each talk fits, so a session may need one more room than it planned.
+    """
+    held: dict[int, set[int]] = defaultdict(set)
+    for (_, block), rooms in plan.rooms.items():
+        held[block].update(rooms)
+    starts, rooms = [], []
+    for talk in range(len(problem.talks)):
+        block = plan.blocks[talk]
+        span = problem.blocks[block]
+        own = plan.rooms.get((session_key(problem, talk), block), [])
+        allowed = [room for room in problem.rooms[talk] if room in own or (spare and room not in held[block])]
+        duration = problem.duration(talk)
+        here = [
+            start
+            for start in problem.starts[talk]
+            if span.start <= start < span.end
+            and any(problem.room_free(room, start, start + duration) for room in allowed)
+        ]
+        if not here:
+            return None
+        starts.append(here)
+        rooms.append(allowed)
+    return dataclasses.replace(problem, starts=starts, rooms=rooms)
