@@ -76,6 +76,8 @@ def summary_lines(schedule: Schedule) -> list[str]:
         lines.append(f"penalty {stats.penalty:g}, lower bound {stats.bound:g}, gap {gap:.1%}{proven}")
     if stats.room_stage == "coupled" and stats.time_objective is not None:
         lines.append(f"times and rooms in one model: objective {stats.time_objective:g}, bound {stats.time_bound:g}")
+    elif stats.room_stage == "session plan":
+        lines.append("sessions planned first (a track for each room and block), then times and rooms inside them")
     elif stats.neighbourhoods:
         objective = f", time-stage penalty {stats.time_objective:g}" if stats.time_objective is not None else ""
         lines.append(f"time stage: {stats.neighbourhoods} neighbourhoods re-solved{objective}")

@@ -16,6 +16,7 @@ held to its block and its track's rooms there, which leaves it a few choices eac
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -209,10 +210,9 @@ def sessions_hold_their_talks(
         for literal in held.values():
             model.add_bool_or([literal.Not(), *presents])
         durations = [problem.duration(talk) for talk in talks]
-        room_minutes = {
-            room: fillable(span.length - _closed_minutes(problem, room, span.start, span.end), durations)
-            for room in held
-        }
+        open_minutes = {room: span.length - _closed_minutes(problem, room, span.start, span.end) for room in held}
+        room_minutes = {room: fillable(minutes, durations) for room, minutes in open_minutes.items()}
+        fill_with_lengths_present(model, durations, presents, open_minutes, held)
         # Hall's condition on the rooms the talks can use: the talks limited to rooms U fit into the rooms of U held
         usable = {talk: frozenset(usable_rooms(problem, talk, block)) for talk in talks}
         for rooms in sorted({*usable.values(), frozenset(held)}, key=sorted):
@@ -221,6 +221,40 @@ def sessions_hold_their_talks(
         if len(held) > 1:
             minutes = list(zip(durations, presents, strict=True))
             rooms_at_least(model, fillable(span.length, durations), minutes, sum(held.values()))
+
+
+def fill_with_lengths_present(
+    model: cp_model.CpModel,
+    durations: list[int],
+    presents: list[cp_model.IntVar],
+    open_minutes: dict[int, int],
+    held: dict[int, cp_model.IntVar],
+) -> None:
+    """Forbids more minutes than the talk lengths actually present can fill back to back in the rooms held.
+
+    What a room can be filled with depends on which lengths are there: 40-minute talks with a 20-minute one fill
+    80 of 90 minutes, with a 90-minute one all 90. So per set of lengths that fills less than all of them: if only
+    those lengths are present, only that many minutes count.
+    """
+    lengths = sorted(set(durations))
+    if not 1 < len(lengths) <= 5:
+        return
+    some = {}
+    for length in lengths:
+        some[length] = model.new_bool_var("")
+        model.add_max_equality(some[length], [p for d, p in zip(durations, presents, strict=True) if d == length])
+    full = {room: fillable(minutes, durations) for room, minutes in open_minutes.items()}
+    for size in range(1, len(lengths)):
+        for kept in itertools.combinations(lengths, size):
+            limited = [d for d in durations if d in kept]
+            fill = {room: fillable(minutes, limited) for room, minutes in open_minutes.items()}
+            if fill == full:
+                continue
+            absent = [some[length].Not() for length in lengths if length not in kept]
+            model.add(
+                sum(d * p for d, p in zip(durations, presents, strict=True) if d in kept)
+                <= sum(fill[room] * literal for room, literal in held.items())
+            ).only_enforce_if(absent)
 
 
 def fillable(length: int, durations: list[int]) -> int:

@@ -157,22 +157,51 @@ def solve(
         return solver_parameters(seed, 1, min(remaining(), 20.0), first_only=False, deterministic=deterministic)
 
     say("assigning rooms block by block")
-    starts, rooms, repaired = _rooms_or_coupled(
-        problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit, hard_only
-    )
+    sessions = applies(problem, data.weights)
+    placed = assign_rooms(problem, starts, room_parameters, hard=hard_only)
+    planned = None
+    if placed is None and sessions:
+        # rooms cannot follow phase 1's times; with sessions hard, planning them is far smaller than the one model
+        say("rooms could not follow those times; planning sessions instead")
+        weights = data.weights if optimise else hard_only
+        planned = _plan_sessions(
+            problem, data, weights, None, seed, workers, remaining, time_limit, started, say, deterministic
+        )
+    if planned is not None:
+        starts, rooms, stats.time_objective = planned
+        stats.room_stage = "session plan"
+        stats.improvement_ran = optimise
+        repaired = 0
+    elif placed is not None:
+        starts, rooms, repaired = placed
+    else:
+        starts, rooms, repaired = _rooms_or_coupled(
+            problem, starts, room_parameters, stats, seed, workers, remaining, say, time_limit, hard_only
+        )
 
     # Phase 2: improve the times against the soft rules, starting from phase 1's timetable.
     reserve = min(10.0, 0.2 * time_limit)  # the room stage's share of the time limit
-    if optimise and applies(problem, data.weights):
-        say("planning sessions: a track for each room and block, a block for each talk")
-        stats.improvement_ran = True
-        planned = _plan_sessions(
-            problem, data, starts, rooms, seed, workers, remaining, time_limit, started, say, deterministic
-        )
-        if planned is not None:
-            starts, rooms, stats.time_objective = planned
-            stats.room_stage = "session plan"
-            repaired = 0
+    if optimise and sessions:
+        if planned is None:
+            say("planning sessions: a track for each room and block, a block for each talk")
+            stats.improvement_ran = True
+            planned = _plan_sessions(
+                problem,
+                data,
+                data.weights,
+                (starts, rooms),
+                seed,
+                workers,
+                remaining,
+                time_limit,
+                started,
+                say,
+                deterministic,
+            )
+            if planned is not None:
+                starts, rooms, stats.time_objective = planned
+                stats.room_stage = "session plan"
+                repaired = 0
         stats.time_stage_optimal = False
         quality = None
     elif optimise and len(problem.talks) > DAY_BY_DAY_TALKS and len(data.conference.days) > 1:
@@ -245,12 +274,16 @@ def solve(
     return schedule
 
 
-def _plan_sessions(problem, data, starts, rooms, seed, workers, remaining, time_limit, started, say, deterministic):
-    """Sessions first (scheduler.sessionplan), then minutes and rooms inside them; None unless it beats the timetable
-    in hand, which it starts from."""
-    before = score(data, _assignments(problem, starts, rooms))
-    plan_model = build_plan(problem, data.weights)
-    plan_model.hint(plan_of(problem, starts, rooms))
+def _plan_sessions(
+    problem, data, weights, timetable, seed, workers, remaining, time_limit, started, say, deterministic
+):
+    """Sessions first (scheduler.sessionplan), then minutes and rooms inside them; None if that fails.
+
+    With a `timetable` (starts, rooms) in hand the plan starts from it and is kept only when it beats it.
+    """
+    plan_model = build_plan(problem, weights)
+    if timetable is not None:
+        plan_model.hint(plan_of(problem, *timetable))
     budget = max(0.1, remaining() - _bound_share(time_limit))
     # CP-SAT's parallel portfolio finds far better plans than its interleaved (deterministic) search: 53 against
     # 7,925 in 30 s on 556 talks; a run cut short by the wall clock is not reproducible anyway
@@ -264,7 +297,7 @@ def _plan_sessions(problem, data, starts, rooms, seed, workers, remaining, time_
         restricted = within_plan(problem, plan, spare)
         if restricted is None:
             continue
-        inside = build_model(restricted, with_rooms=True, weights=data.weights)
+        inside = build_model(restricted, with_rooms=True, weights=weights)
         budget = max(0.1, remaining() - _bound_share(time_limit))
         solver, status, _ = _run(inside, seed, workers, budget, started, say, False, deterministic)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -273,11 +306,13 @@ def _plan_sessions(problem, data, starts, rooms, seed, workers, remaining, time_
         say("the talks did not fit into the planned sessions")
         return None
     new_starts, new_rooms = inside.starts(solver), inside.rooms(solver)
-    after = score(data, _assignments(problem, new_starts, new_rooms))
-    if sum(rule.penalty for rule in after) >= sum(rule.penalty for rule in before):
-        say("the session plan found nothing better than the timetable in hand")
-        return None
-    return new_starts, new_rooms, solver.objective_value / 10 if inside.objective.terms else 0.0
+    if timetable is not None:
+        before = score(data, _assignments(problem, *timetable))
+        after = score(data, _assignments(problem, new_starts, new_rooms))
+        if sum(rule.penalty for rule in after) >= sum(rule.penalty for rule in before):
+            say("the session plan found nothing better than the timetable in hand")
+            return None
+    return new_starts, new_rooms, solver.objective_value / 10 if inside.objective and inside.objective.terms else 0.0
 
 
 def _settle_bound(problem, data, stats: SolveStats, seed, started, remaining, time_limit, say) -> None:

@@ -16,19 +16,31 @@ from scheduler.importers.cosplib import to_data
 from scheduler.loading import parse
 from scheduler.problem import compile_problem
 from scheduler.quality import score as confsched_score
-from scheduler.sessionplan import applies, build_plan, plan_of, rooms_at_least, session_key, within_plan
+from scheduler.sessionplan import (
+    applies,
+    build_plan,
+    fill_with_lengths_present,
+    fillable,
+    plan_of,
+    rooms_at_least,
+    session_key,
+    within_plan,
+)
 
 
 def fewest_rooms(length: int, durations: list[int]) -> int:
-    """The fewest rooms of `length` minutes rooms_at_least allows for talks of these durations."""
+    """The fewest rooms of `length` minutes the plan's capacity rules allow for talks of these durations."""
     model = cp_model.CpModel()
-    rooms = model.new_int_var(0, len(durations), "rooms")
-    model.add(sum(durations) <= length * rooms)
-    rooms_at_least(model, length, [(d, model.new_constant(1)) for d in durations], rooms)
-    model.minimize(rooms)
+    held = {room: model.new_bool_var(f"room {room}") for room in range(len(durations))}
+    presents = [model.new_constant(1) for _ in durations]
+    room_minutes = fillable(length, durations)
+    model.add(sum(durations) <= room_minutes * sum(held.values()))
+    fill_with_lengths_present(model, durations, presents, dict.fromkeys(held, length), held)
+    rooms_at_least(model, room_minutes, list(zip(durations, presents, strict=True)), sum(held.values()))
+    model.minimize(sum(held.values()))
     solver = cp_model.CpSolver()
     assert solver.solve(model) == cp_model.OPTIMAL
-    return int(solver.value(rooms))
+    return round(solver.objective_value)
 
 
 @pytest.mark.parametrize(
@@ -43,6 +55,19 @@ def fewest_rooms(length: int, durations: list[int]) -> int:
 )
 def test_a_session_gets_as_many_rooms_as_its_talks_need(durations, rooms):
     assert fewest_rooms(60, durations) == rooms
+
+
+@pytest.mark.parametrize(
+    ("durations", "rooms"),
+    [
+        ([20] * 9, 3),  # 20-minute talks fill 80 of 90 minutes: 180 minutes need three rooms
+        ([40, 40, 40, 40, 20], 3),  # 40 + 40 (+ nothing) or 40 + 20 + 20: 80 at most again
+        ([40, 40, 40, 40, 90], 3),  # a 90-minute talk fills its room, the 40s still two a room
+        ([30, 30, 30, 30, 30, 30], 2),  # where lengths divide the room, all of it
+    ],
+)
+def test_a_room_holds_only_what_its_talks_fill_back_to_back(durations, rooms):
+    assert fewest_rooms(90, durations) == rooms
 
 
 def session_conference(seed: int = 3) -> dict:
@@ -85,6 +110,12 @@ def test_sessions_hard_take_the_plan_and_keep_one_track_per_room_and_block():
     as_soft = data.model_copy(update={"weights": {**data.weights, "session-mix": 1}})
     mixed = next(rule for rule in confsched_score(as_soft, schedule.assignments) if rule.rule == "session-mix")
     assert mixed.violations == 0
+
+
+def test_a_first_timetable_only_also_comes_from_the_plan_when_rooms_cannot_follow_the_times():
+    data = parse(yaml.safe_dump(session_conference()), "sessions.yaml")
+    schedule = solved(data, time_limit=20, optimise=False)
+    assert schedule.stats.room_stage == "session plan"
 
 
 def test_without_sessions_hard_there_is_no_plan():
