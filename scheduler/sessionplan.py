@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from .objective import Objective
 from .problem import Problem
-from .rules.audience import LEVELS, attendees_can_see_both
+from .rules.audience import attendees_can_see_both, level_pairs
 from .rules.costs import cost_table, talk_block_costs, track_block_costs, track_pair_costs
 from .rules.order import conflicting_talks_apart, exclusive_tags_apart
 from .rules.sessions import chair_not_elsewhere, track_blocks_consecutive, track_not_split
@@ -372,15 +372,9 @@ def talks_in_block_order(
         for later, talk in enumerate(coarse.talks):
             pairs += [("order", index[earlier], later, f"'{earlier}' before '{talk.id}'") for earlier in talk.after]
     if objective.active("level-order"):
-        by_topic: dict[str, list[int]] = defaultdict(list)
-        for talk, details in enumerate(coarse.talks):
-            if details.topic and details.level:
-                by_topic[details.topic].append(talk)
-        for topic, talks in sorted(by_topic.items()):
-            for basic in talks:
-                for advanced in talks:
-                    if LEVELS[coarse.talks[basic].level] < LEVELS[coarse.talks[advanced].level]:
-                        pairs.append(("level-order", basic, advanced, f"topic {topic}"))
+        pairs += [
+            ("level-order", basic, advanced, f"topic {topic}") for basic, advanced, topic in level_pairs(coarse, starts)
+        ]
     for rule, earlier, later, about in pairs:
         broken = model.new_bool_var("")
         model.add(starts[earlier] <= starts[later]).only_enforce_if(broken.Not())

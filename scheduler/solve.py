@@ -288,7 +288,10 @@ def _plan_sessions(
     # CP-SAT's parallel portfolio finds far better plans than its interleaved (deterministic) search: 53 against
     # 7,925 in 30 s on 556 talks; a run cut short by the wall clock is not reproducible anyway
     portfolio = {} if deterministic else {"interleave_search": False}
-    solver, status, _ = _run(plan_model, seed, workers, 0.75 * budget, started, say, False, deterministic, **portfolio)
+    inside_share = min(10.0, 0.25 * budget)  # the times inside the sessions: a small model, solved in seconds
+    solver, status, _ = _run(
+        plan_model, seed, workers, budget - inside_share, started, say, False, deterministic, **portfolio
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     plan = plan_model.plan(solver)

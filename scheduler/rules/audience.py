@@ -61,15 +61,23 @@ def introductory_before_advanced(
     """Penalises, within a topic, a more advanced talk starting before a more basic one has ended."""
     if not objective.active("level-order"):
         return
+    for basic, advanced, topic in level_pairs(problem, starts):
+        early = model.new_bool_var("")
+        model.add(starts[basic] + problem.duration(basic) <= starts[advanced]).only_enforce_if(early.Not())
+        objective.penalise("level-order", early, f"topic {topic}")
+
+
+def level_pairs(problem: Problem, talks) -> list[tuple[int, int, str]]:
+    """(more basic talk, more advanced talk, topic) for every such pair among `talks` sharing a topic."""
     by_topic: dict[str, list[int]] = {}
-    for talk in starts:
+    for talk in talks:
         details = problem.talks[talk]
         if details.topic and details.level:
             by_topic.setdefault(details.topic, []).append(talk)
-    for topic, talks in sorted(by_topic.items()):
-        for basic in talks:
-            for advanced in talks:
-                if LEVELS[problem.talks[basic].level] < LEVELS[problem.talks[advanced].level]:
-                    early = model.new_bool_var("")
-                    model.add(starts[basic] + problem.duration(basic) <= starts[advanced]).only_enforce_if(early.Not())
-                    objective.penalise("level-order", early, f"topic {topic}")
+    return [
+        (basic, advanced, topic)
+        for topic, members in sorted(by_topic.items())
+        for basic in members
+        for advanced in members
+        if LEVELS[problem.talks[basic].level] < LEVELS[problem.talks[advanced].level]
+    ]
