@@ -165,7 +165,7 @@ def solve(
         say("rooms could not follow those times; planning sessions instead")
         weights = data.weights if optimise else hard_only
         planned = _plan_sessions(
-            problem, data, weights, None, seed, workers, remaining, time_limit, started, say, deterministic
+            problem, data, weights, None, seed, workers, remaining, time_limit, started, say, deterministic, stats
         )
     if planned is not None:
         starts, rooms, stats.time_objective = planned
@@ -197,6 +197,7 @@ def solve(
                 started,
                 say,
                 deterministic,
+                stats,
             )
             if planned is not None:
                 starts, rooms, stats.time_objective = planned
@@ -275,11 +276,12 @@ def solve(
 
 
 def _plan_sessions(
-    problem, data, weights, timetable, seed, workers, remaining, time_limit, started, say, deterministic
+    problem, data, weights, timetable, seed, workers, remaining, time_limit, started, say, deterministic, stats
 ):
     """Sessions first (scheduler.sessionplan), then minutes and rooms inside them; None if that fails.
 
-    With a `timetable` (starts, rooms) in hand the plan starts from it and is kept only when it beats it.
+    With a `timetable` (starts, rooms) in hand the plan starts from it and is kept only when it beats it. The stats
+    count the plan model's size when it is kept.
     """
     plan_model = build_plan(problem, weights)
     if timetable is not None:
@@ -315,6 +317,7 @@ def _plan_sessions(
         if sum(rule.penalty for rule in after) >= sum(rule.penalty for rule in before):
             say("the session plan found nothing better than the timetable in hand")
             return None
+    _count(stats, plan_model)
     return new_starts, new_rooms, solver.objective_value / 10 if inside.objective and inside.objective.terms else 0.0
 
 
