@@ -33,7 +33,7 @@ import openpyxl
 import pandas as pd
 
 from .errors import DataError
-from .files import write_atomic
+from .files import read_source, write_atomic
 from .loading import did_you_mean
 
 INSTANCE_SHEETS = (
@@ -506,14 +506,7 @@ class _Workbook:
 
     @classmethod
     def open(cls, source: Path) -> _Workbook:
-        try:
-            raw = source.read_bytes()
-        except FileNotFoundError:
-            raise DataError(source, None, None, "file not found") from None
-        except IsADirectoryError:
-            raise DataError(source, None, None, "is a directory; expected a file") from None
-        except OSError as error:
-            raise DataError(source, None, None, f"cannot read the file: {error.strerror}") from None
+        raw = read_source(source)
         try:
             book = pd.ExcelFile(io.BytesIO(raw), engine="openpyxl")
         except (zipfile.BadZipFile, ValueError, KeyError, OSError) as error:

@@ -7,6 +7,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .errors import DataError
+
 
 def write_atomic(path: str | Path, content: bytes | str) -> Path:
     """Write `content` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
@@ -36,3 +38,15 @@ def _mode_of(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def read_source(source: Path) -> bytes:
+    """The source file's bytes; a missing or unreadable file is a DataError naming it."""
+    try:
+        return source.read_bytes()
+    except FileNotFoundError:
+        raise DataError(source, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise DataError(source, None, None, "is a directory; expected a file") from None
+    except OSError as error:
+        raise DataError(source, None, None, f"cannot read the file: {error.strerror}") from None

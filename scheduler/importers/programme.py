@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
+from ..files import read_source  # noqa: F401  (the importers' one way to read a source file)
 
 MINUTES_PER_DAY = 24 * 60
 # frab writes durations as "HH:MM"; some generators add seconds ("00:30:00")
@@ -140,15 +141,3 @@ def text_or_none(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def read_source(source: Path) -> bytes:
-    """The source file's bytes; a missing or unreadable file is a DataError naming it."""
-    try:
-        return source.read_bytes()
-    except FileNotFoundError:
-        raise DataError(source, None, None, "file not found") from None
-    except IsADirectoryError:
-        raise DataError(source, None, None, "is a directory; expected a file") from None
-    except OSError as error:
-        raise DataError(source, None, None, f"cannot read the file: {error.strerror}") from None
