@@ -130,7 +130,7 @@ def cells(days: int, rooms: int) -> int:
 
 def build_instance(days: int, rooms: int, talks: int | None = None, seed: int = 0) -> dict[str, Any]:
     """A Timefold-shaped conference as a confsched data file (dict), feasible by construction."""
-    from scheduler.objective import SOFT_RULES
+    from scheduler.rules import RULES as SOFT_RULES
 
     rng = random.Random(seed)
     talks = cells(days, rooms) if talks is None else talks

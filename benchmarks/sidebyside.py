@@ -213,7 +213,7 @@ def room_size_penalty(instance: SharedInstance, rooms_by_event: dict[str, str]) 
 
 def to_confsched(instance: SharedInstance) -> dict[str, Any]:
     """The instance as a confsched data file (a dict): one block per period, `room-size` the only soft rule."""
-    from scheduler.objective import SOFT_RULES
+    from scheduler.rules import RULES as SOFT_RULES
 
     def clock(minute: int) -> str:
         return f"{minute // 60:02d}:{minute % 60:02d}"

@@ -18,14 +18,10 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .model import build_model
-from .objective import SOFT_RULES
 from .problem import Problem
-from .rules.audience import room_size_cost
-from .rules.speakers import speaker_room_cost
+from .rules import RULES
+from .rules.base import Weights
 from .rules.tracks import talks_by_track
-
-TRACK_RULES = ("track-parallel", "track-days", "track-gaps", "track-consecutive")
-SPEAKER_RULES = ("speaker-days", "speaker-pause", "speaker-preference", "remote-hours")
 
 
 @dataclass
@@ -38,17 +34,16 @@ class Bound:
     seconds: float = 0.0
 
 
-def lower_bound(problem: Problem, weights: dict, seconds: float, seed: int = 0) -> Bound:
+def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> Bound:
     """Sum of per-group relaxation bounds plus each talk's cheapest room, within about `seconds`."""
     started = time.perf_counter()
+    weights = Weights.of(weights)
     result = Bound()
-    families = [
-        ("tracks", TRACK_RULES, _track_groups(problem)),
-        ("speakers", SPEAKER_RULES, _speaker_groups(problem)),
-    ]
-    for family, rules, groups in families:
-        only = {name: (weights.get(name, rule.weight) if name in rules else 0) for name, rule in SOFT_RULES.items()}
-        if all(only[name] in (0, "hard") for name in rules):
+    families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
+    for family, groups in families:
+        rules = {name for name, rule in RULES.items() if rule.relaxation == family}
+        only = weights.only(rules)
+        if not any(only.number(name) for name in rules):
             continue
         total = 0.0
         for position, talks in enumerate(groups):
@@ -56,7 +51,7 @@ def lower_bound(problem: Problem, weights: dict, seconds: float, seed: int = 0) 
             if left <= 0:
                 result.complete = False
                 break
-            share = left / (sum(len(g) for _, _, g in families) - position)
+            share = left / (sum(len(g) for _, g in families) - position)
             total += _group_bound(problem, talks, only, max(0.05, share), seed, result)
         result.parts[family] = total
     result.parts["rooms"] = _room_bound(problem, weights)
@@ -65,7 +60,7 @@ def lower_bound(problem: Problem, weights: dict, seconds: float, seed: int = 0) 
     return result
 
 
-def _group_bound(problem: Problem, talks: list[int], weights: dict, seconds: float, seed: int, result: Bound) -> float:
+def _group_bound(problem: Problem, talks: list[int], weights, seconds: float, seed: int, result: Bound) -> float:
     built = build_model(problem, talks=talks, weights=weights)
     if built.objective is None or not built.objective.terms:
         return 0.0
@@ -119,18 +114,14 @@ def _speaker_groups(problem: Problem) -> list[list[int]]:
     ]
 
 
-def _room_bound(problem: Problem, weights: dict) -> float:
-    size = weights.get("room-size", SOFT_RULES["room-size"].weight)
-    wishes = weights.get("speaker-room", SOFT_RULES["speaker-room"].weight)
-    size = 0.0 if size == "hard" else float(size)
-    wishes = 0.0 if wishes == "hard" else float(wishes)
-    if not size and not wishes:
+def _room_bound(problem: Problem, weights: Weights) -> float:
+    """Each talk's cheapest room under the rules that price a talk in a room."""
+    priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
+    priced = [(weight, cost) for weight, cost in priced if weight]
+    if not priced:
         return 0.0
     return sum(
-        min(
-            size * room_size_cost(problem, talk, room) + wishes * speaker_room_cost(problem, talk, room)
-            for room in problem.rooms[talk]
-        )
+        min(sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in problem.rooms[talk])
         for talk in range(len(problem.talks))
         if problem.rooms[talk]
     )

@@ -427,6 +427,14 @@ def generate(
     out.print(f"wrote {out_file}: {talks} talks, {rooms} rooms, {days} days (seed {seed})")
 
 
+@app.command("rules")
+def list_rules() -> None:
+    """Print every soft rule with its default weight and unit (the table of docs/format.md), for `weights:`."""
+    from .rules import rules_table
+
+    out.print(rules_table(), markup=False, highlight=False, end="", soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()

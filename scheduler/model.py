@@ -14,59 +14,11 @@ from ortools.sat.python import cp_model
 
 from .objective import Objective
 from .problem import Problem
-from .rules.audience import attendees_can_see_both, introductory_before_advanced, room_fits_audience
-from .rules.costs import (
-    room_block_costs,
-    talk_block_costs,
-    talk_room_costs,
-    track_block_costs,
-    track_pair_costs,
-    track_room_costs,
-)
-from .rules.order import conflicting_talks_apart, exclusive_tags_apart, talks_in_order
+from .rules import RULES
+from .rules.base import Weights
 from .rules.placement import each_talk_placed_once
 from .rules.rooms import enough_suitable_rooms_at_every_moment, room_holds_one_talk_at_a_time
-from .rules.sessions import (
-    chair_not_elsewhere,
-    session_holds_one_track,
-    track_blocks_consecutive,
-    track_not_split,
-    track_talks_back_to_back,
-    tracks_fit_rooms,
-)
-from .rules.speakers import (
-    speaker_days_few,
-    speaker_in_one_place_at_a_time,
-    speaker_pause,
-    speaker_preferred_days,
-    speaker_preferred_rooms,
-    speaker_waking_hours,
-)
-from .rules.tracks import similar_tracks_apart, track_days_few, track_keeps_room, track_not_in_parallel
-
-TIME_STAGE_SOFT_RULES = [
-    track_not_in_parallel,
-    similar_tracks_apart,
-    track_days_few,
-    attendees_can_see_both,
-    introductory_before_advanced,
-    talks_in_order,
-    exclusive_tags_apart,
-    conflicting_talks_apart,
-    speaker_days_few,
-    speaker_pause,
-    speaker_preferred_days,
-    speaker_waking_hours,
-    chair_not_elsewhere,
-    track_talks_back_to_back,
-    track_blocks_consecutive,
-    track_not_split,
-    talk_block_costs,
-    track_block_costs,
-    track_pair_costs,
-    tracks_fit_rooms,
-]
-ROOM_COST_RULES = [talk_room_costs, track_room_costs, room_block_costs]
+from .rules.speakers import speaker_in_one_place_at_a_time
 
 
 @dataclass
@@ -95,7 +47,7 @@ def build_model(
     talks: list[int] | None = None,
     starts: dict[int, list[int]] | None = None,
     rooms: dict[int, list[int]] | None = None,
-    weights: dict | None = None,
+    weights: Weights | dict | None = None,
 ) -> TimeModel:
     """Build the model for `talks` (default all), each restricted to `starts` and `rooms` (default: all feasible).
 
@@ -114,15 +66,22 @@ def build_model(
         room_choices = room_holds_one_talk_at_a_time(model, problem, start_vars, allowed_rooms)
     objective = None
     if weights is not None:
-        objective = Objective(model, weights)
-        for rule in TIME_STAGE_SOFT_RULES:
-            rule(model, problem, start_vars, objective)
-        if room_choices is not None:
-            room_fits_audience(model, problem, room_choices, objective)
-            track_keeps_room(model, problem, start_vars, room_choices, objective)
-            session_holds_one_track(model, problem, start_vars, room_choices, objective)
-            speaker_preferred_rooms(model, problem, room_choices, objective)
-            for rule in ROOM_COST_RULES:
-                rule(model, problem, start_vars, room_choices, objective)
+        objective = Objective(model, Weights.of(weights))
+        add_soft_rules(model, problem, start_vars, room_choices, objective)
         objective.minimise()
     return TimeModel(model, start_vars, room_choices, objective)
+
+
+def add_soft_rules(model, problem: Problem, starts, room_choices, objective: Objective) -> None:
+    """Every registered soft rule the model can see: the time rules, what the time stage adds for hard room
+    rules, and with `room_choices` the room rules."""
+    for rule in RULES.values():
+        if rule.decided_by == "times":
+            rule.encode(model, problem, starts, objective)
+    for rule in RULES.values():
+        if rule.times_form is not None:
+            rule.times_form(model, problem, starts, objective)
+    if room_choices is not None:
+        for rule in RULES.values():
+            if rule.decided_by == "rooms":
+                rule.encode(model, problem, starts, room_choices, objective)

@@ -15,12 +15,11 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .model import ROOM_COST_RULES, build_model
-from .objective import SOFT_RULES, Objective
+from .model import build_model
+from .objective import Objective
 from .problem import Problem
-from .rules.audience import room_fits_audience
-from .rules.sessions import session_holds_one_track
-from .rules.speakers import speaker_preferred_rooms
+from .rules import ROOM_RULES
+from .rules.base import Weights
 
 PARTIAL_REPAIR_SECONDS = 2.0
 
@@ -29,8 +28,8 @@ def assign_rooms(
     problem: Problem,
     starts: dict[int, int],
     parameters: Callable[[], dict],
-    weights: dict | None = None,
-    hard: dict | None = None,
+    weights: Weights | dict | None = None,
+    hard: Weights | dict | None = None,
 ) -> tuple[dict[int, int], dict[int, int], int] | None:
     """(starts, rooms, blocks re-timed) with every talk in a suitable open room and no room double-booked.
 
@@ -41,11 +40,9 @@ def assign_rooms(
     blocks in time order so a track's earlier rooms of the day are known. Soft rules weighted "hard" (in
     `weights`, or in `hard` when there are no weights) hold in every block, re-timed or not.
     """
-    preferences = _RoomPreferences(problem, weights) if weights is not None else None
-    if weights is not None:
-        hard = {name: "hard" if weights.get(name) == "hard" else 0 for name in SOFT_RULES}
-    hard = hard or {}
-    room_rules_hard = any(hard.get(name) == "hard" for name, rule in SOFT_RULES.items() if rule.stage == "room")
+    preferences = _RoomPreferences(problem, Weights.of(weights)) if weights is not None else None
+    hard = Weights.of(weights).hard_only() if weights is not None else Weights.of(hard).hard_only()
+    room_rules_hard = any(hard.is_hard(rule.name) for rule in ROOM_RULES)
     enforce = _RoomPreferences(problem, hard) if room_rules_hard else None
     block_starts = [block.start for block in problem.blocks]
     by_block: dict[int, list[int]] = {}
@@ -132,47 +129,21 @@ def _best_fit(
 class _RoomPreferences:
     """The room-stage soft rules, block by block; a track keeping its room remembers the day's earlier blocks."""
 
-    def __init__(self, problem: Problem, weights: dict):
+    def __init__(self, problem: Problem, weights: Weights):
         self.problem = problem
         self.weights = weights
-        track_weight = weights.get("track-room", SOFT_RULES["track-room"].weight)
-        self.track_hard = track_weight == "hard"
-        self.track_weight = 0.0 if self.track_hard else float(track_weight)
-        self.active = any(
-            weights.get(name, rule.weight) != 0 for name, rule in SOFT_RULES.items() if rule.stage == "room"
-        )
+        self.active = any(weights.active(rule.name) for rule in ROOM_RULES)
         self.track_rooms: dict[tuple[str, int], set[int]] = {}
 
     def add_to(self, model: cp_model.CpModel, options: dict, block_index: int) -> None:
         objective = Objective(model, self.weights)
-        room_fits_audience(model, self.problem, options, objective)
-        speaker_preferred_rooms(model, self.problem, options, objective)
-        session_holds_one_track(model, self.problem, None, options, objective)
-        for rule in ROOM_COST_RULES:
-            rule(model, self.problem, None, options, objective, block_index)
-        terms = [objective.expression()] if objective.terms else []
-        day = self.problem.blocks[block_index].day
-        if self.track_weight or self.track_hard:
-            by_track: dict[str, list[int]] = {}
-            for talk in options:
-                if self.problem.talks[talk].track:
-                    by_track.setdefault(self.problem.talks[talk].track, []).append(talk)
-            for track, members in sorted(by_track.items()):
-                earlier = self.track_rooms.get((track, day), set())
-                used: dict[int, cp_model.IntVar] = {}
-                for talk in members:
-                    for room, literal in options[talk]:
-                        if room not in used:
-                            used[room] = model.new_bool_var("")
-                        model.add_implication(literal, used[room])
-                new_rooms = sum(flag for room, flag in used.items() if room not in earlier)
-                extra = new_rooms - (0 if earlier else 1)
-                if self.track_hard:
-                    model.add(extra <= 0)
-                else:
-                    terms.append(round(self.track_weight * 10) * extra)
-        if terms:
-            model.minimize(sum(terms))
+        for rule in ROOM_RULES:
+            if rule.block_form is not None:
+                rule.block_form(model, self.problem, options, objective, block_index, self.track_rooms)
+            else:
+                rule.encode(model, self.problem, None, options, objective, block_index)
+        if objective.terms:
+            model.minimize(objective.expression())
 
     def record(self, talks: list[int], chosen: dict[int, int], block_index: int) -> None:
         day = self.problem.blocks[block_index].day

@@ -24,44 +24,22 @@ from ortools.sat.python import cp_model
 
 from .objective import Objective
 from .problem import Problem
-from .rules.audience import attendees_can_see_both, level_pairs
-from .rules.costs import cost_table, talk_block_costs, track_block_costs, track_pair_costs
-from .rules.order import conflicting_talks_apart, exclusive_tags_apart
-from .rules.sessions import chair_not_elsewhere, track_blocks_consecutive, track_not_split
-from .rules.speakers import speaker_days_few, speaker_preferred_days
+from .rules import RULES
+from .rules.base import SAME_ON_PLAN, SOLO_SESSION, Weights
+from .rules.sessions import SESSION_MIX
 from .rules.timing import block_literal, blocks_of
-from .rules.tracks import similar_tracks_apart, track_days_few
-
-# Rules a talk's block decides exactly; they run unchanged on the plan, where a talk starts at its block's start.
-# The pairwise ones (attendees, similar tracks, exclusive tags, conflicts) then count two talks in one block as
-# overlapping: an estimate, since two talks of one block in different rooms mostly do.
-BLOCK_LEVEL_RULES = [
-    talk_block_costs,
-    track_block_costs,
-    track_pair_costs,
-    chair_not_elsewhere,
-    track_blocks_consecutive,
-    track_not_split,
-    track_days_few,
-    speaker_days_few,
-    speaker_preferred_days,
-    attendees_can_see_both,
-    similar_tracks_apart,
-    exclusive_tags_apart,
-    conflicting_talks_apart,
-]
 
 Cell = tuple[str, int, int]  # (session key, block, room)
 
 
-def applies(problem: Problem, weights: dict) -> bool:
+def applies(problem: Problem, weights: Weights | dict) -> bool:
     """Whether sessions are a hard rule of this conference, so a plan of sessions loses no timetable worth having."""
-    return weights.get("session-mix") == "hard" and bool(problem.talks)
+    return Weights.of(weights).is_hard(SESSION_MIX.name) and bool(problem.talks)
 
 
 def session_key(problem: Problem, talk: int) -> str:
     """The track whose sessions the talk belongs to; a talk without a track gets a session of its own."""
-    return problem.talks[talk].track or f"\0{problem.talks[talk].id}"
+    return problem.talks[talk].track or f"{SOLO_SESSION}{problem.talks[talk].id}"
 
 
 @dataclass
@@ -153,14 +131,25 @@ def build_plan(problem: Problem, weights: dict) -> PlanModel:
     sessions_hold_their_talks(model, problem, coarse, starts, cells)
     speaker_minutes_fit_blocks(model, problem, coarse, starts)
     objective = Objective(model, weights)
-    for rule in BLOCK_LEVEL_RULES:
-        rule(model, coarse, starts, objective)
-    track_sessions_single(model, problem, coarse, starts, cells, objective)
-    track_rooms_few(model, problem, cells, objective)
-    session_room_costs(model, problem, cells, objective)
-    talks_in_block_order(model, coarse, starts, objective)
+    add_plan_rules(model, problem, coarse, starts, cells, objective)
     objective.minimise()
     return PlanModel(model, coarse, starts, cells, objective)
+
+
+def add_plan_rules(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
+    """Every registered rule's session-plan form.
+
+    A rule that a talk's block decides exactly runs unchanged on the coarse problem, where a talk starts at its
+    block's start; the pairwise ones (attendees, similar tracks, exclusive tags, conflicts) then count two talks in one
+    block as overlapping: an estimate, since two talks of one block in different rooms mostly do. Others have a form
+    of their own over the plan's cells; the rest wait for the minutes.
+    """
+    for rule in RULES.values():
+        if rule.plan == SAME_ON_PLAN:
+            rule.encode(model, coarse, starts, objective)
+    for rule in RULES.values():
+        if callable(rule.plan):
+            rule.plan(model, problem, coarse, starts, cells, objective)
 
 
 def each_cell_holds_one_session(
@@ -299,90 +288,6 @@ def speaker_minutes_fit_blocks(
                     sum(problem.duration(talk) * block_literal(model, coarse, starts, talk, block) for talk in here)
                     <= problem.blocks[block].length
                 )
-
-
-def track_sessions_single(
-    model: cp_model.CpModel,
-    problem: Problem,
-    coarse: Problem,
-    starts: dict[int, cp_model.IntVar],
-    cells: dict[Cell, cp_model.IntVar],
-    objective: Objective,
-) -> None:
-    """Penalises (as track-parallel) each room beyond the first a track holds in one block: its talks would overlap."""
-    if not objective.active("track-parallel"):
-        return
-    per_session: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for (key, block, _), literal in sorted(cells.items()):
-        per_session[(key, block)].append(literal)
-    for (key, block), literals in sorted(per_session.items()):
-        if len(literals) > 1 and not key.startswith("\0"):
-            extra = model.new_int_var(0, len(literals) - 1, "")
-            model.add(extra >= sum(literals) - 1)
-            objective.penalise("track-parallel", extra, f"track {key} in {_block_name(problem, block)}")
-
-
-def track_rooms_few(
-    model: cp_model.CpModel, problem: Problem, cells: dict[Cell, cp_model.IntVar], objective: Objective
-) -> None:
-    """Penalises (as track-room) each room beyond the first that a track's sessions use on one day."""
-    if not objective.active("track-room"):
-        return
-    per_day: dict[tuple[str, int], dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
-    for (key, block, room), literal in sorted(cells.items()):
-        if not key.startswith("\0"):
-            per_day[(key, problem.blocks[block].day)][room].append(literal)
-    for (key, day), rooms in sorted(per_day.items()):
-        if len(rooms) < 2:
-            continue
-        used = []
-        for literals in rooms.values():
-            room_used = model.new_bool_var("")
-            model.add_max_equality(room_used, literals)
-            used.append(room_used)
-        held = model.new_bool_var("")
-        model.add_max_equality(held, used)
-        extra = model.new_int_var(0, len(used) - 1, "")
-        model.add(extra >= sum(used) - held)
-        day_name = problem.data.conference.days[day].date.isoformat()
-        objective.penalise("track-room", extra, f"track {key} on {day_name}")
-
-
-def session_room_costs(
-    model: cp_model.CpModel, problem: Problem, cells: dict[Cell, cp_model.IntVar], objective: Objective
-) -> None:
-    """Charges the listed costs of a track in a room (per block) and of a room used in a block, per session."""
-    track_room = cost_table(problem, "track-room-cost") if objective.active("track-room-cost") else {}
-    room_block = cost_table(problem, "room-block-cost") if objective.active("room-block-cost") else {}
-    for (key, block, room), literal in sorted(cells.items()):
-        where = f"{problem.data.rooms[room].name} in {_block_name(problem, block)}"
-        if (key, room) in track_room:
-            objective.penalise("track-room-cost", track_room[(key, room)] * literal, f"track {key} in {where}")
-        if (room, block) in room_block:
-            objective.penalise("room-block-cost", room_block[(room, block)] * literal, where)
-
-
-def talks_in_block_order(
-    model: cp_model.CpModel, coarse: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
-) -> None:
-    """Penalises (as order and level-order) a talk in an earlier block than one it must follow."""
-    index = {talk.id: i for i, talk in enumerate(coarse.talks)}
-    pairs: list[tuple[str, int, int, str]] = []
-    if objective.active("order"):
-        for later, talk in enumerate(coarse.talks):
-            pairs += [("order", index[earlier], later, f"'{earlier}' before '{talk.id}'") for earlier in talk.after]
-    if objective.active("level-order"):
-        pairs += [
-            ("level-order", basic, advanced, f"topic {topic}") for basic, advanced, topic in level_pairs(coarse, starts)
-        ]
-    for rule, earlier, later, about in pairs:
-        broken = model.new_bool_var("")
-        model.add(starts[earlier] <= starts[later]).only_enforce_if(broken.Not())
-        objective.penalise(rule, broken, about)
-
-
-def _block_name(problem: Problem, block: int) -> str:
-    return problem.blocks[block].name or f"block {block + 1}"
 
 
 def within_plan(problem: Problem, plan: Plan, spare: bool = False) -> Problem | None:

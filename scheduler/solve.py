@@ -377,7 +377,7 @@ def _finish(
         # one model held every rule: its optimum is the optimum
         stats.status = "optimal" if stats.time_stage_optimal else "feasible"
     else:
-        room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].stage == "room")
+        room_penalty = sum(rule.penalty for rule in stats.quality if SOFT_RULES[rule.rule].decided_by == "rooms")
         stats.status = "optimal" if stats.time_stage_optimal and room_penalty == 0 else "feasible"
     return schedule
 

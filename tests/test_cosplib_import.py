@@ -20,8 +20,8 @@ from scheduler.exporters import export
 from scheduler.exporters.cosplib import CosplibExportError, to_cosplib
 from scheduler.importers import import_file
 from scheduler.importers.cosplib import SLOT_MINUTES, solution_assignments, to_data
-from scheduler.objective import SOFT_RULES
 from scheduler.quality import score as confsched_score
+from scheduler.rules import RULES as SOFT_RULES
 from scheduler.schedule import Schedule
 from scheduler.verify import verify
 

@@ -17,9 +17,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..cosplib import CosplibInstance, CosplibSolution, read_instance
-from ..data import ConferenceData, format_clock
+from ..data import COST_RULES, ConferenceData, format_clock
 from ..errors import DataError
-from ..objective import SOFT_RULES
+from ..rules import RULES
+from ..rules.audience import ATTENDEE_CONFLICT
+from ..rules.order import ORDER
+from ..rules.sessions import SESSION_MIX, TRACK_SPLIT
+from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM
 from ..schedule import Assignment
 
 SLOT_MINUTES = 15  # the length of one CoSPLib time slot on the synthetic timeline (CoSPLib never uses it)
@@ -114,18 +118,18 @@ def _weights(instance: CosplibInstance) -> dict[str, float | str]:
     The cost rules keep 1 (their costs are weighted already); a session holds one track (CoSPLib's hard rule).
     """
     w = instance.parameters.weights
-    weights: dict[str, float | str] = {name: 0 for name in SOFT_RULES}
+    weights: dict[str, float | str] = {name: 0 for name in RULES}
     weights.update(
         {
-            "track-parallel": w.parallel_tracks,
-            "attendee-conflict": w.attendees_conflicts + w.attendees_conflicts_timeslot,
-            "order": w.submissions_order,
-            "track-split": w.consecutive_tracks,
-            "track-room": w.rooms_per_track,  # one synthetic day: per day is the whole conference
-            "session-mix": "hard",
+            TRACK_PARALLEL.name: w.parallel_tracks,
+            ATTENDEE_CONFLICT.name: w.attendees_conflicts + w.attendees_conflicts_timeslot,
+            ORDER.name: w.submissions_order,
+            TRACK_SPLIT.name: w.consecutive_tracks,
+            TRACK_ROOM.name: w.rooms_per_track,  # one synthetic day: per day is the whole conference
+            SESSION_MIX.name: "hard",
         }
     )
-    weights.update({name: 1 for name in SOFT_RULES if name.endswith("-cost")})
+    weights.update({name: 1 for name in COST_RULES.values()})
     return weights
 
 

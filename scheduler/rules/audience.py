@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ortools.sat.python import cp_model
 
-from ..objective import Objective
 from ..problem import Problem
+from .base import FinishedTimetable, Offence, SoftRule
 from .timing import could_meet, overlap_literal
+
+if TYPE_CHECKING:
+    from ..objective import Objective
 
 
 def attendees_can_see_both(
@@ -32,8 +37,10 @@ def attendees_can_see_both(
 def room_fits_audience(
     model: cp_model.CpModel,
     problem: Problem,
+    starts: dict[int, cp_model.IntVar] | None,
     room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
     objective: Objective,
+    block: int | None = None,
 ) -> None:
     """Penalises every 100 empty seats beyond twice a talk's expected audience (a 3,000-seat hall for 30 people)."""
     if not objective.active("room-size"):
@@ -67,6 +74,16 @@ def introductory_before_advanced(
         objective.penalise("level-order", early, f"topic {topic}")
 
 
+def levels_in_block_order(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
+    """Penalises (session plan), within a topic, a more advanced talk in an earlier block than a more basic one."""
+    if not objective.active("level-order"):
+        return
+    for basic, advanced, topic in level_pairs(coarse, starts):
+        broken = model.new_bool_var("")
+        model.add(starts[basic] <= starts[advanced]).only_enforce_if(broken.Not())
+        objective.penalise("level-order", broken, f"topic {topic}")
+
+
 def level_pairs(problem: Problem, talks) -> list[tuple[int, int, str]]:
     """(more basic talk, more advanced talk, topic) for every such pair among `talks` sharing a topic."""
     by_topic: dict[str, list[int]] = {}
@@ -81,3 +98,73 @@ def level_pairs(problem: Problem, talks) -> list[tuple[int, int, str]]:
         for advanced in members
         if LEVELS[problem.talks[basic].level] < LEVELS[problem.talks[advanced].level]
     ]
+
+
+def score_attendee_conflict(done: FinishedTimetable) -> list[Offence]:
+    """Per pair of talks attendees want to see both of, the interested attendees when the two overlap."""
+    found = []
+    for interest in done.data.interest:
+        a, b = interest.talks
+        if a in done.where and b in done.where and done.close(a, b):
+            found.append((f"'{a}' + '{b}'", interest.count))
+    return found
+
+
+def score_room_size(done: FinishedTimetable) -> list[Offence]:
+    """Per placed talk, whole hundreds of empty seats beyond twice its expected audience."""
+    capacity = {room.name: room.capacity for room in done.data.rooms}
+    found = []
+    for talk_id, a in done.where.items():
+        empty = capacity.get(a.room, 0) - 2 * done.talks[talk_id].attendance
+        if empty >= 100:
+            found.append((f"'{talk_id}' in {a.room}", empty // 100))
+    return found
+
+
+def score_level_order(done: FinishedTimetable) -> list[Offence]:
+    """Within a topic, pairs where the more advanced placed talk starts before the more basic one ends."""
+    rank = {"intro": 0, "intermediate": 1, "advanced": 2}
+    found = []
+    for basic in done.data.talks:
+        for advanced in done.data.talks:
+            if (
+                basic.topic
+                and basic.topic == advanced.topic
+                and basic.level
+                and advanced.level
+                and rank[basic.level] < rank[advanced.level]
+                and basic.id in done.where
+                and advanced.id in done.where
+                and done.span(advanced.id)[0] < done.span(basic.id)[1]
+            ):
+                found.append((f"topic {basic.topic}", 1))
+    return found
+
+
+ATTENDEE_CONFLICT = SoftRule(
+    "attendee-conflict",
+    1,
+    "one attendee who wants two talks that overlap (interest counts)",
+    "times",
+    encode=attendees_can_see_both,
+    score=score_attendee_conflict,
+    plan="same",
+)
+LEVEL_ORDER = SoftRule(
+    "level-order",
+    20,
+    "one pair in a topic where a more advanced talk starts before a more basic one ends",
+    "times",
+    encode=introductory_before_advanced,
+    score=score_level_order,
+    plan=levels_in_block_order,
+)
+ROOM_SIZE = SoftRule(
+    "room-size",
+    1,
+    "100 empty seats beyond twice the expected audience",
+    "rooms",
+    encode=room_fits_audience,
+    score=score_room_size,
+    room_cost=room_size_cost,
+)

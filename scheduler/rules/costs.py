@@ -8,12 +8,16 @@ in `room_choices` is already known to lie in block `block` (the room stage works
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..objective import Objective
 from ..problem import Problem
+from .base import FinishedTimetable, Offence, SoftRule
 from .timing import block_literal, blocks_of, track_session_literal
+
+if TYPE_CHECKING:
+    from ..objective import Objective
 
 RoomChoices = dict[int, list[tuple[int, cp_model.IntVar]]]
 
@@ -129,6 +133,28 @@ def _placements(
     return result
 
 
+def track_room_costs_per_session(
+    model, problem: Problem, coarse: Problem, starts, cells, objective: Objective
+) -> None:
+    """Charges (session plan) a track's listed cost for a room, per block in which its session holds that room."""
+    table = cost_table(problem, "track-room-cost") if objective.active("track-room-cost") else {}
+    for (key, block, room), literal in sorted(cells.items()):
+        if (key, room) in table:
+            where = f"{problem.data.rooms[room].name} in {_block_name(problem, block)}"
+            objective.penalise("track-room-cost", table[(key, room)] * literal, f"track {key} in {where}")
+
+
+def room_block_costs_per_session(
+    model, problem: Problem, coarse: Problem, starts, cells, objective: Objective
+) -> None:
+    """Charges (session plan) a room's listed cost for a block, per session holding it then."""
+    table = cost_table(problem, "room-block-cost") if objective.active("room-block-cost") else {}
+    for (_, block, room), literal in sorted(cells.items()):
+        if (room, block) in table:
+            where = f"{problem.data.rooms[room].name} in {_block_name(problem, block)}"
+            objective.penalise("room-block-cost", table[(room, block)] * literal, where)
+
+
 def talk_room_costs(
     model: cp_model.CpModel,
     problem: Problem,
@@ -193,3 +219,133 @@ def room_block_costs(
     for (room, b), flag in sorted(used.items()):
         where = f"{problem.data.rooms[room].name} in {_block_name(problem, b)}"
         objective.penalise("room-block-cost", table[(room, b)] * flag, where)
+
+
+def _costs(done: FinishedTimetable, rule: str) -> list:
+    return [cost for cost in done.data.costs if cost.rule == rule]
+
+
+def _track_blocks(done: FinishedTimetable) -> dict[str, set[int]]:
+    return {track: blocks for track, blocks in done.sessions.items() if blocks}
+
+
+def score_talk_block_cost(done: FinishedTimetable) -> list[Offence]:
+    """A talk's listed cost when it is placed in a block of the listed name."""
+    return [
+        (f"'{cost.talk}' in {cost.block}", cost.cost)
+        for cost in _costs(done, "talk-block-cost")
+        if cost.talk in done.where and done.blocks[done.block[cost.talk]][3] == cost.block
+    ]
+
+
+def score_talk_room_cost(done: FinishedTimetable) -> list[Offence]:
+    """A talk's listed cost when it is placed in the listed room."""
+    return [
+        (f"'{cost.talk}' in {cost.room}", cost.cost)
+        for cost in _costs(done, "talk-room-cost")
+        if cost.talk in done.where and done.where[cost.talk].room == cost.room
+    ]
+
+
+def score_track_block_cost(done: FinishedTimetable) -> list[Offence]:
+    """A track's listed cost for each block of the listed name it has placed talks in."""
+    blocks = _track_blocks(done)
+    return [
+        (f"track {cost.track} in {cost.block}", cost.cost)
+        for cost in _costs(done, "track-block-cost")
+        for block in sorted(blocks.get(cost.track, ()))
+        if done.blocks[block][3] == cost.block
+    ]
+
+
+def score_track_room_cost(done: FinishedTimetable) -> list[Offence]:
+    """A track's listed cost for a room, once per block in which the track has placed talks in that room."""
+    cells: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for talk_id, a in done.where.items():
+        if done.talks[talk_id].track:
+            cells[(done.talks[talk_id].track, a.room)].add(done.block[talk_id])
+    return [
+        (f"track {cost.track} in {cost.room} in {done.block_title(block)}", cost.cost)
+        for cost in _costs(done, "track-room-cost")
+        for block in sorted(cells.get((cost.track, cost.room), ()))
+    ]
+
+
+def score_room_block_cost(done: FinishedTimetable) -> list[Offence]:
+    """A room's listed cost for each block of the listed name in which it holds a placed talk."""
+    used: dict[str, set[int]] = defaultdict(set)
+    for talk_id, a in done.where.items():
+        used[a.room].add(done.block[talk_id])
+    return [
+        (f"{cost.room} in {cost.block}", cost.cost)
+        for cost in _costs(done, "room-block-cost")
+        for block in sorted(used.get(cost.room, ()))
+        if done.blocks[block][3] == cost.block
+    ]
+
+
+def score_track_pair_cost(done: FinishedTimetable) -> list[Offence]:
+    """A pair of tracks' listed cost for each block both have placed talks in."""
+    blocks = _track_blocks(done)
+    found = []
+    for cost in _costs(done, "track-pair-cost"):
+        first, second = sorted(cost.tracks or [])
+        if first != second:
+            shared = blocks.get(first, set()) & blocks.get(second, set())
+            found += [(f"tracks {first} + {second} in {done.block_title(b)}", cost.cost) for b in sorted(shared)]
+    return found
+
+
+TALK_BLOCK_COST = SoftRule(
+    "talk-block-cost",
+    1,
+    "one unit of a listed cost for a talk in a block",
+    "times",
+    encode=talk_block_costs,
+    score=score_talk_block_cost,
+    plan="same",
+)
+TRACK_BLOCK_COST = SoftRule(
+    "track-block-cost",
+    1,
+    "one unit of a listed cost for a block a track has talks in",
+    "times",
+    encode=track_block_costs,
+    score=score_track_block_cost,
+    plan="same",
+)
+TRACK_PAIR_COST = SoftRule(
+    "track-pair-cost",
+    1,
+    "one unit of a listed cost for a block both tracks of a pair have talks in",
+    "times",
+    encode=track_pair_costs,
+    score=score_track_pair_cost,
+    plan="same",
+)
+TALK_ROOM_COST = SoftRule(
+    "talk-room-cost",
+    1,
+    "one unit of a listed cost for a talk in a room",
+    "rooms",
+    encode=talk_room_costs,
+    score=score_talk_room_cost,
+)
+TRACK_ROOM_COST = SoftRule(
+    "track-room-cost",
+    1,
+    "one unit of a listed cost for a block in which a track has talks in a room",
+    "rooms",
+    encode=track_room_costs,
+    score=score_track_room_cost,
+    plan=track_room_costs_per_session,
+)
+ROOM_BLOCK_COST = SoftRule(
+    "room-block-cost",
+    1,
+    "one unit of a listed cost for a room holding talks in a block",
+    "rooms",
+    encode=room_block_costs,
+    score=score_room_block_cost,
+    plan=room_block_costs_per_session,
+)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..objective import Objective
 from ..problem import Problem
+from .base import FinishedTimetable, Offence, SoftRule
 from .timing import could_meet, overlap_literal, penalise_overlapping_pairs
+
+if TYPE_CHECKING:
+    from ..objective import Objective
 
 
 def talks_in_order(
@@ -25,6 +29,18 @@ def talks_in_order(
                 broken = model.new_bool_var("")
                 model.add(starts[earlier] + problem.duration(earlier) <= starts[later]).only_enforce_if(broken.Not())
                 objective.penalise("order", broken, f"'{earlier_id}' before '{talk.id}'")
+
+
+def talks_in_block_order(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
+    """Penalises (session plan) a talk in an earlier block than a talk it is listed 'after'."""
+    if not objective.active("order"):
+        return
+    index = {talk.id: i for i, talk in enumerate(coarse.talks)}
+    for later, talk in enumerate(coarse.talks):
+        for earlier_id in talk.after:
+            broken = model.new_bool_var("")
+            model.add(starts[index[earlier_id]] <= starts[later]).only_enforce_if(broken.Not())
+            objective.penalise("order", broken, f"'{earlier_id}' before '{talk.id}'")
 
 
 def exclusive_tags_apart(
@@ -62,3 +78,62 @@ def conflicting_talks_apart(
                 objective.penalise(
                     "content-conflict", clash, f"'{problem.talks[pair[0]].id}' + '{problem.talks[pair[1]].id}'"
                 )
+
+
+def score_order(done: FinishedTimetable) -> list[Offence]:
+    """Placed talks that start before a placed talk they are listed 'after' has ended."""
+    found = []
+    for talk in done.data.talks:
+        for earlier in talk.after:
+            if talk.id in done.where and earlier in done.where and done.span(talk.id)[0] < done.span(earlier)[1]:
+                found.append((f"'{earlier}' before '{talk.id}'", 1))
+    return found
+
+
+def score_exclusive_tags(done: FinishedTimetable) -> list[Offence]:
+    """Pairs of placed talks sharing an exclusive tag that overlap."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for talk in done.data.talks:
+        for tag in sorted(set(talk.tags) & set(done.data.exclusive_tags)):
+            groups[tag].append(talk.id)
+    return done.close_pairs(groups, "tag")
+
+
+def score_content_conflict(done: FinishedTimetable) -> list[Offence]:
+    """Pairs of placed talks marked as conflicting (either way) that overlap."""
+    pairs = {frozenset((talk.id, other)) for talk in done.data.talks for other in talk.conflicts}
+    found = []
+    for pair in sorted(pairs, key=sorted):
+        a, b = sorted(pair)
+        if a in done.where and b in done.where and done.close(a, b):
+            found.append((f"'{a}' + '{b}'", 1))
+    return found
+
+
+ORDER = SoftRule(
+    "order",
+    50,
+    "one 'after' relation broken: the talk starts before the one it must follow ends",
+    "times",
+    encode=talks_in_order,
+    score=score_order,
+    plan=talks_in_block_order,
+)
+EXCLUSIVE_TAGS = SoftRule(
+    "exclusive-tags",
+    100,
+    "one pair of talks sharing an exclusive tag that overlap in time",
+    "times",
+    encode=exclusive_tags_apart,
+    score=score_exclusive_tags,
+    plan="same",
+)
+CONTENT_CONFLICT = SoftRule(
+    "content-conflict",
+    100,
+    "one pair of talks marked as conflicting that overlap in time",
+    "times",
+    encode=conflicting_talks_apart,
+    score=score_content_conflict,
+    plan="same",
+)

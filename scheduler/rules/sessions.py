@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..objective import Objective
 from ..problem import Problem
+from .base import FinishedTimetable, Offence, SoftRule
 from .timing import block_literal, blocks_of, track_session_literal
 from .tracks import talks_by_track
+
+if TYPE_CHECKING:
+    from ..objective import Objective
 
 
 def chair_not_elsewhere(
@@ -128,6 +132,7 @@ def session_holds_one_track(
     starts: dict[int, cp_model.IntVar] | None,
     room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
     objective: Objective,
+    block: int | None = None,
 ) -> None:
     """Penalises each extra track sharing one room during one block (a session holds one track).
 
@@ -193,3 +198,133 @@ def tracks_fit_rooms(
             peaks.append(peak)
         if len(peaks) > 1:
             model.add(sum(peaks) <= rooms)
+
+
+def score_chair_conflict(done: FinishedTimetable) -> list[Offence]:
+    """Per block of a chaired session: the chair's other sessions and the chair's talks of other tracks there."""
+    chaired: dict[str, list[str]] = defaultdict(list)
+    for track in done.data.tracks:
+        if track.chair is not None and done.sessions.get(track.name):
+            chaired[track.chair].append(track.name)
+    found = []
+    for chair, tracks in sorted(chaired.items()):
+        own = [t for t in done.where if chair in done.talks[t].speakers]
+        for i, track in enumerate(tracks):
+            for block in sorted(done.sessions[track]):
+                clashes = sum(block in done.sessions[other] for other in tracks[i + 1 :])
+                clashes += sum(done.block[t] == block and done.talks[t].track != track for t in own)
+                if clashes:
+                    found.append((f"chair {chair} ({track})", clashes))
+    return found
+
+
+def score_track_gaps(done: FinishedTimetable) -> list[Offence]:
+    """Per track, the placed talks beyond one per block that do not start when another talk of the track ends."""
+    found = []
+    for track, members in sorted(done.by_track.items()):
+        members = done.placed(members)
+        if len(members) < 2:
+            continue
+        breaks = 0
+        for block in done.sessions[track]:
+            here = [t for t in members if done.block[t] == block]
+            ends = {done.where[t].end for t in here}
+            breaks += sum(done.where[t].start not in ends for t in here) - 1
+        if breaks:
+            found.append((f"track {track}", breaks))
+    return found
+
+
+def _runs(done: FinishedTimetable, track: str) -> int:
+    """How many runs of consecutive blocks a track's placed talks fall into."""
+    blocks = done.sessions[track]
+    return sum(block - 1 not in blocks for block in blocks)
+
+
+def score_track_consecutive(done: FinishedTimetable) -> list[Offence]:
+    """Per track with two or more placed talks, the runs of consecutive blocks beyond the first."""
+    return [
+        (f"track {track}", _runs(done, track) - 1)
+        for track, members in sorted(done.by_track.items())
+        if len(done.placed(members)) >= 2 and _runs(done, track) > 1
+    ]
+
+
+def score_track_split(done: FinishedTimetable) -> list[Offence]:
+    """Each track with two or more placed talks whose blocks do not all follow one another."""
+    return [
+        (f"track {track}", 1)
+        for track, members in sorted(done.by_track.items())
+        if len(done.placed(members)) >= 2 and _runs(done, track) > 1
+    ]
+
+
+def score_session_mix(done: FinishedTimetable) -> list[Offence]:
+    """Per (block, room), the tracks beyond the first with placed talks there."""
+    cells: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for talk_id, a in done.where.items():
+        if done.talks[talk_id].track:
+            cells[(done.block[talk_id], a.room)].add(done.talks[talk_id].track)
+    return [
+        (f"{room} in block {done.blocks[block][3] or block + 1}", len(tracks) - 1)
+        for (block, room), tracks in sorted(cells.items())
+        if len(tracks) > 1
+    ]
+
+
+CHAIR_CONFLICT = SoftRule(
+    "chair-conflict",
+    50,
+    "one session whose chair presents a talk of another track, or chairs another session, in the same block",
+    "times",
+    encode=chair_not_elsewhere,
+    score=score_chair_conflict,
+    plan="same",
+)
+TRACK_GAPS = SoftRule(
+    "track-gaps",
+    0,
+    "one break in a track's run of back-to-back talks within a block",
+    "times",
+    note=(
+        "a gap, or a talk starting with no talk of its track ending just then; off by default because parallel "
+        "talks of a track count as breaks too, so set a weight when a track should run as one unbroken stream"
+    ),
+    encode=track_talks_back_to_back,
+    score=score_track_gaps,
+    relaxation="tracks",
+)
+TRACK_CONSECUTIVE = SoftRule(
+    "track-consecutive",
+    10,
+    "one extra run of blocks a track is split into",
+    "times",
+    note="its blocks should follow one another, in conference order",
+    encode=track_blocks_consecutive,
+    score=score_track_consecutive,
+    relaxation="tracks",
+    plan="same",
+)
+TRACK_SPLIT = SoftRule(
+    "track-split",
+    0,
+    "one track whose blocks do not all follow one another (however many runs)",
+    "times",
+    note="`track-consecutive` counts each extra run instead",
+    encode=track_not_split,
+    score=score_track_split,
+    plan="same",
+)
+SESSION_MIX = SoftRule(
+    "session-mix",
+    20,
+    "one extra track sharing a room during one block",
+    "rooms",
+    note=(
+        "a session holds one track; made `hard`, it also changes how larger programmes are solved: sessions are "
+        "planned first (a track for each room and block), see [quality.md](quality.md)"
+    ),
+    encode=session_holds_one_track,
+    score=score_session_mix,
+    times_form=tracks_fit_rooms,
+)

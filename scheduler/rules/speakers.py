@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..objective import Objective
 from ..problem import MINUTES_PER_DAY, Problem
+from .base import FinishedTimetable, Offence, SoftRule
 from .timing import could_meet, outside_literal, overlap_literal
+
+if TYPE_CHECKING:
+    from ..objective import Objective
 
 
 def speaker_in_one_place_at_a_time(
@@ -142,8 +146,10 @@ def speaker_room_cost(problem: Problem, talk: int, room: int) -> int:
 def speaker_preferred_rooms(
     model: cp_model.CpModel,
     problem: Problem,
+    starts: dict[int, cp_model.IntVar] | None,
     room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
     objective: Objective,
+    block: int | None = None,
 ) -> None:
     """Penalises a talk in a room one of its speakers avoids, or outside the rooms they prefer."""
     if not objective.active("speaker-room"):
@@ -155,3 +161,125 @@ def speaker_preferred_rooms(
                 objective.penalise(
                     "speaker-room", cost * literal, f"'{problem.talks[talk].id}' in {problem.data.rooms[room].name}"
                 )
+
+
+def score_speaker_days(done: FinishedTimetable) -> list[Offence]:
+    """Days beyond the first on which a speaker has placed talks."""
+    found = []
+    for speaker, talk_ids in sorted(done.by_speaker.items()):
+        extra = len({done.where[t].day for t in done.placed(talk_ids)}) - 1
+        if extra > 0:
+            found.append((f"speaker {speaker}", extra))
+    return found
+
+
+def score_speaker_pause(done: FinishedTimetable) -> list[Offence]:
+    """Pairs of a speaker's placed talks less than min_pause minutes apart."""
+    if not done.data.min_pause:
+        return []
+    return done.close_pairs(done.by_speaker, "speaker", done.data.min_pause)
+
+
+def score_speaker_preference(done: FinishedTimetable) -> list[Offence]:
+    """A speaker's placed talks on a day or in a block they avoid, or outside the days and blocks they prefer."""
+    found = []
+    for speaker in done.data.speakers:
+        prefers, avoids = speaker.prefers, speaker.avoids
+        if prefers is None and avoids is None:
+            continue
+        for talk_id in done.placed(done.by_speaker.get(speaker.id, [])):
+            day, labels = done.where[talk_id].day, done.block_labels(talk_id)
+            unpreferred = prefers is not None and (
+                (prefers.days and day not in prefers.days) or (prefers.blocks and not labels & set(prefers.blocks))
+            )
+            avoided = avoids is not None and (day in avoids.days or bool(labels & set(avoids.blocks)))
+            if unpreferred or avoided:
+                found.append((f"speaker {speaker.id}", 1))
+    return found
+
+
+def score_remote_hours(done: FinishedTimetable) -> list[Offence]:
+    """A remote speaker's placed talks that do not lie within waking hours on the speaker's own clock."""
+    found = []
+    venue = zoneinfo.ZoneInfo(done.data.conference.timezone)
+    for speaker in done.data.speakers:
+        if not speaker.timezone:
+            continue
+        home = zoneinfo.ZoneInfo(speaker.timezone)
+        for talk_id in done.placed(done.by_speaker.get(speaker.id, [])):
+            a = done.where[talk_id]
+            local = (dt.datetime.combine(a.day, dt.time(0), tzinfo=venue) + dt.timedelta(minutes=a.start)).astimezone(
+                home
+            )
+            minute, hours = local.hour * 60 + local.minute, done.data.waking_hours
+            if not (hours.start <= minute and minute + (a.end - a.start) <= hours.end):
+                found.append((f"speaker {speaker.id}", 1))
+    return found
+
+
+def score_speaker_room(done: FinishedTimetable) -> list[Offence]:
+    """Per placed talk, the speakers who avoid its room or prefer rooms that do not include it."""
+    speakers = {speaker.id: speaker for speaker in done.data.speakers}
+    found = []
+    for talk_id, a in sorted(done.where.items()):
+        unhappy = 0
+        for speaker in (speakers.get(s) for s in done.talks[talk_id].speakers):
+            if speaker is None:
+                continue
+            prefers, avoids = speaker.prefers, speaker.avoids
+            if (prefers is not None and prefers.rooms and a.room not in prefers.rooms) or (
+                avoids is not None and a.room in avoids.rooms
+            ):
+                unhappy += 1
+        if unhappy:
+            found.append((f"'{talk_id}' in {a.room}", unhappy))
+    return found
+
+
+SPEAKER_DAYS = SoftRule(
+    "speaker-days",
+    20,
+    "one extra day a speaker must attend beyond the first",
+    "times",
+    encode=speaker_days_few,
+    score=score_speaker_days,
+    relaxation="speakers",
+    plan="same",
+)
+SPEAKER_PAUSE = SoftRule(
+    "speaker-pause",
+    30,
+    "one pair of a speaker's talks closer than min_pause minutes",
+    "times",
+    encode=speaker_pause,
+    score=score_speaker_pause,
+    relaxation="speakers",
+)
+SPEAKER_PREFERENCE = SoftRule(
+    "speaker-preference",
+    10,
+    "one talk on a day or in a block its speaker avoids or does not prefer",
+    "times",
+    encode=speaker_preferred_days,
+    score=score_speaker_preference,
+    relaxation="speakers",
+    plan="same",
+)
+REMOTE_HOURS = SoftRule(
+    "remote-hours",
+    10,
+    "one talk outside its remote speaker's waking hours, in their time zone",
+    "times",
+    encode=speaker_waking_hours,
+    score=score_remote_hours,
+    relaxation="speakers",
+)
+SPEAKER_ROOM = SoftRule(
+    "speaker-room",
+    10,
+    "one speaker in a room they avoid, or outside the rooms they prefer",
+    "rooms",
+    encode=speaker_preferred_rooms,
+    score=score_speaker_room,
+    room_cost=speaker_room_cost,
+)

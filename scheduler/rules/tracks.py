@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..objective import Objective
 from ..problem import MINUTES_PER_DAY, Problem
+from .base import SOLO_SESSION, FinishedTimetable, Offence, SoftRule
 from .timing import could_meet, day_literal, overlap_literal, penalise_overlapping_pairs, similar_track_pairs
+
+if TYPE_CHECKING:
+    from ..objective import Objective
 
 
 def talks_by_track(problem: Problem, talks: dict[int, object]) -> dict[str, list[int]]:
@@ -43,6 +47,7 @@ def track_keeps_room(
     starts: dict[int, cp_model.IntVar],
     room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
     objective: Objective,
+    block: int | None = None,
 ) -> None:
     """Penalises each extra room a track uses on one day (attendees should not have to hop between rooms)."""
     if not objective.active("track-room"):
@@ -66,6 +71,69 @@ def track_keeps_room(
             model.add(extra >= sum(used.values()) - held)
             day_name = problem.data.conference.days[day].date.isoformat()
             objective.penalise("track-room", extra, f"track {track} on {day_name}")
+
+
+def track_sessions_single(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
+    """Penalises (session plan) each room beyond the first a track holds in one block: its talks would overlap."""
+    if not objective.active("track-parallel"):
+        return
+    per_session: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (key, block, _), literal in sorted(cells.items()):
+        per_session[(key, block)].append(literal)
+    for (key, block), literals in sorted(per_session.items()):
+        if len(literals) > 1 and not key.startswith(SOLO_SESSION):
+            extra = model.new_int_var(0, len(literals) - 1, "")
+            model.add(extra >= sum(literals) - 1)
+            name = problem.blocks[block].name or f"block {block + 1}"
+            objective.penalise("track-parallel", extra, f"track {key} in {name}")
+
+
+def track_rooms_few(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
+    """Penalises (session plan) each room beyond the first that a track's sessions use on one day."""
+    if not objective.active("track-room"):
+        return
+    per_day: dict[tuple[str, int], dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for (key, block, room), literal in sorted(cells.items()):
+        if not key.startswith(SOLO_SESSION):
+            per_day[(key, problem.blocks[block].day)][room].append(literal)
+    for (key, day), rooms in sorted(per_day.items()):
+        if len(rooms) < 2:
+            continue
+        used = []
+        for literals in rooms.values():
+            room_used = model.new_bool_var("")
+            model.add_max_equality(room_used, literals)
+            used.append(room_used)
+        held = model.new_bool_var("")
+        model.add_max_equality(held, used)
+        extra = model.new_int_var(0, len(used) - 1, "")
+        model.add(extra >= sum(used) - held)
+        day_name = problem.data.conference.days[day].date.isoformat()
+        objective.penalise("track-room", extra, f"track {key} on {day_name}")
+
+
+def track_keeps_room_in_block(
+    model: cp_model.CpModel,
+    problem: Problem,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+    block: int,
+    earlier_rooms: dict[tuple[str, int], set[int]],
+) -> None:
+    """Penalises each room a track takes in this block beyond the rooms it had earlier that day (or its first)."""
+    if not objective.active("track-room"):
+        return
+    day = problem.blocks[block].day
+    for track, talks in sorted(talks_by_track(problem, room_choices).items()):
+        earlier = earlier_rooms.get((track, day), set())
+        used: dict[int, cp_model.IntVar] = {}
+        for talk in talks:
+            for room, literal in room_choices[talk]:
+                if room not in used:
+                    used[room] = model.new_bool_var("")
+                model.add_implication(literal, used[room])
+        new_rooms = sum(flag for room, flag in used.items() if room not in earlier)
+        objective.penalise("track-room", new_rooms - (0 if earlier else 1), f"track {track} on {day}")
 
 
 def similar_tracks_apart(
@@ -103,3 +171,94 @@ def track_days_few(
         extra = model.new_int_var(0, len(days), "")
         model.add(extra >= sum(present) - 1)
         objective.penalise("track-days", extra, f"track {track}")
+
+
+def score_track_parallel(done: FinishedTimetable) -> list[Offence]:
+    """Pairs of placed talks of one track that overlap."""
+    return done.close_pairs(done.by_track, "track")
+
+
+def score_similar_tracks(done: FinishedTimetable) -> list[Offence]:
+    """Pairs of placed talks from two similar tracks (declared either way, or sharing a tag) that overlap."""
+    similar = set()
+    for track in done.data.tracks:
+        similar |= {frozenset((track.name, other)) for other in track.similar if other != track.name}
+        similar |= {
+            frozenset((track.name, other.name))
+            for other in done.data.tracks
+            if other.name != track.name and set(track.tags) & set(other.tags)
+        }
+    found = []
+    for pair in sorted(similar, key=sorted):
+        first, second = sorted(pair)
+        for a in done.placed(done.by_track.get(first, [])):
+            found += [
+                (f"tracks {first} + {second}", 1)
+                for b in done.placed(done.by_track.get(second, []))
+                if done.close(a, b)
+            ]
+    return found
+
+
+def score_track_days(done: FinishedTimetable) -> list[Offence]:
+    """Days beyond the first that a track's placed talks spread over."""
+    found = []
+    for track, members in sorted(done.by_track.items()):
+        extra = len({done.where[t].day for t in done.placed(members)}) - 1
+        if extra > 0:
+            found.append((f"track {track}", extra))
+    return found
+
+
+def score_track_room(done: FinishedTimetable) -> list[Offence]:
+    """Rooms beyond the first that a track's placed talks use on one day."""
+    rooms: dict[tuple[str, object], set[str]] = defaultdict(set)
+    for track, members in done.by_track.items():
+        for talk_id in done.placed(members):
+            rooms[(track, done.where[talk_id].day)].add(done.where[talk_id].room)
+    return [
+        (f"track {track} on {day}", len(used) - 1)
+        for (track, day), used in sorted(rooms.items(), key=lambda item: (item[0][0], str(item[0][1])))
+        if len(used) > 1
+    ]
+
+
+TRACK_PARALLEL = SoftRule(
+    "track-parallel",
+    100,
+    "one pair of talks of the same track that overlap in time",
+    "times",
+    encode=track_not_in_parallel,
+    score=score_track_parallel,
+    relaxation="tracks",
+    plan=track_sessions_single,
+)
+SIMILAR_TRACKS = SoftRule(
+    "similar-tracks",
+    30,
+    "one pair of talks from two similar tracks that overlap in time",
+    "times",
+    encode=similar_tracks_apart,
+    score=score_similar_tracks,
+    plan="same",
+)
+TRACK_DAYS = SoftRule(
+    "track-days",
+    10,
+    "one extra day a track's talks spread over beyond the first",
+    "times",
+    encode=track_days_few,
+    score=score_track_days,
+    relaxation="tracks",
+    plan="same",
+)
+TRACK_ROOM = SoftRule(
+    "track-room",
+    20,
+    "one extra room a track uses on a day",
+    "rooms",
+    encode=track_keeps_room,
+    score=score_track_room,
+    plan=track_rooms_few,
+    block_form=track_keeps_room_in_block,
+)
