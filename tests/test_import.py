@@ -101,15 +101,20 @@ def test_frab_json_keeps_room_capacities_and_rooms_without_talks(exported):
     assert {room.capacity for room in xml.rooms} == {UNKNOWN_CAPACITY}  # frab XML has no capacities
 
 
-def test_a_pretalx_schedule_becomes_a_data_file_that_solves_to_its_timetable(tmp_path):
-    source = FIXTURES / "pretalx_schedule.json"
-    # the fixture is what pretalx publishes: valid against the frab JSON schema, pretalx's person shape
-    schema = json.loads((SCHEMAS / "schedule.schema.json").read_text(encoding="utf-8"))
+def test_the_pretalx_fixture_is_valid_against_the_frab_json_schema():
+    """The fixture is what pretalx publishes: valid against the frab JSON schema, pretalx's person shape."""
+    path = SCHEMAS / "schedule.schema.json"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the frab schemas live in ../shared/schemas beside the repository")
     jsonschema.validate(
-        json.loads(source.read_text(encoding="utf-8")),
-        schema,
+        json.loads((FIXTURES / "pretalx_schedule.json").read_text(encoding="utf-8")),
+        json.loads(path.read_text(encoding="utf-8")),
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
+
+
+def test_a_pretalx_schedule_becomes_a_data_file_that_solves_to_its_timetable(tmp_path):
+    source = FIXTURES / "pretalx_schedule.json"
     imported = import_file(source, "pretalx-json", tmp_path / "democon.yaml")
     assert load(tmp_path / "democon.yaml") == imported
 
