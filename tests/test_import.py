@@ -16,7 +16,7 @@ from conftest import DATA, run_cli, solved
 from scheduler import DataError, load
 from scheduler.data import parse_clock
 from scheduler.exporters import export
-from scheduler.importers import UNKNOWN_CAPACITY, import_data, import_file
+from scheduler.importers import UNKNOWN_CAPACITY, build, import_data, import_file
 from scheduler.loading import parse
 from scheduler.writing import to_yaml
 
@@ -305,6 +305,11 @@ BAD_INPUT = {
         },
         "schedule.xml: /schedule/day[1]/room[1]/event[1] 'T': duration: expected a duration as 'HH:MM', got '1h'",
     ),
+    "capacity beyond the solver's numbers": (  # caught by the model's cross-item rules, as in a data file
+        "csv",
+        {"talks.csv": TALKS + "a,A,2025-06-02,09:00,09:30,Hall\n", "rooms.csv": "name,capacity\nHall,5000000\n"},
+        ": cannot import: rooms[0] 'Hall': capacity: 5,000,000 is outside -1,000,000..1,000,000",
+    ),
     "workbook without a talks sheet": (
         "xlsx",
         {"book.xlsx": None},
@@ -325,6 +330,18 @@ def test_bad_input_is_one_line_naming_the_file_and_row_or_element(tmp_path, case
     with pytest.raises(DataError) as error:
         import_data(source, source_format, timezone="Europe/Berlin" if source_format in ("csv", "xlsx") else None)
     assert str(error.value) == f"{tmp_path}/{expected}".replace("/:", ":")
+
+
+def test_an_importer_that_leaves_out_a_speaker_gets_the_models_message(tmp_path, monkeypatch):
+    """Imported data is checked by the model like a data file: a speaker the importer forgot is named as in one."""
+    keep_all = build._speakers
+    monkeypatch.setattr(build, "_speakers", lambda talks: keep_all(talks)[1:])
+    (tmp_path / "talks.csv").write_text(
+        "title,day,start,duration,room,speakers\nOpening,2025-06-02,09:00,30,Hall,Ada Lovelace\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError) as error:
+        import_data(tmp_path, "csv", timezone="Europe/Berlin")
+    assert str(error.value) == f"{tmp_path}: cannot import: talks[0] 'opening': speaker 'ada-lovelace' is not defined"
 
 
 def test_cli_imports_and_says_what_it_wrote(tmp_path):
