@@ -19,8 +19,6 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .objective import SOFT_RULES
-
 
 def parse_clock(value: object) -> int:
     """Turn 'HH:MM' into minutes after midnight."""
@@ -427,6 +425,9 @@ def _ids_unique(data: ConferenceData) -> Iterator[Problem]:
 
 def _weights_known(data: ConferenceData) -> Iterator[Problem]:
     """Forbids a weight for a soft rule that does not exist, and a negative weight."""
+    # imported here, not at the top: the data model (and verify, which reads it) stays free of the model code
+    from .objective import SOFT_RULES
+
     for name, weight in data.weights.items():
         if name not in SOFT_RULES:
             yield ("weights", name), f"unknown soft rule '{name}'{did_you_mean(name, SOFT_RULES)}"
