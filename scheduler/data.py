@@ -388,6 +388,7 @@ def _leaves(value: Any, where: Where = ()) -> Iterator[tuple[Where, Any]]:
 
 def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
     """Forbids numbers outside -MAX_NUMBER..MAX_NUMBER, NaN and infinity: the solver's integers would overflow."""
+    # the loader refuses such numbers as it reads them, but text such as '1e300' becomes a number only here
     plain = data.model_dump()
     for where, value in _leaves(plain):
         if out_of_range(value):
