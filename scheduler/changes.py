@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from .data import Clock, ConferenceData, Identifier, Pin, Strict, Talk, Window, format_clock
+from .data import CROSS_CHECK, Clock, ConferenceData, Identifier, Pin, Strict, Talk, Window, format_clock
 from .disruption import DisruptionCosts
 from .errors import DataError
-from .loading import YamlDocument, check_references, did_you_mean, first_error, read_text, validation_error_at
+from .loading import YamlDocument, did_you_mean, first_error, read_text, validation_error_at
 from .schedule import Assignment
 
 KINDS = ("speaker-unavailable", "room-closed", "withdraw", "add", "pin", "move", "duration")
@@ -282,10 +282,7 @@ def apply_changes(data: ConferenceData, changes: Changes) -> ConferenceData:
     """The data file after the changes, in order; each is checked like a loaded file, errors name the change."""
     for change, (path, line, label) in zip(changes.items, changes.origins, strict=True):
         try:
-            changed = change.apply(data)
-            # re-validate: the model copies above skip pydantic's checks, and loading's cross-item rules apply too
-            data = ConferenceData.model_validate(changed.model_dump())
-            check_references(data, _ChangedData(path, data))
+            data = _revalidated(change.apply(data), path)
         except (ValueError, DataError) as error:
             message = error.message if isinstance(error, DataError) else _plain(error)
             item = f"{error.item}: " if isinstance(error, DataError) and error.item else ""
@@ -301,8 +298,20 @@ def forcing_change(changes: Changes, data: ConferenceData, talk: Talk, placed: A
     return None
 
 
+def _revalidated(changed: ConferenceData, path: Path) -> ConferenceData:
+    """The changed data validated again (the model copies of apply skip pydantic's checks, the cross-item rules
+    among them); a broken cross-item rule is a DataError naming the item, as in a loaded file."""
+    try:
+        return ConferenceData.model_validate(changed.model_dump())
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        if detail["type"] != CROSS_CHECK:
+            raise
+        raise validation_error_at(_ChangedData(path, changed), detail) from None
+
+
 class _ChangedData:
-    """Stands in for the YAML document in loading's cross-item checks: changed data has no lines of its own."""
+    """Stands in for the YAML document when naming a cross-item problem: changed data has no lines of its own."""
 
     def __init__(self, path: Path, data: ConferenceData):
         self.path = path

@@ -1,18 +1,23 @@
 """The conference data file, as typed pydantic models.
 
-These models are the single description of the input format (docs/format.md explains it in words). They check
-everything that can be checked inside one item; cross-references between items (a talk naming a speaker) are checked
-by :mod:`scheduler.loading`, which knows the file and line of every item.
+These models are the single description of the input format (docs/format.md explains it in words). Each model checks
+what can be checked inside one item; :class:`ConferenceData` also checks the rules between items (a talk naming a
+speaker, ids that must be unique, times on the grid), so data built by the loader, an importer or a library caller is
+checked alike. A broken cross-item rule is a pydantic error of type :data:`CROSS_CHECK` whose context carries the path
+of the item it is about, which :mod:`scheduler.loading` turns into the file's line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 import zoneinfo
-from typing import Annotated, Literal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 
 def parse_clock(value: object) -> int:
@@ -298,5 +303,345 @@ class ConferenceData(Strict):
     speakers: list[Speaker] = []
     talks: list[Talk] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _cross_checked(self) -> ConferenceData:
+        """The rules between items, in the order of CROSS_CHECKS; the first broken one is the error."""
+        problem = next((problem for check in CROSS_CHECKS for problem in check(self)), None)
+        if problem is not None:
+            raise _cross_check_error(self, *problem)
+        return self
+
     def kind_rule(self, kind: str) -> KindRule:
         return self.kinds.get(kind, KindRule())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cross-item rules: each check yields (path, message) for every item that breaks its rule, the path in the data
+# file's own terms (("talks", 12, "speakers", 0)) so the loader can name the line.
+
+Where = tuple[str | int, ...]
+Problem = tuple[Where, str]
+
+CROSS_CHECK = "cross_check"
+"""The pydantic error type of a broken cross-item rule; its context holds `where` (the path) and `message`."""
+
+MAX_NUMBER = 1_000_000  # larger numbers (or .nan, .inf) would overflow the solver's integer arithmetic
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the choice closest to a misspelt name, or '' when none is close."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def out_of_range(value: Any) -> str:
+    """Why a number is refused (not a number, or too large for the solver), or '' for any other value."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or -MAX_NUMBER <= value <= MAX_NUMBER:
+        return ""
+    if value != value:  # NaN
+        return f"{value} is not a number"
+    return f"{value:{',' if isinstance(value, int) else 'g'}} is outside -{MAX_NUMBER:,}..{MAX_NUMBER:,}"
+
+
+def split_path(where: Sequence[str | int], data: Any = None) -> tuple[str | None, str]:
+    """Split a path into the item a chair recognises (talks[12] 'causal-llm') and the field inside it (pin.room).
+
+    `data` is the file's plain data (mappings and lists) the path points into; an item is named by its id, name or
+    date."""
+    item, node = "", data
+    for position, step in enumerate(where):
+        if isinstance(step, int):
+            item += f"[{step}]"
+            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+            name = node.get("id", node.get("name", node.get("date"))) if isinstance(node, dict) else None
+            if isinstance(name, str | int) or hasattr(name, "isoformat"):
+                shown = name.isoformat() if hasattr(name, "isoformat") else name
+                return f"{item} '{shown}'", _dotted(where[position + 1 :])
+        else:
+            item += f".{step}" if item else str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return item or None, ""
+
+
+def _dotted(where: Sequence[str | int]) -> str:
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in where).lstrip(".")
+
+
+def _cross_check_error(data: ConferenceData, where: Where, message: str) -> PydanticCustomError:
+    """A broken cross-item rule as a pydantic error: 'item: message' to read, the path and message to locate it."""
+    item = split_path(where, data.model_dump())[0]
+    context = {"item": item, "message": message, "where": where}
+    return PydanticCustomError(CROSS_CHECK, "{item}: {message}" if item else "{message}", context)
+
+
+def _leaves(value: Any, where: Where = ()) -> Iterator[tuple[Where, Any]]:
+    """Every value inside nested mappings and lists that is neither, with its path."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _leaves(inner, (*where, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _leaves(inner, (*where, index))
+    else:
+        yield where, value
+
+
+def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids numbers outside -MAX_NUMBER..MAX_NUMBER, NaN and infinity: the solver's integers would overflow."""
+    # the loader refuses such numbers as it reads them, but text such as '1e300' becomes a number only here
+    plain = data.model_dump()
+    for where, value in _leaves(plain):
+        if out_of_range(value):
+            field = split_path(where, plain)[1]
+            yield where, f"{field}: {out_of_range(value)}" if field else out_of_range(value)
+
+
+def _blocks_on_grid(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a block that starts or ends off the conference's time grid (conference.granularity)."""
+    granularity = data.conference.granularity
+    for d, day in enumerate(data.conference.days):
+        for b, block in enumerate(day.blocks):
+            for field, minutes in (("start", block.start), ("end", block.end)):
+                if minutes % granularity:
+                    yield (
+                        ("conference", "days", d, "blocks", b, field),
+                        f"{format_clock(minutes)} is not on the {granularity}-minute grid (conference.granularity)",
+                    )
+
+
+def _ids_unique(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids two rooms with one name, or two speakers or two talks with one id."""
+    sections = (
+        ("rooms", "room", [room.name for room in data.rooms]),
+        ("speakers", "speaker", [speaker.id for speaker in data.speakers]),
+        ("talks", "talk", [talk.id for talk in data.talks]),
+    )
+    for section, what, ids in sections:
+        first: dict[str, int] = {}
+        for index, item_id in enumerate(ids):
+            if item_id in first:
+                yield (section, index), f"duplicate {what} '{item_id}' (first defined at {section}[{first[item_id]}])"
+            first.setdefault(item_id, index)
+
+
+def _weights_known(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a weight for a soft rule that does not exist, and a negative weight."""
+    # imported here, not at the top: the data model (and verify, which reads it) stays free of the model code
+    from .objective import SOFT_RULES
+
+    for name, weight in data.weights.items():
+        if name not in SOFT_RULES:
+            yield ("weights", name), f"unknown soft rule '{name}'{did_you_mean(name, SOFT_RULES)}"
+        if weight != "hard" and weight < 0:
+            yield ("weights", name), f"weight {weight} is negative; use 0 to turn the rule off"
+
+
+def _talks_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids interest, costs, 'after' and 'conflicts' naming an undefined talk, or a talk naming itself."""
+    talk_ids = {talk.id for talk in data.talks}
+    named: list[tuple[Where, str]] = [
+        (("interest", i, "talks", j), talk_id)
+        for i, interest in enumerate(data.interest)
+        for j, talk_id in enumerate(interest.talks)
+    ]
+    named += [(("costs", c, "talk"), cost.talk) for c, cost in enumerate(data.costs) if cost.talk is not None]
+    for where, talk_id in named:
+        if talk_id not in talk_ids:
+            yield where, f"talk '{talk_id}' is not defined{did_you_mean(talk_id, talk_ids)}"
+    for t, talk in enumerate(data.talks):
+        for field in ("after", "conflicts"):
+            for i, other in enumerate(getattr(talk, field)):
+                if other == talk.id:
+                    what = "come after" if field == "after" else "conflict with"
+                    yield ("talks", t, field, i), f"a talk cannot {what} itself"
+                elif other not in talk_ids:
+                    yield ("talks", t, field, i), f"talk '{other}' is not defined{did_you_mean(other, talk_ids)}"
+
+
+def _tracks_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids 'similar' and costs naming a track that neither the tracks list nor any talk uses."""
+    track_names = {track.name for track in data.tracks} | {talk.track for talk in data.talks if talk.track}
+    named: list[tuple[Where, str]] = [
+        (("tracks", t, "similar", i), other)
+        for t, track in enumerate(data.tracks)
+        for i, other in enumerate(track.similar)
+    ]
+    for c, cost in enumerate(data.costs):
+        if cost.track is not None:
+            named.append((("costs", c, "track"), cost.track))
+        named += [(("costs", c, "tracks", i), track) for i, track in enumerate(cost.tracks or [])]
+    for where, name in named:
+        if name not in track_names:
+            yield where, f"track '{name}' is not used{did_you_mean(name, track_names)}"
+
+
+def _speakers_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a track chair or a talk's speaker that is not listed under speakers."""
+    speaker_ids = {speaker.id for speaker in data.speakers}
+    for t, track in enumerate(data.tracks):
+        if track.chair is not None and track.chair not in speaker_ids:
+            chair = track.chair
+            yield (
+                ("tracks", t, "chair"),
+                f"chair '{chair}' is not defined under speakers{did_you_mean(chair, speaker_ids)}",
+            )
+    for t, talk in enumerate(data.talks):
+        for i, speaker in enumerate(talk.speakers):
+            if speaker not in speaker_ids:
+                yield (
+                    ("talks", t, "speakers", i),
+                    f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}",
+                )
+
+
+def _speakers_listed_once(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a talk that lists one speaker twice."""
+    for t, talk in enumerate(data.talks):
+        if len(set(talk.speakers)) != len(talk.speakers):
+            yield ("talks", t, "speakers"), "a speaker is listed twice"
+
+
+def _block_names_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a cost naming a block that no day has."""
+    block_names = {block.name for day in data.conference.days for block in day.blocks if block.name}
+    for c, cost in enumerate(data.costs):
+        if cost.block is not None and cost.block not in block_names:
+            yield ("costs", c, "block"), f"no block is named '{cost.block}'{did_you_mean(cost.block, block_names)}"
+
+
+def _listed(data: ConferenceData, field: str) -> Iterator[tuple[Where, str]]:
+    """Every entry of the kinds' and the talks' list `field` (rooms, block_types or requires), with its path."""
+    for kind, rule in data.kinds.items():
+        for i, value in enumerate(getattr(rule, field) or []):
+            yield ("kinds", kind, field, i), value
+    for t, talk in enumerate(data.talks):
+        for i, value in enumerate(getattr(talk, field) or []):
+            yield ("talks", t, field, i), value
+
+
+def _rooms_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids costs, speakers' preferences, kinds, talks and pins naming an undefined room."""
+    room_names = {room.name for room in data.rooms}
+    named = [(("costs", c, "room"), cost.room) for c, cost in enumerate(data.costs) if cost.room is not None]
+    for s, speaker in enumerate(data.speakers):
+        for field in ("prefers", "avoids"):
+            preference = getattr(speaker, field)
+            named += [
+                (("speakers", s, field, "rooms", i), name)
+                for i, name in enumerate(preference.rooms if preference else [])
+            ]
+    named += list(_listed(data, "rooms"))
+    named += [
+        (("talks", t, "pin", "room"), talk.pin.room)
+        for t, talk in enumerate(data.talks)
+        if talk.pin and talk.pin.room is not None
+    ]
+    for where, name in named:
+        if name not in room_names:
+            yield where, f"room '{name}' is not defined{did_you_mean(name, room_names)}"
+
+
+def _kinds_listed(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a talk of a kind missing from 'kinds', once that section exists."""
+    for t, talk in enumerate(data.talks):
+        if data.kinds and talk.kind not in data.kinds:
+            yield (
+                ("talks", t, "kind"),
+                f"kind '{talk.kind}' is not listed under 'kinds'{did_you_mean(talk.kind, data.kinds)} "
+                "(once that section exists it lists every kind, e.g. 'talk: {}')",
+            )
+
+
+def _allow_lists_not_empty(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids an empty 'rooms' or 'block_types' list in a kind or a talk: it would allow nothing."""
+    owners: list[tuple[Where, KindRule | Talk]] = [(("kinds", kind), rule) for kind, rule in data.kinds.items()]
+    owners += [(("talks", t), talk) for t, talk in enumerate(data.talks)]
+    for where, owner in owners:
+        for field in ("rooms", "block_types"):
+            if getattr(owner, field) == []:
+                yield (*where, field), f"an empty '{field}' list allows nothing; leave it out to allow every one"
+
+
+def _block_types_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids kinds and talks naming a block type that no block has."""
+    block_types = {block.type for day in data.conference.days for block in day.blocks if block.type}
+    listed = ", ".join(sorted(block_types)) or "none"
+    for where, name in _listed(data, "block_types"):
+        if name not in block_types:
+            yield where, f"no block has the type '{name}' (block types: {listed}){did_you_mean(name, block_types)}"
+
+
+def _room_tags_defined(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids kinds and talks requiring a room tag that no room has."""
+    room_tags = {tag for room in data.rooms for tag in room.tags}
+    for where, tag in _listed(data, "requires"):
+        if tag not in room_tags:
+            yield where, f"no room has the tag '{tag}'{did_you_mean(tag, room_tags)}"
+
+
+def _durations_on_grid(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a talk whose duration is not a multiple of the conference's granularity."""
+    granularity = data.conference.granularity
+    for t, talk in enumerate(data.talks):
+        if talk.duration % granularity:
+            yield (
+                ("talks", t, "duration"),
+                f"duration {talk.duration} minutes is not a multiple of the {granularity}-minute granularity",
+            )
+
+
+def _pins_possible(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a pin to a day that is not a conference day, or to a start off the time grid."""
+    granularity = data.conference.granularity
+    day_dates = {day.date for day in data.conference.days}
+    for t, talk in enumerate(data.talks):
+        pin = talk.pin
+        if pin is not None and pin.day is not None and pin.day not in day_dates:
+            yield ("talks", t, "pin", "day"), f"pinned to {pin.day.isoformat()}, which is not a conference day"
+        if pin is not None and pin.start is not None and pin.start % granularity:
+            yield ("talks", t, "pin", "start"), f"pinned start is not on the {granularity}-minute grid"
+
+
+def _talks_fit_some_block(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids a talk longer than every block of an allowed type on an allowed day, or with no such block."""
+    for t, talk in enumerate(data.talks):
+        allowed_types = talk.block_types if talk.block_types is not None else data.kind_rule(talk.kind).block_types
+        usable = [
+            block
+            for day in data.conference.days
+            if talk.pin is None or talk.pin.day is None or talk.pin.day == day.date
+            for block in day.blocks
+            if allowed_types is None or block.type in allowed_types
+        ]
+        if not usable:
+            yield ("talks", t), f"no block of an allowed type ({', '.join(allowed_types or [])}) on the allowed days"
+            continue
+        longest = max(block.end - block.start for block in usable)
+        if talk.duration > longest:
+            yield (
+                ("talks", t),
+                f"duration {talk.duration} minutes is longer than every block it may use (longest: {longest} minutes)",
+            )
+
+
+CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
+    _numbers_in_range,
+    _blocks_on_grid,
+    _ids_unique,
+    _weights_known,
+    _talks_defined,
+    _tracks_defined,
+    _speakers_defined,
+    _block_names_defined,
+    _rooms_defined,
+    _kinds_listed,
+    _speakers_listed_once,
+    _allow_lists_not_empty,
+    _block_types_defined,
+    _room_tags_defined,
+    _durations_on_grid,
+    _pins_possible,
+    _talks_fit_some_block,
+)
+"""The cross-item rules in the order they are checked (and so reported): numbers and ids before the names that
+refer to them, and whether a talk fits some block last, as the rules before it narrow the blocks it may use."""

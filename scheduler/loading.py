@@ -1,25 +1,25 @@
-"""Load a conference data file: safe YAML with line numbers, pydantic validation, cross-reference checks.
+"""Load a conference data file: safe YAML with line numbers, then pydantic validation (:mod:`scheduler.data`).
 
 Every problem becomes a :class:`DataError` whose text names the file, the line and the item, e.g.
 ``data.yaml:41: talks[12] 'causal-llm': speaker 'ybengio' is not defined; did you mean 'y.bengio'?``
+The model reports each problem with its path in the data (pydantic's ``loc``, or for a cross-item rule the path in
+the error's context); the document maps that path to the line it was read from.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .data import ConferenceData, format_clock
+from .data import CROSS_CHECK, ConferenceData, did_you_mean, out_of_range, split_path
 from .errors import DataError
-from .objective import SOFT_RULES
 
 Path_ = tuple[str | int, ...]
 
@@ -28,7 +28,7 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIAS_VALUES = 200_000  # values that aliases may add, beyond those written out in the file
 MAX_DEPTH = 100  # levels of nested mappings and lists
-MAX_NUMBER = 1_000_000  # larger numbers (or .nan, .inf) would overflow the solver's integer arithmetic
+# MAX_NUMBER (scheduler.data): larger numbers, .nan or .inf would overflow the solver's integer arithmetic
 _TOP_KEYS = "the keys conference, rooms and talks (and optionally kinds, speakers)"
 
 # YAML 1.1 reads 9:30 as the base-60 integer 570; in a schedule it is always a time, so keep such scalars as text.
@@ -147,8 +147,8 @@ class YamlDocument:
             raise DataError(
                 self.path, node.start_mark.line + 1, _label(where), f"cannot read '{node.value}': {error}"
             ) from None
-        if _out_of_range(value):
-            raise DataError(self.path, node.start_mark.line + 1, _label(where), _out_of_range(value))
+        if out_of_range(value):
+            raise DataError(self.path, node.start_mark.line + 1, _label(where), out_of_range(value))
         return value
 
     def line(self, where: Sequence[str | int]) -> int | None:
@@ -161,56 +161,9 @@ class YamlDocument:
         return self.lines.get(())
 
 
-def _out_of_range(value: Any) -> str:
-    """Why a number is refused (not a number, or too large for the solver), or '' for any other value."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or -MAX_NUMBER <= value <= MAX_NUMBER:
-        return ""
-    if value != value:  # NaN
-        return f"{value} is not a number"
-    return f"{value:{',' if isinstance(value, int) else 'g'}} is outside -{MAX_NUMBER:,}..{MAX_NUMBER:,}"
-
-
-def _check_numbers(value: Any, where: Path_, fail: Any) -> None:
-    """Every number of validated data within the limit; text such as '1e300' becomes a number only in validation."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _check_numbers(inner, (*where, key), fail)
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            _check_numbers(inner, (*where, index), fail)
-    elif _out_of_range(value):
-        fail(where, _out_of_range(value))
-
-
-def _split(where: Sequence[str | int], data: Any = None) -> tuple[str | None, str]:
-    """Split a path into the item a chair recognises (talks[12] 'causal-llm') and the field inside it (pin.room)."""
-    item, node = "", data
-    for position, step in enumerate(where):
-        if isinstance(step, int):
-            item += f"[{step}]"
-            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
-            name = node.get("id", node.get("name", node.get("date"))) if isinstance(node, dict) else None
-            if isinstance(name, str | int) or hasattr(name, "isoformat"):
-                shown = name.isoformat() if hasattr(name, "isoformat") else name
-                return f"{item} '{shown}'", _dotted(where[position + 1 :])
-        else:
-            item += f".{step}" if item else str(step)
-            node = node.get(step) if isinstance(node, dict) else None
-    return item or None, ""
-
-
-def _dotted(where: Sequence[str | int]) -> str:
-    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in where).lstrip(".")
-
-
 def _label(where: Sequence[str | int], data: Any = None) -> str | None:
     """The item a path points into, for messages that already name the field's content."""
-    return _split(where, data)[0]
-
-
-def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return split_path(where, data)[0]
 
 
 def load(path: str | Path) -> ConferenceData:
@@ -248,7 +201,6 @@ def parse(text: str, path: str | Path = "<data>") -> ConferenceData:
         data = ConferenceData.model_validate(document.data)
     except ValidationError as error:
         raise _first_validation_error(document, error) from None
-    check_references(data, document)
     return data
 
 
@@ -280,6 +232,8 @@ def validation_error_at(
 
     `model` is the file's schema, for suggesting a known key in place of an unknown one.
     """
+    if detail["type"] == CROSS_CHECK:
+        return _cross_check_at(document, detail)
     where = [step for step in detail["loc"] if isinstance(step, str | int)]
     if detail["type"] not in ("missing", "extra_forbidden"):
         where = _in_document(where, document.data)
@@ -295,10 +249,16 @@ def validation_error_at(
         where = where[:-1]
     elif detail["type"] not in ("value_error", "assertion_error") and not isinstance(detail.get("input"), dict | list):
         message = f"{message} (got {detail.get('input')!r})"
-    item, field = _split(where, document.data)
+    item, field = split_path(where, document.data)
     if field:
         message = f"{field}: {message}"
     return DataError(document.path, document.line(detail["loc"]), item, message)
+
+
+def _cross_check_at(document: YamlDocument, detail: Mapping[str, Any]) -> DataError:
+    """A broken cross-item rule: its path (the context's `where`, below the model's `loc`) names the item and line."""
+    where = (*detail["loc"], *detail["ctx"]["where"])
+    return DataError(document.path, document.line(where), _label(where, document.data), detail["ctx"]["message"])
 
 
 def _in_document(where: list[str | int], data: Any) -> list[str | int]:
@@ -349,168 +309,3 @@ def _schema_step(kind: Any, step: str | int) -> list[Any]:
         elif isinstance(step, str) and origin is dict and len(args) == 2:
             inner.append(args[1])
     return inner
-
-
-def check_references(data: ConferenceData, document: YamlDocument) -> None:
-    """Cross-item rules: unique ids, defined names, durations that fit the time grid and some block."""
-
-    def fail(where: Path_, message: str) -> None:
-        raise DataError(document.path, document.line(where), _label(where, document.data), message)
-
-    def fail_field(where: Path_, message: str) -> None:
-        field = _split(where, document.data)[1]
-        fail(where, f"{field}: {message}" if field else message)
-
-    _check_numbers(data.model_dump(), (), fail_field)
-    granularity = data.conference.granularity
-    for d, day in enumerate(data.conference.days):
-        for b, block in enumerate(day.blocks):
-            for field, minutes in (("start", block.start), ("end", block.end)):
-                if minutes % granularity:
-                    fail(
-                        ("conference", "days", d, "blocks", b, field),
-                        f"{format_clock(minutes)} is not on the {granularity}-minute grid (conference.granularity)",
-                    )
-
-    _unique(fail, "rooms", [room.name for room in data.rooms], "room")
-    _unique(fail, "speakers", [speaker.id for speaker in data.speakers], "speaker")
-    _unique(fail, "talks", [talk.id for talk in data.talks], "talk")
-
-    room_names = {room.name for room in data.rooms}
-    speaker_ids = {speaker.id for speaker in data.speakers}
-    room_tags = {tag for room in data.rooms for tag in room.tags}
-    block_types = {block.type for day in data.conference.days for block in day.blocks if block.type}
-    day_dates = {day.date for day in data.conference.days}
-
-    def known_room(where: Path_, name: str) -> None:
-        if name not in room_names:
-            fail(where, f"room '{name}' is not defined{did_you_mean(name, room_names)}")
-
-    def known_tag(where: Path_, tag: str) -> None:
-        if tag not in room_tags:
-            fail(where, f"no room has the tag '{tag}'{did_you_mean(tag, room_tags)}")
-
-    def known_block_type(where: Path_, name: str) -> None:
-        if name not in block_types:
-            listed = ", ".join(sorted(block_types)) or "none"
-            fail(where, f"no block has the type '{name}' (block types: {listed}){did_you_mean(name, block_types)}")
-
-    for name, weight in data.weights.items():
-        if name not in SOFT_RULES:
-            fail(("weights", name), f"unknown soft rule '{name}'{did_you_mean(name, SOFT_RULES)}")
-        if weight != "hard" and weight < 0:
-            fail(("weights", name), f"weight {weight} is negative; use 0 to turn the rule off")
-    talk_ids = {talk.id for talk in data.talks}
-    for i, interest in enumerate(data.interest):
-        for j, talk_id in enumerate(interest.talks):
-            if talk_id not in talk_ids:
-                fail(("interest", i, "talks", j), f"talk '{talk_id}' is not defined{did_you_mean(talk_id, talk_ids)}")
-
-    track_names = {track.name for track in data.tracks} | {talk.track for talk in data.talks if talk.track}
-    for t, track in enumerate(data.tracks):
-        for i, other in enumerate(track.similar):
-            if other not in track_names:
-                fail(("tracks", t, "similar", i), f"track '{other}' is not used{did_you_mean(other, track_names)}")
-        if track.chair is not None and track.chair not in speaker_ids:
-            fail(
-                ("tracks", t, "chair"),
-                f"chair '{track.chair}' is not defined under speakers{did_you_mean(track.chair, speaker_ids)}",
-            )
-
-    block_names = {block.name for day in data.conference.days for block in day.blocks if block.name}
-    for c, cost in enumerate(data.costs):
-        if cost.talk is not None and cost.talk not in talk_ids:
-            fail(("costs", c, "talk"), f"talk '{cost.talk}' is not defined{did_you_mean(cost.talk, talk_ids)}")
-        for i, track in enumerate([cost.track] if cost.track is not None else cost.tracks or []):
-            if track not in track_names:
-                at = ("costs", c, "track") if cost.track is not None else ("costs", c, "tracks", i)
-                fail(at, f"track '{track}' is not used{did_you_mean(track, track_names)}")
-        if cost.block is not None and cost.block not in block_names:
-            fail(("costs", c, "block"), f"no block is named '{cost.block}'{did_you_mean(cost.block, block_names)}")
-        if cost.room is not None:
-            known_room(("costs", c, "room"), cost.room)
-
-    for s, speaker in enumerate(data.speakers):
-        for field in ("prefers", "avoids"):
-            preference = getattr(speaker, field)
-            for i, name in enumerate(preference.rooms if preference else []):
-                known_room(("speakers", s, field, "rooms", i), name)
-
-    for kind, rule in data.kinds.items():
-        for field, values in (("rooms", rule.rooms), ("block_types", rule.block_types)):
-            if values == []:
-                fail(("kinds", kind, field), f"an empty '{field}' list allows nothing; leave it out to allow every one")
-        for i, name in enumerate(rule.rooms or []):
-            known_room(("kinds", kind, "rooms", i), name)
-        for i, name in enumerate(rule.block_types or []):
-            known_block_type(("kinds", kind, "block_types", i), name)
-        for i, tag in enumerate(rule.requires):
-            known_tag(("kinds", kind, "requires", i), tag)
-
-    for t, talk in enumerate(data.talks):
-        here: Path_ = ("talks", t)
-        if data.kinds and talk.kind not in data.kinds:
-            fail(
-                (*here, "kind"),
-                f"kind '{talk.kind}' is not listed under 'kinds'{did_you_mean(talk.kind, data.kinds)} "
-                "(once that section exists it lists every kind, e.g. 'talk: {}')",
-            )
-        for i, speaker in enumerate(talk.speakers):
-            if speaker not in speaker_ids:
-                fail((*here, "speakers", i), f"speaker '{speaker}' is not defined{did_you_mean(speaker, speaker_ids)}")
-        for field in ("after", "conflicts"):
-            for i, other in enumerate(getattr(talk, field)):
-                if other == talk.id:
-                    what = "come after" if field == "after" else "conflict with"
-                    fail((*here, field, i), f"a talk cannot {what} itself")
-                if other not in talk_ids:
-                    fail((*here, field, i), f"talk '{other}' is not defined{did_you_mean(other, talk_ids)}")
-        if len(set(talk.speakers)) != len(talk.speakers):
-            fail((*here, "speakers"), "a speaker is listed twice")
-        for field, values in (("rooms", talk.rooms), ("block_types", talk.block_types)):
-            if values == []:
-                fail((*here, field), f"an empty '{field}' list allows nothing; leave it out to allow every one")
-        for i, name in enumerate(talk.rooms or []):
-            known_room((*here, "rooms", i), name)
-        for i, name in enumerate(talk.block_types or []):
-            known_block_type((*here, "block_types", i), name)
-        for i, tag in enumerate(talk.requires):
-            known_tag((*here, "requires", i), tag)
-        if talk.duration % granularity:
-            fail(
-                (*here, "duration"),
-                f"duration {talk.duration} minutes is not a multiple of the {granularity}-minute granularity",
-            )
-        if talk.pin is not None:
-            if talk.pin.room is not None:
-                known_room((*here, "pin", "room"), talk.pin.room)
-            if talk.pin.day is not None and talk.pin.day not in day_dates:
-                fail((*here, "pin", "day"), f"pinned to {talk.pin.day.isoformat()}, which is not a conference day")
-            if talk.pin.start is not None and talk.pin.start % granularity:
-                fail((*here, "pin", "start"), f"pinned start is not on the {granularity}-minute grid")
-        _check_fits_some_block(data, talk, lambda message, where=here: fail(where, message))
-
-
-def _unique(fail: Any, section: str, ids: list[str], what: str) -> None:
-    first: dict[str, int] = {}
-    for index, item_id in enumerate(ids):
-        if item_id in first:
-            fail((section, index), f"duplicate {what} '{item_id}' (first defined at {section}[{first[item_id]}])")
-        first[item_id] = index
-
-
-def _check_fits_some_block(data: ConferenceData, talk: Any, fail: Any) -> None:
-    rule = data.kind_rule(talk.kind)
-    allowed_types = talk.block_types if talk.block_types is not None else rule.block_types
-    usable = [
-        block
-        for day in data.conference.days
-        if talk.pin is None or talk.pin.day is None or talk.pin.day == day.date
-        for block in day.blocks
-        if allowed_types is None or block.type in allowed_types
-    ]
-    if not usable:
-        fail(f"no block of an allowed type ({', '.join(allowed_types or [])}) on the allowed days")
-    longest = max(block.end - block.start for block in usable)
-    if talk.duration > longest:
-        fail(f"duration {talk.duration} minutes is longer than every block it may use (longest: {longest} minutes)")

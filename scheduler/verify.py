@@ -6,10 +6,12 @@ items and the assignments and works in plain datetimes, so a bug in the model ca
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .data import ConferenceData, Window
+from .data import Block, ConferenceData, Day, KindRule, Room, Speaker, Talk, Window
 from .schedule import Assignment
 
 
@@ -45,125 +47,224 @@ def _window_hits(window: Window, a: Assignment) -> bool:
 
 
 def verify(data: ConferenceData, assignments: list[Assignment]) -> list[Violation]:
-    """Every hard-rule violation in the timetable, in words; an empty list means the timetable is valid."""
-    found: list[Violation] = []
+    """Every hard-rule violation in the timetable, in words; an empty list means the timetable is valid.
 
-    def add(rule: str, message: str, *talk_ids: str) -> None:
-        found.append(Violation(rule, message, talk_ids))
+    Violations come talk by talk (each talk's in the order of PLACEMENT_RULES), after the placed-once ones and
+    before the conflicts between talks."""
+    items = _Items.of(data)
+    placed = [a for a in assignments if a.talk in items.talks]
+    found = list(_placed_once(items, assignments))
+    for a in placed:
+        for rule in PLACEMENT_RULES:
+            found += rule(items, a)
+    for conflict in CONFLICT_RULES:
+        found += conflict(items, placed)
+    return found
 
-    talks = {talk.id: talk for talk in data.talks}
-    rooms = {room.name: room for room in data.rooms}
-    speakers = {speaker.id: speaker for speaker in data.speakers}
-    days = {day.date: day for day in data.conference.days}
-    step = data.conference.granularity
 
+@dataclass(frozen=True)
+class _Items:
+    """The data file's items by id, as the rules look them up."""
+
+    data: ConferenceData
+    talks: dict[str, Talk]
+    rooms: dict[str, Room]
+    speakers: dict[str, Speaker]
+    days: dict[dt.date, Day]
+
+    @classmethod
+    def of(cls, data: ConferenceData) -> _Items:
+        return cls(
+            data,
+            {talk.id: talk for talk in data.talks},
+            {room.name: room for room in data.rooms},
+            {speaker.id: speaker for speaker in data.speakers},
+            {day.date: day for day in data.conference.days},
+        )
+
+    def kind(self, talk: Talk) -> KindRule | None:
+        """The talk's kind rule, if the data file lists its kind."""
+        return self.data.kinds.get(talk.kind)
+
+
+def _label(a: Assignment) -> str:
+    return f"talk '{a.talk}' ({_when(a)}, {a.room})"
+
+
+def _placed_once(items: _Items, assignments: list[Assignment]) -> Iterator[Violation]:
+    """Forbids a talk scheduled more than once or not at all, and a scheduled id that is not a talk."""
     seen: dict[str, int] = defaultdict(int)
     for a in assignments:
         seen[a.talk] += 1
     for talk_id, count in seen.items():
-        if talk_id not in talks:
-            add("placed-once", f"'{talk_id}' is scheduled but is not a talk in the data file", talk_id)
+        if talk_id not in items.talks:
+            yield Violation("placed-once", f"'{talk_id}' is scheduled but is not a talk in the data file", (talk_id,))
         elif count > 1:
-            add("placed-once", f"talk '{talk_id}' is scheduled {count} times", talk_id)
-    for talk_id in talks:
+            yield Violation("placed-once", f"talk '{talk_id}' is scheduled {count} times", (talk_id,))
+    for talk_id in items.talks:
         if talk_id not in seen:
-            add("placed-once", f"talk '{talk_id}' is not scheduled", talk_id)
+            yield Violation("placed-once", f"talk '{talk_id}' is not scheduled", (talk_id,))
 
-    placed = [a for a in assignments if a.talk in talks]
-    for a in placed:
-        talk = talks[a.talk]
-        kind = data.kinds.get(talk.kind)
-        label = f"talk '{talk.id}' ({_when(a)}, {a.room})"
 
-        if a.end - a.start != talk.duration:
-            add("duration", f"{label} lasts {a.end - a.start} minutes but its duration is {talk.duration}", talk.id)
-        if a.start % step:
-            add("granularity", f"{label} starts off the {step}-minute grid", talk.id)
+def _duration(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement that lasts longer or shorter than its talk's duration."""
+    talk = items.talks[a.talk]
+    if a.end - a.start != talk.duration:
+        message = f"{_label(a)} lasts {a.end - a.start} minutes but its duration is {talk.duration}"
+        yield Violation("duration", message, (a.talk,))
 
-        day = days.get(a.day)
-        if day is None:
-            add("inside-block", f"{label} is on {a.day.isoformat()}, which is not a conference day", talk.id)
-            block = None
-        else:
-            block = next((b for b in day.blocks if b.start <= a.start and a.end <= b.end), None)
-            if block is None:
-                add("inside-block", f"{label} is not inside one block of {a.day.isoformat()}", talk.id)
-        allowed_types = talk.block_types if talk.block_types is not None else (kind.block_types if kind else None)
-        if block is not None and allowed_types is not None and block.type not in allowed_types:
-            add(
-                "block-type",
-                f"{label} is in a block of type '{block.type}'; its kind '{talk.kind}' allows "
-                + ", ".join(allowed_types),
-                talk.id,
-            )
 
-        room = rooms.get(a.room)
-        if room is None:
-            add("room-exists", f"{label} is in room '{a.room}', which is not defined", talk.id)
-        else:
-            allowed_rooms = talk.rooms if talk.rooms is not None else (kind.rooms if kind else None)
-            if allowed_rooms is not None and room.name not in allowed_rooms:
-                add("allowed-rooms", f"{label} is in '{room.name}', not one of its allowed rooms", talk.id)
-            if room.capacity < talk.attendance:
-                add(
-                    "capacity",
-                    f"{label}: room '{room.name}' seats {room.capacity} but {talk.attendance} are expected",
-                    talk.id,
-                )
-            missing = (set(talk.requires) | set(kind.requires if kind else [])) - set(room.tags)
-            if missing:
-                add("room-tags", f"{label}: room '{room.name}' lacks the tag(s) {', '.join(sorted(missing))}", talk.id)
-            for window in room.unavailable:
-                if _window_hits(window, a):
-                    add("room-unavailable", f"{label}: room '{room.name}' is unavailable {window.describe()}", talk.id)
+def _granularity(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a start off the conference's time grid."""
+    step = items.data.conference.granularity
+    if a.start % step:
+        yield Violation("granularity", f"{_label(a)} starts off the {step}-minute grid", (a.talk,))
 
-        for speaker_id in talk.speakers:
-            speaker = speakers.get(speaker_id)
-            if speaker is None:
-                add("speaker-exists", f"{label} names speaker '{speaker_id}', who is not defined", talk.id)
-                continue
-            for window in speaker.unavailable:
-                if _window_hits(window, a):
-                    add(
-                        "speaker-unavailable",
-                        f"{label}: speaker {speaker.display_name} is unavailable {window.describe()}",
-                        talk.id,
-                    )
 
-        pin = talk.pin
-        if pin is not None:
-            if pin.day is not None and pin.day != a.day:
-                add("pin", f"{label} is pinned to {pin.day.isoformat()}", talk.id)
-            if pin.start is not None and pin.start != a.start:
-                add("pin", f"{label} is pinned to start at {_clock(pin.start)}", talk.id)
-            if pin.room is not None and pin.room != a.room:
-                add("pin", f"{label} is pinned to room '{pin.room}'", talk.id)
+def _block_of(items: _Items, a: Assignment) -> Block | None:
+    """The block of its day that holds the whole placement, if there is one."""
+    day = items.days.get(a.day)
+    blocks = day.blocks if day is not None else []
+    return next((b for b in blocks if b.start <= a.start and a.end <= b.end), None)
 
+
+def _inside_block(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement on a day that is not a conference day, or not inside one block of its day."""
+    if a.day not in items.days:
+        message = f"{_label(a)} is on {a.day.isoformat()}, which is not a conference day"
+        yield Violation("inside-block", message, (a.talk,))
+    elif _block_of(items, a) is None:
+        yield Violation("inside-block", f"{_label(a)} is not inside one block of {a.day.isoformat()}", (a.talk,))
+
+
+def _block_type(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement in a block of a type that neither its talk nor its kind allows."""
+    talk, kind, block = items.talks[a.talk], items.kind(items.talks[a.talk]), _block_of(items, a)
+    allowed_types = talk.block_types if talk.block_types is not None else (kind.block_types if kind else None)
+    if block is not None and allowed_types is not None and block.type not in allowed_types:
+        message = f"{_label(a)} is in a block of type '{block.type}'; its kind '{talk.kind}' allows " + ", ".join(
+            allowed_types
+        )
+        yield Violation("block-type", message, (a.talk,))
+
+
+def _room_exists(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement in a room that the data file does not define."""
+    if a.room not in items.rooms:
+        yield Violation("room-exists", f"{_label(a)} is in room '{a.room}', which is not defined", (a.talk,))
+
+
+def _allowed_rooms(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement in a room that its talk or its kind does not allow."""
+    talk, kind = items.talks[a.talk], items.kind(items.talks[a.talk])
+    allowed_rooms = talk.rooms if talk.rooms is not None else (kind.rooms if kind else None)
+    if a.room in items.rooms and allowed_rooms is not None and a.room not in allowed_rooms:
+        yield Violation("allowed-rooms", f"{_label(a)} is in '{a.room}', not one of its allowed rooms", (a.talk,))
+
+
+def _capacity(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a room with fewer seats than the talk's expected attendance."""
+    talk, room = items.talks[a.talk], items.rooms.get(a.room)
+    if room is not None and room.capacity < talk.attendance:
+        message = f"{_label(a)}: room '{room.name}' seats {room.capacity} but {talk.attendance} are expected"
+        yield Violation("capacity", message, (a.talk,))
+
+
+def _room_tags(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a room that lacks a tag its talk or its talk's kind requires."""
+    talk, kind, room = items.talks[a.talk], items.kind(items.talks[a.talk]), items.rooms.get(a.room)
+    missing = (set(talk.requires) | set(kind.requires if kind else [])) - set(room.tags if room else [])
+    if room is not None and missing:
+        message = f"{_label(a)}: room '{room.name}' lacks the tag(s) {', '.join(sorted(missing))}"
+        yield Violation("room-tags", message, (a.talk,))
+
+
+def _room_unavailable(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement that overlaps a window in which its room is unavailable."""
+    room = items.rooms.get(a.room)
+    for window in room.unavailable if room is not None else []:
+        if _window_hits(window, a):
+            message = f"{_label(a)}: room '{room.name}' is unavailable {window.describe()}"
+            yield Violation("room-unavailable", message, (a.talk,))
+
+
+def _speaker_exists(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a talk that names a speaker the data file does not define."""
+    for speaker_id in items.talks[a.talk].speakers:
+        if speaker_id not in items.speakers:
+            message = f"{_label(a)} names speaker '{speaker_id}', who is not defined"
+            yield Violation("speaker-exists", message, (a.talk,))
+
+
+def _speaker_unavailable(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement that overlaps a window in which one of its speakers is unavailable."""
+    for speaker_id in items.talks[a.talk].speakers:
+        speaker = items.speakers.get(speaker_id)
+        for window in speaker.unavailable if speaker is not None else []:
+            if _window_hits(window, a):
+                message = f"{_label(a)}: speaker {speaker.display_name} is unavailable {window.describe()}"
+                yield Violation("speaker-unavailable", message, (a.talk,))
+
+
+def _pin(items: _Items, a: Assignment) -> Iterator[Violation]:
+    """Forbids a placement on another day, at another start or in another room than its talk is pinned to."""
+    pin = items.talks[a.talk].pin
+    if pin is not None and pin.day is not None and pin.day != a.day:
+        yield Violation("pin", f"{_label(a)} is pinned to {pin.day.isoformat()}", (a.talk,))
+    if pin is not None and pin.start is not None and pin.start != a.start:
+        yield Violation("pin", f"{_label(a)} is pinned to start at {_clock(pin.start)}", (a.talk,))
+    if pin is not None and pin.room is not None and pin.room != a.room:
+        yield Violation("pin", f"{_label(a)} is pinned to room '{pin.room}'", (a.talk,))
+
+
+def _room_conflict(items: _Items, placed: list[Assignment]) -> Iterator[Violation]:
+    """Forbids two talks in one room at overlapping times."""
     by_room: dict[str, list[Assignment]] = defaultdict(list)
-    by_speaker: dict[str, list[Assignment]] = defaultdict(list)
     for a in placed:
         by_room[a.room].append(a)
-        for speaker_id in talks[a.talk].speakers:
+    for room_name, held in by_room.items():
+        for first, second in _overlapping_pairs(held):
+            message = f"room '{room_name}' holds '{first.talk}' ({_when(first)}) and '{second.talk}' ({_when(second)})"
+            yield Violation("room-conflict", message, (first.talk, second.talk))
+
+
+def _speaker_conflict(items: _Items, placed: list[Assignment]) -> Iterator[Violation]:
+    """Forbids a speaker giving two talks at overlapping times."""
+    by_speaker: dict[str, list[Assignment]] = defaultdict(list)
+    for a in placed:
+        for speaker_id in items.talks[a.talk].speakers:
             by_speaker[speaker_id].append(a)
-    for room_name, items in by_room.items():
-        for first, second in _overlapping_pairs(items):
-            add(
-                "room-conflict",
-                f"room '{room_name}' holds '{first.talk}' ({_when(first)}) and '{second.talk}' ({_when(second)})",
-                first.talk,
-                second.talk,
-            )
-    for speaker_id, items in by_speaker.items():
-        name = speakers[speaker_id].display_name if speaker_id in speakers else speaker_id
-        for first, second in _overlapping_pairs(items):
-            add(
-                "speaker-conflict",
+    for speaker_id, given in by_speaker.items():
+        name = items.speakers[speaker_id].display_name if speaker_id in items.speakers else speaker_id
+        for first, second in _overlapping_pairs(given):
+            message = (
                 f"speaker {name} gives '{first.talk}' ({_when(first)}, {first.room}) and "
-                f"'{second.talk}' ({_when(second)}, {second.room}) at once",
-                first.talk,
-                second.talk,
+                f"'{second.talk}' ({_when(second)}, {second.room}) at once"
             )
-    return found
+            yield Violation("speaker-conflict", message, (first.talk, second.talk))
+
+
+PLACEMENT_RULES: tuple[Callable[[_Items, Assignment], Iterator[Violation]], ...] = (
+    _duration,
+    _granularity,
+    _inside_block,
+    _block_type,
+    _room_exists,
+    _allowed_rooms,
+    _capacity,
+    _room_tags,
+    _room_unavailable,
+    _speaker_exists,
+    _speaker_unavailable,
+    _pin,
+)
+"""The hard rules about one talk's placement, in the order a talk's violations are listed."""
+
+CONFLICT_RULES: tuple[Callable[[_Items, list[Assignment]], Iterator[Violation]], ...] = (
+    _room_conflict,
+    _speaker_conflict,
+)
+"""The hard rules about two talks' placements."""
 
 
 def _overlapping_pairs(items: list[Assignment]) -> list[tuple[Assignment, Assignment]]:

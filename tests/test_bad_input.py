@@ -5,9 +5,12 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+import yaml
 from conftest import run_cli
+from pydantic import ValidationError
 
-from scheduler import DataError, load
+from scheduler import ConferenceData, DataError, load
+from scheduler.data import CROSS_CHECK, Conference, Room, Speaker, Talk
 
 GOOD = textwrap.dedent(
     """\
@@ -127,6 +130,54 @@ def test_library_reports_file_line_and_item(case, write):
     with pytest.raises(DataError) as caught:
         load(path)
     assert str(caught.value) == f"{path}:{expected}"
+
+
+# The cases the model's cross-item rules catch (scheduler.data.CROSS_CHECKS): every way in gets them.
+CROSS_ITEM_CASES = [
+    "unknown speaker",
+    "unknown room",
+    "duplicate id",
+    "talk longer than every block",
+    "duration off the granularity",
+    "unknown kind",
+    "unknown required tag",
+    "block off the grid",
+    "empty room list",
+    "pinned to a non-conference day",
+]
+
+
+@pytest.mark.parametrize("case", CROSS_ITEM_CASES)
+def test_data_built_without_a_file_gets_the_loaders_message(case):
+    """ConferenceData built in code (no file, no lines) is refused with the loaded file's 'item: message'."""
+    text, expected = CASES[case]
+    with pytest.raises(ValidationError) as caught:
+        ConferenceData.model_validate(yaml.safe_load(text))
+    [detail] = caught.value.errors()
+    assert detail["type"] == CROSS_CHECK
+    assert detail["msg"] == expected.split(": ", 1)[1]  # the file's line without 'LINE: '
+
+
+def test_a_library_caller_naming_an_undefined_speaker_gets_the_same_message():
+    conference = Conference.model_validate(
+        {
+            "name": "Lib",
+            "timezone": "Europe/Vienna",
+            "days": [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:30"}]}],
+        }
+    )
+    with pytest.raises(ValidationError) as caught:
+        ConferenceData(
+            conference=conference,
+            rooms=[Room(name="Hall", capacity=100)],
+            speakers=[Speaker(id="y.bengio", name="Yoshua Bengio")],
+            talks=[Talk(id="intro", title="Intro", duration=30, speakers=["ybengio"])],
+        )
+    message = "talks[0] 'intro': speaker 'ybengio' is not defined; did you mean 'y.bengio'?"
+    assert message == CASES["unknown speaker"][1].split(": ", 1)[1]
+    assert message in str(caught.value)
+    [detail] = caught.value.errors()
+    assert detail["ctx"]["where"] == ("talks", 0, "speakers", 0)  # what the loader maps to a line
 
 
 @pytest.mark.parametrize("case", ["unknown speaker", "YAML syntax error", "empty file", "python tag refused"])

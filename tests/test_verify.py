@@ -113,3 +113,16 @@ def test_unknown_and_duplicate_talks_are_reported():
     messages = [str(v) for v in verify(DATA, extra)]
     assert "[placed-once] talk 'a' is scheduled 2 times" in messages
     assert "[placed-once] 'ghost' is scheduled but is not a talk in the data file" in messages
+
+
+def test_rules_the_data_model_rules_out_are_still_checked():
+    """verify trusts no one: data built by model copies (which skip validation) can name an undefined speaker."""
+    a, *others = DATA.talks
+    changed = DATA.model_copy(
+        update={"talks": [a.model_copy(update={"rooms": ["Hall"], "speakers": ["ghost"]}), *others]}
+    )
+    messages = [str(v) for v in verify(changed, timetable())]
+    assert messages == [
+        "[allowed-rooms] talk 'a' (2024-07-27 09:00-09:30, Annex) is in 'Annex', not one of its allowed rooms",
+        "[speaker-exists] talk 'a' (2024-07-27 09:00-09:30, Annex) names speaker 'ghost', who is not defined",
+    ]

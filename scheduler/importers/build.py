@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
@@ -63,9 +64,17 @@ def build_data(programme: Programme, pins: PinMode = "all") -> ConferenceData:
     try:
         return ConferenceData.model_validate(document)
     except ValidationError as error:  # a value the sources allow and a data file does not, e.g. an empty room name
-        detail = error.errors(include_url=False)[0]
-        field = ".".join(str(step) for step in detail["loc"])
-        raise DataError(programme.source, None, None, f"cannot import: {field}: {detail['msg']}") from None
+        raise import_error(programme.source, error) from None
+
+
+def import_error(source: Path, error: ValidationError) -> DataError:
+    """Imported data the model refuses, as 'cannot import: field: message'; a broken cross-item rule's message
+    names its item itself ('talks[3] 'x': speaker 'y' is not defined')."""
+    detail = error.errors(include_url=False)[0]
+    field = ".".join(str(step) for step in detail["loc"])
+    return DataError(
+        source, None, None, f"cannot import: {field}: {detail['msg']}" if field else f"cannot import: {detail['msg']}"
+    )
 
 
 def granularity(programme: Programme) -> int:

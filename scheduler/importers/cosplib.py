@@ -25,6 +25,7 @@ from ..rules.order import ORDER
 from ..rules.sessions import SESSION_MIX, TRACK_SPLIT
 from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM
 from ..schedule import Assignment
+from .build import import_error
 
 SLOT_MINUTES = 15  # the length of one CoSPLib time slot on the synthetic timeline (CoSPLib never uses it)
 BREAK_MINUTES = 15  # between two sessions, so blocks read as separate
@@ -64,9 +65,7 @@ def to_data(instance: CosplibInstance) -> ConferenceData:
     try:
         return ConferenceData.model_validate(document)
     except ValidationError as error:
-        detail = error.errors(include_url=False)[0]
-        field = ".".join(str(step) for step in detail["loc"])
-        raise DataError(instance.source, None, None, f"cannot import: {field}: {detail['msg']}") from None
+        raise import_error(instance.source, error) from None
 
 
 def header(instance: CosplibInstance) -> str:
