@@ -262,26 +262,26 @@ class Cost(Strict):
     @model_validator(mode="after")
     def _one_pair(self) -> Cost:
         given = tuple(name for name in COST_FIELDS if getattr(self, name) is not None)
-        if given not in COST_RULES:
-            pairs = ", ".join("+".join(pair) for pair in COST_RULES)
+        if given not in _cost_rules():
+            pairs = ", ".join("+".join(pair) for pair in _cost_rules())
             raise ValueError(f"a cost names {'+'.join(given) or 'nothing'}; it needs exactly one of: {pairs}")
         return self
 
     @property
     def rule(self) -> str:
         """The soft rule that charges this cost."""
-        return COST_RULES[tuple(name for name in COST_FIELDS if getattr(self, name) is not None)]
+        return _cost_rules()[tuple(name for name in COST_FIELDS if getattr(self, name) is not None)]
+
+
+def _cost_rules() -> dict[tuple[str, ...], str]:
+    """The soft rule charging a cost, by the fields the cost names (the rule registry's cost rules)."""
+    # imported here, not at the top: the data model (and verify, which reads it) stays free of the model code
+    from .rules import COST_RULES
+
+    return COST_RULES
 
 
 COST_FIELDS = ("talk", "track", "tracks", "block", "room")
-COST_RULES: dict[tuple[str, ...], str] = {
-    ("talk", "block"): "talk-block-cost",
-    ("talk", "room"): "talk-room-cost",
-    ("track", "block"): "track-block-cost",
-    ("track", "room"): "track-room-cost",
-    ("block", "room"): "room-block-cost",
-    ("tracks",): "track-pair-cost",
-}
 
 
 Weight = float | Literal["hard"]
@@ -427,11 +427,11 @@ def _ids_unique(data: ConferenceData) -> Iterator[Problem]:
 def _weights_known(data: ConferenceData) -> Iterator[Problem]:
     """Forbids a weight for a soft rule that does not exist, and a negative weight."""
     # imported here, not at the top: the data model (and verify, which reads it) stays free of the model code
-    from .objective import SOFT_RULES
+    from .rules import RULES
 
     for name, weight in data.weights.items():
-        if name not in SOFT_RULES:
-            yield ("weights", name), f"unknown soft rule '{name}'{did_you_mean(name, SOFT_RULES)}"
+        if name not in RULES:
+            yield ("weights", name), f"unknown soft rule '{name}'{did_you_mean(name, RULES)}"
         if weight != "hard" and weight < 0:
             yield ("weights", name), f"weight {weight} is negative; use 0 to turn the rule off"
 

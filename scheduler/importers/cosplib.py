@@ -17,9 +17,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..cosplib import CosplibInstance, CosplibSolution, read_instance
-from ..data import COST_RULES, ConferenceData, format_clock
+from ..data import ConferenceData, format_clock
 from ..errors import DataError
-from ..rules import RULES
+from ..rules import COST_RULES, RULES
 from ..rules.audience import ATTENDEE_CONFLICT
 from ..rules.order import ORDER
 from ..rules.sessions import SESSION_MIX, TRACK_SPLIT

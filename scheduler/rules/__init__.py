@@ -56,6 +56,14 @@ RULES: dict[str, SoftRule] = {
         ROOM_BLOCK_COST,
     )
 }
+# the rule charging a `costs` entry, by the fields the entry names, in the order a data file's reference lists them
+COST_RULES: dict[tuple[str, ...], str] = {
+    rule.cost_fields: rule.name
+    for rule in sorted(
+        (rule for rule in RULES.values() if rule.cost_fields),
+        key=lambda rule: ("talk", "track", "block", "tracks").index(rule.cost_fields[0]),
+    )
+}
 TIME_RULES = [rule for rule in RULES.values() if rule.decided_by == "times"]
 ROOM_RULES = [rule for rule in RULES.values() if rule.decided_by == "rooms"]
 

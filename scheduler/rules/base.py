@@ -48,6 +48,7 @@ class SoftRule:
     plan: Callable[..., None] | str | None = None
     times_form: Callable[..., None] | None = None  # what the time stage adds when the rule is hard
     block_form: Callable[..., None] | None = None  # its form when the room stage fills one block after another
+    cost_fields: tuple[str, ...] = ()  # a `costs` entry naming exactly these fields is charged by this rule
     note: str = ""  # more for the docs table: why a default, what making it hard changes
 
 

@@ -304,6 +304,7 @@ TALK_BLOCK_COST = SoftRule(
     encode=talk_block_costs,
     score=score_talk_block_cost,
     plan="same",
+    cost_fields=("talk", "block"),
 )
 TRACK_BLOCK_COST = SoftRule(
     "track-block-cost",
@@ -313,6 +314,7 @@ TRACK_BLOCK_COST = SoftRule(
     encode=track_block_costs,
     score=score_track_block_cost,
     plan="same",
+    cost_fields=("track", "block"),
 )
 TRACK_PAIR_COST = SoftRule(
     "track-pair-cost",
@@ -322,6 +324,7 @@ TRACK_PAIR_COST = SoftRule(
     encode=track_pair_costs,
     score=score_track_pair_cost,
     plan="same",
+    cost_fields=("tracks",),
 )
 TALK_ROOM_COST = SoftRule(
     "talk-room-cost",
@@ -330,6 +333,7 @@ TALK_ROOM_COST = SoftRule(
     "rooms",
     encode=talk_room_costs,
     score=score_talk_room_cost,
+    cost_fields=("talk", "room"),
 )
 TRACK_ROOM_COST = SoftRule(
     "track-room-cost",
@@ -339,6 +343,7 @@ TRACK_ROOM_COST = SoftRule(
     encode=track_room_costs,
     score=score_track_room_cost,
     plan=track_room_costs_per_session,
+    cost_fields=("track", "room"),
 )
 ROOM_BLOCK_COST = SoftRule(
     "room-block-cost",
@@ -348,4 +353,5 @@ ROOM_BLOCK_COST = SoftRule(
     encode=room_block_costs,
     score=score_room_block_cost,
     plan=room_block_costs_per_session,
+    cost_fields=("block", "room"),
 )
