@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -53,7 +54,72 @@ def _clock(minutes: int) -> str:
 
 def generate(talks: int = 500, rooms: int = 20, days: int = 3, seed: int = 0) -> dict[str, Any]:
     """A conference data file (as a dict) with about `talks` talks that has at least one valid schedule."""
+    _check_capacity(talks, rooms, days)
     rng = random.Random(seed)
+    # every random draw happens in this order, so a seed always gives the same conference
+    plant = _Plant(rng, _rooms(rng, rooms), days, wanted=talks)
+    dates = [FIRST_DAY + dt.timedelta(days=d) for d in range(days)]
+    cells = _shuffled_cells(plant)
+    _plant_keynotes(plant)
+    _plant_sessions(plant, cells, _track_names(talks))
+    if not plant.full:
+        raise ValueError(f"only {len(plant.talks)} of {talks} talks fit into {days} day(s) x {rooms} room(s)")
+    speakers = _assign_speakers(rng, plant.talks)
+    _add_unavailability(rng, speakers, plant.talks, days, dates)
+    closed = _close_unused_room_blocks(rng, plant.rooms, plant.talks, days, dates)
+    talk_items = _talk_items(rng, plant.talks)
+    return {
+        "conference": _conference(f"Synthetic Conference {talks}x{rooms}x{days} (seed {seed})", dates),
+        "kinds": _kinds(),
+        "rooms": [
+            {**room, **({"unavailable": closed[r]} if closed.get(r) else {})} for r, room in enumerate(plant.rooms)
+        ],
+        "speakers": speakers,
+        "talks": talk_items,
+    }
+
+
+@dataclass
+class _Plant:
+    """The timetable planted so far: the rooms, and each talk with where it was planted (under "_at")."""
+
+    rng: random.Random
+    rooms: list[dict[str, Any]]
+    days: int
+    wanted: int  # talks in all, keynotes included
+    talks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        """Whether the wanted number of talks is planted."""
+        return len(self.talks) >= self.wanted
+
+    def add(self, kind: str, at: tuple[int, int, int, int], track: str | None) -> None:
+        """Plant one talk of `kind` at (day, start, end, room), with an attendance that fits the room."""
+        rng = self.rng
+        day, start, end, room = at
+        capacity = self.rooms[room]["capacity"]
+        if kind == "keynote":
+            attendance = int(capacity * rng.uniform(0.5, 0.95))
+        else:
+            attendance = max(10, int(capacity * rng.uniform(0.2, 0.95)))
+        talk: dict[str, Any] = {
+            "title": f"{(track or 'keynote').replace('-', ' ').title()} {kind} {rng.randrange(10_000):04d}",
+            "kind": kind,
+            "duration": end - start,
+            "speakers": [],
+        }
+        if track:
+            talk["track"] = track
+        talk["attendance"] = attendance
+        if kind == "talk" and "recorded" in self.rooms[room]["tags"] and rng.random() < 0.3:
+            talk["requires"] = ["recorded"]
+        talk["_at"] = (day, start, end, room)
+        self.talks.append(talk)
+
+
+def _check_capacity(talks: int, rooms: int, days: int) -> None:
+    """Refuse more talks than fit comfortably: 85% of the slots for the shortest talks, plus one keynote a day."""
     session_slots = (
         days * rooms * sum((_minutes(end) - _minutes(start)) // min(SESSION_LENGTHS) for start, end in TALK_BLOCKS)
     )
@@ -62,79 +128,91 @@ def generate(talks: int = 500, rooms: int = 20, days: int = 3, seed: int = 0) ->
             f"{talks} talks do not fit comfortably into {days} day(s) x {rooms} room(s) "
             f"(about {int(0.85 * session_slots) + days} at most); add rooms or days"
         )
-    room_list = _rooms(rng, rooms)
-    dates = [FIRST_DAY + dt.timedelta(days=d) for d in range(days)]
 
-    cells = [(d, b, r) for d in range(days) for b in range(len(TALK_BLOCKS)) for r in range(rooms)]
-    rng.shuffle(cells)
-    poster_rooms = [r for r, room in enumerate(room_list) if "poster-boards" in room["tags"]]
 
-    planted: list[dict[str, Any]] = []  # each: talk dict + planted (day, start, end, room)
-    for d in range(days):
-        start, end = _minutes(PLENARY[0]), _minutes(PLENARY[1])
-        planted.append(_planted("keynote", d, start, end, 0, room_list, rng, track=None))
+def _shuffled_cells(plant: _Plant) -> list[tuple[int, int, int]]:
+    """Every (day, session block, room) in random order, the order in which sessions are planted."""
+    cells = [(d, b, r) for d in range(plant.days) for b in range(len(TALK_BLOCKS)) for r in range(len(plant.rooms))]
+    plant.rng.shuffle(cells)
+    return cells
 
-    track_count = max(1, min(len(TOPICS) * 3, talks // 25))
-    tracks = [
-        f"{TOPICS[i % len(TOPICS)]}{'' if i < len(TOPICS) else f'-{i // len(TOPICS) + 1}'}" for i in range(track_count)
-    ]
-    target = talks - days
+
+def _plant_keynotes(plant: _Plant) -> None:
+    """One keynote a day, in the plenary block, in the largest room (the first)."""
+    start, end = _minutes(PLENARY[0]), _minutes(PLENARY[1])
+    for d in range(plant.days):
+        plant.add("keynote", (d, start, end, 0), track=None)
+
+
+def _track_names(talks: int) -> list[str]:
+    """About one track per 25 talks, named after the topics (numbered once every topic is taken)."""
+    count = max(1, min(len(TOPICS) * 3, talks // 25))
+    return [f"{TOPICS[i % len(TOPICS)]}{'' if i < len(TOPICS) else f'-{i // len(TOPICS) + 1}'}" for i in range(count)]
+
+
+def _plant_sessions(plant: _Plant, cells: list[tuple[int, int, int]], tracks: list[str]) -> None:
+    """Fill the cells in order until enough talks are planted: a poster session in the last block of a room with
+    poster boards, elsewhere a session of one track's talks, all of one length."""
+    poster_rooms = [r for r, room in enumerate(plant.rooms) if "poster-boards" in room["tags"]]
     for d, b, r in cells:
-        if len(planted) - days >= target:
+        if plant.full:
             break
         block_start, block_end = (_minutes(clock) for clock in TALK_BLOCKS[b])
         if r in poster_rooms and b == len(TALK_BLOCKS) - 1:
-            planted.append(_planted("poster", d, block_start, block_end, r, room_list, rng, track=rng.choice(tracks)))
-            continue
-        length = rng.choice(SESSION_LENGTHS)
-        track = rng.choice(tracks)
-        count = (block_end - block_start) // length
-        for k in range(count):
-            if len(planted) - days >= target:
-                break
-            start = block_start + k * length
-            planted.append(_planted("talk", d, start, start + length, r, room_list, rng, track=track))
+            plant.add("poster", (d, block_start, block_end, r), track=plant.rng.choice(tracks))
+        else:
+            _plant_session(plant, (d, block_start, block_end, r), tracks)
 
-    if len(planted) < talks:
-        raise ValueError(f"only {len(planted)} of {talks} talks fit into {days} day(s) x {rooms} room(s)")
-    speakers = _assign_speakers(rng, planted)
-    _add_unavailability(rng, speakers, planted, days, dates)
-    closed = _close_unused_room_blocks(rng, room_list, planted, days, dates)
 
+def _plant_session(plant: _Plant, cell: tuple[int, int, int, int], tracks: list[str]) -> None:
+    """Fill one (day, start, end, room) cell with back-to-back talks of one random length and track."""
+    day, block_start, block_end, room = cell
+    length = plant.rng.choice(SESSION_LENGTHS)
+    track = plant.rng.choice(tracks)
+    for k in range((block_end - block_start) // length):
+        if plant.full:
+            break
+        start = block_start + k * length
+        plant.add("talk", (day, start, start + length, room), track=track)
+
+
+def _talk_items(rng: random.Random, planted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The planted talks as the data file lists them: numbered by kind, without their plant, in random order."""
     talk_items = []
     for index, item in enumerate(planted):
         talk = {k: v for k, v in item.items() if not k.startswith("_")}
         talk["id"] = f"{talk['kind']}-{index + 1:04d}"
         talk_items.append(talk)
     rng.shuffle(talk_items)
+    return talk_items
 
+
+def _conference(name: str, dates: list[dt.date]) -> dict[str, Any]:
+    """The conference section: every day has a keynote block and the same session blocks."""
     return {
-        "conference": {
-            "name": f"Synthetic Conference {talks}x{rooms}x{days} (seed {seed})",
-            "timezone": "Europe/Berlin",
-            "granularity": 5,
-            "days": [
-                {
-                    "date": date,
-                    "blocks": [{"start": PLENARY[0], "end": PLENARY[1], "type": "plenary", "name": "Keynote"}]
-                    + [
-                        {"start": start, "end": end, "type": "sessions", "name": f"Session {i + 1}"}
-                        for i, (start, end) in enumerate(TALK_BLOCKS)
-                    ],
-                }
-                for date in dates
-            ],
-        },
-        "kinds": {
-            "keynote": {"block_types": ["plenary"], "requires": ["recorded"]},
-            "talk": {"block_types": ["sessions"]},
-            "poster": {"block_types": ["sessions"], "requires": ["poster-boards"]},
-        },
-        "rooms": [
-            {**room, **({"unavailable": closed[r]} if closed.get(r) else {})} for r, room in enumerate(room_list)
+        "name": name,
+        "timezone": "Europe/Berlin",
+        "granularity": 5,
+        "days": [
+            {
+                "date": date,
+                "blocks": [{"start": PLENARY[0], "end": PLENARY[1], "type": "plenary", "name": "Keynote"}]
+                + [
+                    {"start": start, "end": end, "type": "sessions", "name": f"Session {i + 1}"}
+                    for i, (start, end) in enumerate(TALK_BLOCKS)
+                ],
+            }
+            for date in dates
         ],
-        "speakers": speakers,
-        "talks": talk_items,
+    }
+
+
+def _kinds() -> dict[str, Any]:
+    """The three kinds of talk and the blocks and room tags each needs."""
+    return {
+        "keynote": {"block_types": ["plenary"], "requires": ["recorded"]},
+        "talk": {"block_types": ["sessions"]},
+        "poster": {"block_types": ["sessions"], "requires": ["poster-boards"]},
     }
 
 
@@ -170,27 +248,6 @@ def _rooms(rng: random.Random, count: int) -> list[dict[str, Any]]:
     if "recorded" not in rooms[0]["tags"]:
         rooms[0]["tags"].append("recorded")
     return rooms
-
-
-def _planted(kind: str, day: int, start: int, end: int, room: int, rooms: list, rng: random.Random, track):
-    capacity = rooms[room]["capacity"]
-    if kind == "keynote":
-        attendance = int(capacity * rng.uniform(0.5, 0.95))
-    else:
-        attendance = max(10, int(capacity * rng.uniform(0.2, 0.95)))
-    talk: dict[str, Any] = {
-        "title": f"{(track or 'keynote').replace('-', ' ').title()} {kind} {rng.randrange(10_000):04d}",
-        "kind": kind,
-        "duration": end - start,
-        "speakers": [],
-    }
-    if track:
-        talk["track"] = track
-    talk["attendance"] = attendance
-    if kind == "talk" and "recorded" in rooms[room]["tags"] and rng.random() < 0.3:
-        talk["requires"] = ["recorded"]
-    talk["_at"] = (day, start, end, room)
-    return talk
 
 
 def _overlaps(a: tuple, b: tuple) -> bool:

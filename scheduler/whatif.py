@@ -82,103 +82,215 @@ def reschedule(
     """
     started = time.perf_counter()
     costs = costs or DisruptionCosts()
-    say = progress or (lambda message: None)
-
-    def remaining() -> float:
-        return max(0.1, time_limit - (time.perf_counter() - started))
-
     published = published_placements(data, baseline)
     problem = compile_problem(data, anchors={start for start, _ in published.values()})
     raise_if_unplaceable(problem)
     must_move = talks_that_must_move(data, baseline)
+    changed, alone = _talks_to_free(data, published, must_move)
+    run = _Rescheduling(
+        data=data,
+        baseline=baseline,
+        problem=problem,
+        published=published,
+        must_move=must_move,
+        costs=costs,
+        lower_bound=_lower_bound(problem, published, alone, costs),
+        seed=seed,
+        workers=workers,
+        time_limit=time_limit,
+        started=started,
+        say=progress or (lambda message: None),
+    )
+    run.say(f"{len(must_move)} published talk(s) must move, {len(changed) - len(must_move)} new talk(s) to place")
+    answer = _least_disruption(run, _neighbourhoods(problem, published, changed))
+    starts, rooms, quality_optimal = _improve_quality(run, answer)
+    schedule = _schedule(run, starts, rooms, answer.model)
+    return schedule, _disruption_report(run, answer, schedule, quality_optimal)
+
+
+@dataclass(frozen=True)
+class _Rescheduling:
+    """What one call of :func:`reschedule` works with: the compiled problem, the published placements, the talks that
+    must move, the disruption's lower bound and the solver settings."""
+
+    data: ConferenceData
+    baseline: Schedule
+    problem: Problem
+    published: dict[int, tuple[int, int | None]]
+    must_move: dict[str, list[Violation]]
+    costs: DisruptionCosts
+    lower_bound: int  # tenths of cost units
+    seed: int
+    workers: int
+    time_limit: float
+    started: float  # time.perf_counter() when the call began
+    say: Progress
+
+    def elapsed(self) -> float:
+        """Seconds since the call began."""
+        return time.perf_counter() - self.started
+
+    def remaining(self) -> float:
+        """Seconds left of the time limit; never below 0.1, so a last solve still gets a moment."""
+        return max(0.1, self.time_limit - self.elapsed())
+
+    @property
+    def hard_only(self) -> dict[str, str | int]:
+        """The first solve's weights: the hard rules kept, every soft rule off, so that only the disruption counts."""
+        return {name: "hard" if self.data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
+
+    def solve(self, built: TimeModel, time_limit: float) -> tuple[cp_model.CpSolver, int]:
+        """Run CP-SAT on one model with this call's seed and workers."""
+        return _run(built, self.seed, self.workers, time_limit)
+
+
+@dataclass
+class _LeastDisruption:
+    """The least disruptive schedule found so far over the neighbourhoods, and how the search got there."""
+
+    neighbourhood: str = ""
+    freed: frozenset[int] = frozenset()
+    model: TimeModel | None = None  # None until some neighbourhood has a schedule
+    best: int = 0  # its disruption, tenths of cost units
+    starts: dict[int, int] = dataclasses.field(default_factory=dict)
+    rooms: dict[int, int] = dataclasses.field(default_factory=dict)
+    proven: bool = False
+    neighbourhood_optimal: bool = False
+    seconds_to_schedule: float = 0.0
+    seconds_to_best: float = 0.0
+    # per neighbourhood tried: (name, talks freed, solver status, best disruption or None, seconds)
+    attempts: list[tuple[str, int, str, float | None, float]] = dataclasses.field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        """Whether some neighbourhood has had a schedule yet."""
+        return self.model is not None
+
+    def record(
+        self,
+        run: _Rescheduling,
+        level: tuple[str, frozenset[int]],
+        built: TimeModel,
+        solver: cp_model.CpSolver,
+        status: int,
+    ) -> None:
+        """Take a solved neighbourhood's schedule if it is the first, disrupts less, or is proven optimal."""
+        name, freed = level
+        value = round(solver.objective_value)
+        first = not self.found
+        better = first or value < self.best
+        optimal = status == cp_model.OPTIMAL
+        if first:
+            self.seconds_to_schedule = run.elapsed()
+        # an optimal answer that only equals the best is still taken: it is proven minimal in a larger neighbourhood
+        if not (better or optimal):
+            return
+        if better:
+            self.seconds_to_best = run.elapsed()
+        self.neighbourhood, self.freed, self.model, self.best = name, freed, built, value
+        self.starts, self.rooms = built.starts(solver), built.rooms(solver)
+        self.neighbourhood_optimal = optimal
+        self.proven = optimal and (name == EVERYTHING or value <= run.lower_bound)
+
+
+def _talks_to_free(
+    data: ConferenceData, published: dict[int, tuple[int, int | None]], must_move: dict[str, list[Violation]]
+) -> tuple[set[int], set[int]]:
+    """The talks every neighbourhood frees (those that must move and the new ones), and among them those whose
+    placement breaks a rule on its own (so the lower bound can charge them a move)."""
     index = {talk.id: i for i, talk in enumerate(data.talks)}
     changed = {index[talk_id] for talk_id in must_move} | {t for t in range(len(data.talks)) if t not in published}
     alone = {index[talk_id] for talk_id, found in must_move.items() if any(len(v.talks) == 1 for v in found)}
-    lower_bound = _lower_bound(problem, published, alone, costs)
-    hard_only = {name: "hard" if data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
-    say(f"{len(must_move)} published talk(s) must move, {len(changed) - len(must_move)} new talk(s) to place")
+    return changed, alone
 
-    # First solve: the least disruption, in the smallest neighbourhood that has a schedule; then, while it is not
-    # proven minimal and time is left, larger neighbourhoods from that answer (they can only do better).
-    found = None
-    attempts: list[tuple[str, int, str, float | None, float]] = []
-    best, starts, rooms, proven, neighbourhood_optimal = 0, {}, {}, False, False
-    seconds_to_schedule = seconds_to_best = 0.0
-    levels = _neighbourhoods(problem, published, changed)
-    for position, (name, freed) in enumerate(levels):
+
+def _least_disruption(run: _Rescheduling, levels: list[tuple[str, frozenset[int]]]) -> _LeastDisruption:
+    """First solve: the least disruption, in the smallest neighbourhood that has a schedule; then, while it is not
+    proven minimal and time is left, larger neighbourhoods from that answer (they can only do better)."""
+    answer = _LeastDisruption()
+    for position, level in enumerate(levels):
         last = position == len(levels) - 1
-        if found is not None and (proven or remaining() < 1):
+        if answer.found and (answer.proven or run.remaining() < 1):
             break
-        say(f"looking for the least disruptive schedule, freeing {len(freed)} talk(s) ({name})")
-        built, disruption = _disruption_model(problem, published, freed, costs, hard_only)
-        if found is not None:
-            built.model.add(disruption <= best)
-            _hint(built, starts, rooms)
-        level_started = time.perf_counter()
-        solver, status = _run(built, seed, workers, remaining() if last and found is None else 0.3 * remaining())
-        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        attempts.append(
-            (
-                name,
-                len(freed),
-                solver.status_name(status),
-                solver.objective_value / 10 if solved else None,
-                time.perf_counter() - level_started,
-            )
-        )
-        if solved:
-            value = round(solver.objective_value)
-            if found is None:
-                seconds_to_schedule = time.perf_counter() - started
-            if found is None or value < best or status == cp_model.OPTIMAL:
-                if found is None or value < best:
-                    seconds_to_best = time.perf_counter() - started
-                found, best = (name, freed, built), value
-                starts, rooms = built.starts(solver), built.rooms(solver)
-                neighbourhood_optimal = status == cp_model.OPTIMAL
-                proven = neighbourhood_optimal and (name == EVERYTHING or best <= lower_bound)
-        elif found is not None:
+        status = _solve_neighbourhood(run, answer, level, last)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        if answer.found:
             break  # a larger neighbourhood ran out of time: keep the answer in hand
-        elif last and status == cp_model.INFEASIBLE:
-            raise NoScheduleError(
-                "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
-            )
-        elif last:
-            raise NoScheduleError(
-                f"no schedule found within the time limit of {time_limit:g} s; try a longer --time-limit", proven=False
-            )
-    assert found is not None
-    name, freed, built = found
+        if last:
+            _raise_no_schedule(run, status)
+    assert answer.model is not None
+    return answer
 
-    # Second solve: the disruption held at its best value, the soft rules minimised.
-    quality_optimal = False
-    if freed:
-        say("improving the schedule against the soft rules, keeping the disruption")
-        quality, quality_disruption = _disruption_model(problem, published, freed, costs, data.weights)
-        if quality.objective is not None and quality.objective.terms:
-            quality.model.add(quality_disruption <= best)
-            _hint(quality, starts, rooms)
-            quality_solver, quality_status = _run(quality, seed, workers, remaining())
-            if quality_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                starts, rooms = quality.starts(quality_solver), quality.rooms(quality_solver)
-                quality_optimal = quality_status == cp_model.OPTIMAL
 
-    schedule = _schedule(problem, baseline, starts, rooms, built, seed, workers, started)
-    disruption = Disruption(
-        cost=disruption_cost(baseline, schedule, costs),
-        lower_bound=lower_bound / 10,
-        proven=proven,
-        neighbourhood=name,
-        freed=len(freed),
-        neighbourhood_optimal=neighbourhood_optimal,
-        must_move=must_move,
-        seconds_to_schedule=seconds_to_schedule,
-        seconds_to_best=seconds_to_best,
-        seconds=time.perf_counter() - started,
-        quality_optimal=quality_optimal,
-        attempts=attempts,
+def _solve_neighbourhood(
+    run: _Rescheduling, answer: _LeastDisruption, level: tuple[str, frozenset[int]], last: bool
+) -> int:
+    """Minimise the disruption with the talks of one neighbourhood freed, below the best answer so far; record the
+    attempt, and the schedule in `answer` if it is better."""
+    name, freed = level
+    run.say(f"looking for the least disruptive schedule, freeing {len(freed)} talk(s) ({name})")
+    built, disruption = _disruption_model(run.problem, run.published, freed, run.costs, run.hard_only)
+    if answer.found:
+        built.model.add(disruption <= answer.best)
+        _hint(built, answer.starts, answer.rooms)
+    level_started = time.perf_counter()
+    # the last neighbourhood gets all the time when nothing smaller had a schedule; otherwise leave some for the rest
+    solver, status = run.solve(built, run.remaining() if last and not answer.found else 0.3 * run.remaining())
+    solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    best = solver.objective_value / 10 if solved else None
+    answer.attempts.append((name, len(freed), solver.status_name(status), best, time.perf_counter() - level_started))
+    if solved:
+        answer.record(run, level, built, solver, status)
+    return status
+
+
+def _raise_no_schedule(run: _Rescheduling, status: int) -> None:
+    """Even everything freed has no schedule: say whether CP-SAT proved there is none or the time ran out."""
+    if status == cp_model.INFEASIBLE:
+        raise NoScheduleError(
+            "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
+        )
+    raise NoScheduleError(
+        f"no schedule found within the time limit of {run.time_limit:g} s; try a longer --time-limit", proven=False
     )
-    return schedule, disruption
+
+
+def _improve_quality(run: _Rescheduling, answer: _LeastDisruption) -> tuple[dict[int, int], dict[int, int], bool]:
+    """Second solve: the disruption held at its best value, the soft rules minimised. Returns every talk's start and
+    room, and whether the soft-rule penalty is proven optimal at that disruption."""
+    if not answer.freed:
+        return answer.starts, answer.rooms, False
+    run.say("improving the schedule against the soft rules, keeping the disruption")
+    quality, disruption = _disruption_model(run.problem, run.published, answer.freed, run.costs, run.data.weights)
+    if quality.objective is None or not quality.objective.terms:
+        return answer.starts, answer.rooms, False
+    quality.model.add(disruption <= answer.best)
+    _hint(quality, answer.starts, answer.rooms)
+    solver, status = run.solve(quality, run.remaining())
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return answer.starts, answer.rooms, False
+    return quality.starts(solver), quality.rooms(solver), status == cp_model.OPTIMAL
+
+
+def _disruption_report(
+    run: _Rescheduling, answer: _LeastDisruption, schedule: Schedule, quality_optimal: bool
+) -> Disruption:
+    """What the chair reads about the search: the disruption, its bound, and how it was found."""
+    return Disruption(
+        cost=disruption_cost(run.baseline, schedule, run.costs),
+        lower_bound=run.lower_bound / 10,
+        proven=answer.proven,
+        neighbourhood=answer.neighbourhood,
+        freed=len(answer.freed),
+        neighbourhood_optimal=answer.neighbourhood_optimal,
+        must_move=run.must_move,
+        seconds_to_schedule=answer.seconds_to_schedule,
+        seconds_to_best=answer.seconds_to_best,
+        seconds=run.elapsed(),
+        quality_optimal=quality_optimal,
+        attempts=answer.attempts,
+    )
 
 
 def published_placements(data: ConferenceData, baseline: Schedule) -> dict[int, tuple[int, int | None]]:
@@ -365,17 +477,23 @@ def _run(built: TimeModel, seed: int, workers: int, time_limit: float) -> tuple[
     return solver, solver.solve(built.model)
 
 
-def _schedule(
-    problem: Problem,
-    baseline: Schedule,
-    starts: dict[int, int],
-    rooms: dict[int, int],
-    built: TimeModel,
-    seed: int,
-    workers: int,
-    started: float,
-) -> Schedule:
-    """The new schedule, verified; a talk that moved gets its calendar SEQUENCE bumped."""
+def _schedule(run: _Rescheduling, starts: dict[int, int], rooms: dict[int, int], built: TimeModel) -> Schedule:
+    """The new schedule, verified, with the statistics of the model that found it."""
+    data = run.problem.data
+    assignments = _assignments(run.problem, run.baseline, starts, rooms)
+    violations = verify(data, assignments)
+    if violations:
+        raise ConfschedError(
+            f"internal error: the what-if returned a timetable that breaks a hard rule ({violations[0]}); "
+            "please report this with your data, schedule and change files"
+        )
+    return Schedule(data, assignments, _stats(run, built, assignments))
+
+
+def _assignments(
+    problem: Problem, baseline: Schedule, starts: dict[int, int], rooms: dict[int, int]
+) -> list[Assignment]:
+    """Every talk at its chosen start and room; a talk that moved gets its calendar SEQUENCE bumped."""
     data = problem.data
     before = {a.talk: a for a in baseline.assignments}
     assignments = []
@@ -393,22 +511,21 @@ def _schedule(
             moved = (old.day, old.start, old.end, old.room) != (placed.day, placed.start, placed.end, placed.room)
             placed = placed.model_copy(update={"sequence": old.sequence + (1 if moved else 0)})
         assignments.append(placed)
-    violations = verify(data, assignments)
-    if violations:
-        raise ConfschedError(
-            f"internal error: the what-if returned a timetable that breaks a hard rule ({violations[0]}); "
-            "please report this with your data, schedule and change files"
-        )
+    return assignments
+
+
+def _stats(run: _Rescheduling, built: TimeModel, assignments: list[Assignment]) -> SolveStats:
+    """The model's size, the seconds the what-if took, and the new schedule's soft-rule score."""
     proto = built.model.proto
     stats = SolveStats(
         status="feasible",
         variables=len(proto.variables),
         constraints=len(proto.constraints),
-        solve_seconds=time.perf_counter() - started,
+        solve_seconds=run.elapsed(),
         room_stage="coupled (what-if)",
-        seed=seed,
-        workers=workers,
+        seed=run.seed,
+        workers=run.workers,
     )
-    stats.quality = score(data, assignments)
+    stats.quality = score(run.problem.data, assignments)
     stats.penalty = sum(rule.penalty for rule in stats.quality)
-    return Schedule(data, assignments, stats)
+    return stats

@@ -18,7 +18,6 @@ import pytest
 
 from scheduler import DataError
 from scheduler.cosplib import (
-    _TERM_FUNCTIONS,
     MULTI_SLOT,
     OBJECTIVE,
     TERMS,
@@ -30,6 +29,7 @@ from scheduler.cosplib import (
     score,
     write_solution,
 )
+from scheduler.cosplib.scoring import _TERM_FUNCTIONS
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "cosplib"
 needs_benchmarks = pytest.mark.skipif(

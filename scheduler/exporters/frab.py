@@ -6,17 +6,17 @@ Both files are rendered from one structure (:func:`fahrplan`), the frab JSON doc
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-from ..data import format_clock
-from ..schedule import Schedule, schedule_document
+from ..data import Day, Speaker, Talk, format_clock
+from ..schedule import Assignment, Schedule, schedule_document
 from .ics import local_time
 from .identity import room_guid, speaker_guid, stable_numbers, talk_guid
 from .names import distinct, prefixed_slug, slugify
@@ -50,7 +50,7 @@ def to_frab_xml(schedule: Schedule) -> bytes:
     for track in conference["tracks"]:
         ET.SubElement(head, "track", name=_clean(track["name"]), slug=track["slug"], color=track["color"])
     room_guids = {room["name"]: room["guid"] for room in conference["rooms"]}
-    # frab XML readers expect the numeric person id that the JSON leaves out (see person() in fahrplan)
+    # frab XML readers expect the numeric person id that the JSON leaves out (see _Fahrplan.person)
     person_numbers = stable_numbers({str(guid): guid for guid in _speaker_guids(schedule).values()})
     for day in conference["days"]:
         day_element = ET.SubElement(
@@ -86,41 +86,118 @@ def _clean(text: str) -> str:
 
 def fahrplan(schedule: Schedule) -> dict[str, Any]:
     """The frab JSON document (valid against the frab schema.json); the XML is written from it."""
-    data = schedule.data
-    conference = data.conference
-    zone = conference.zone
-    acronym = conference_acronym(conference.name)
-    talks = {talk.id: talk for talk in data.talks}
-    speakers = {speaker.id: speaker for speaker in data.speakers}
-    talk_guids = {talk.id: talk_guid(conference.name, talk.id) for talk in data.talks}
-    talk_numbers = stable_numbers(talk_guids)
-    speaker_guids = _speaker_guids(schedule)
-    slugs = dict(zip(talks, distinct(f"{acronym}-{_talk_slug(talk_id)}" for talk_id in talks), strict=True))
-    colors = track_colors(schedule)
-    track_slugs = dict(zip(colors, distinct(prefixed_slug(track, "track") for track in colors), strict=True))
-    room_slugs = distinct(prefixed_slug(room.name, "room") for room in data.rooms)
+    return {
+        "$schema": FRAB_JSON_SCHEMA,
+        "generator": {"name": "confsched", "version": _confsched_version()},
+        "schedule": {"version": schedule_version(schedule), "conference": _Fahrplan.of(schedule).conference()},
+    }
 
-    def person(speaker_id: str) -> dict[str, Any]:
-        speaker = speakers[speaker_id]
-        # pretalx's person shape (name, no numeric id): frab's schema accepts exactly one of the two person shapes
+
+@dataclass(frozen=True)
+class _Fahrplan:
+    """A schedule with the guids, numbers, slugs and colours frab gives its talks, speakers, tracks and rooms."""
+
+    schedule: Schedule
+    acronym: str
+    talks: dict[str, Talk]
+    speakers: dict[str, Speaker]
+    talk_guids: dict[str, uuid.UUID]
+    talk_numbers: dict[str, int]
+    speaker_guids: dict[str, uuid.UUID]
+    talk_slugs: dict[str, str]
+    track_colors: dict[str, str]
+    track_slugs: dict[str, str]
+    room_slugs: list[str]
+
+    @classmethod
+    def of(cls, schedule: Schedule) -> _Fahrplan:
+        """Every identifier the document uses, derived from the data alone so that they stay stable across runs."""
+        data = schedule.data
+        acronym = conference_acronym(data.conference.name)
+        talks = {talk.id: talk for talk in data.talks}
+        talk_guids = {talk.id: talk_guid(data.conference.name, talk.id) for talk in data.talks}
+        colors = track_colors(schedule)
+        return cls(
+            schedule=schedule,
+            acronym=acronym,
+            talks=talks,
+            speakers={speaker.id: speaker for speaker in data.speakers},
+            talk_guids=talk_guids,
+            talk_numbers=stable_numbers(talk_guids),
+            speaker_guids=_speaker_guids(schedule),
+            talk_slugs=dict(zip(talks, distinct(f"{acronym}-{_talk_slug(talk_id)}" for talk_id in talks), strict=True)),
+            track_colors=colors,
+            track_slugs=dict(zip(colors, distinct(prefixed_slug(track, "track") for track in colors), strict=True)),
+            room_slugs=distinct(prefixed_slug(room.name, "room") for room in data.rooms),
+        )
+
+    def conference(self) -> dict[str, Any]:
+        """The conference object: its dates and time slot, tracks, rooms, and each day's events room by room."""
+        conference = self.schedule.data.conference
+        dates = sorted(day.date for day in conference.days)
+        head: dict[str, Any] = {
+            "acronym": self.acronym,
+            "title": conference.name,
+            "start": dates[0].isoformat(),
+            "end": dates[-1].isoformat(),
+            "daysCount": len(dates),
+            "timeslot_duration": format_clock(conference.granularity),
+        }
+        if _SCHEMA_ZONE_NAME.search(conference.timezone):
+            head["time_zone_name"] = conference.timezone
+        head["tracks"] = [
+            {"name": track, "slug": self.track_slugs[track], "color": color}
+            for track, color in self.track_colors.items()
+        ]
+        head["rooms"] = self.rooms()
+        days = sorted(conference.days, key=lambda day: day.date)
+        head["days"] = [self.day(index, day) for index, day in enumerate(days, start=1)]
+        return head
+
+    def rooms(self) -> list[dict[str, Any]]:
+        """Every room with its slug, guid and capacity."""
+        name = self.schedule.data.conference.name
+        return [
+            {
+                "name": room.name,
+                "slug": slug,
+                "guid": str(room_guid(name, room.name)),
+                "capacity": room.capacity,
+            }
+            for room, slug in zip(self.schedule.data.rooms, self.room_slugs, strict=True)
+        ]
+
+    def day(self, index: int, day: Day) -> dict[str, Any]:
+        """One day: its span from the first block's start to the last block's end, and its events by room (rooms
+        without events left out)."""
+        zone = self.schedule.data.conference.zone
+        assignments = [a for a in self.schedule.assignments if a.day == day.date and a.talk in self.talks]
+        rooms = {
+            room.name: [self.event(a) for a in assignments if a.room == room.name] for room in self.schedule.data.rooms
+        }
         return {
-            "guid": str(speaker_guids[speaker_id]),
-            "name": speaker.display_name,
-            "public_name": speaker.display_name,
+            "index": index,
+            "date": day.date.isoformat(),
+            "day_start": local_time(day.date, min(block.start for block in day.blocks), zone).isoformat(),
+            "day_end": local_time(day.date, max(block.end for block in day.blocks), zone).isoformat(),
+            "rooms": {name: events for name, events in rooms.items() if events},
         }
 
-    def event(talk_id: str, day: dt.date, start: int, end: int, room: str) -> dict[str, Any]:
-        talk = talks[talk_id]
-        guid = str(talk_guids[talk_id])
+    def event(self, assignment: Assignment) -> dict[str, Any]:
+        """One talk where the schedule puts it, with its frab ids and its speakers."""
+        zone = self.schedule.data.conference.zone
+        talk = self.talks[assignment.talk]
+        guid = str(self.talk_guids[talk.id])
+        day, start, end = assignment.day, assignment.start, assignment.end
         return {
             "guid": guid,
-            "id": talk_numbers[talk_id],
+            "id": self.talk_numbers[talk.id],
             "date": local_time(day, start, zone).isoformat(),
             "start": format_clock(start),
             "end": local_time(day, end, zone).isoformat(),
             "duration": format_clock(end - start),
-            "room": room,
-            "slug": slugs[talk_id],
+            "room": assignment.room,
+            "slug": self.talk_slugs[talk.id],
             # No talk has a web page of its own; the schema requires a URI, and the talk's guid as a URN is one.
             "url": f"urn:uuid:{guid}",
             "title": talk.title,
@@ -130,53 +207,19 @@ def fahrplan(schedule: Schedule) -> dict[str, Any]:
             "language": None,
             "abstract": talk.abstract.strip() if talk.abstract else None,
             "description": None,
-            "persons": [person(speaker_id) for speaker_id in talk.speakers if speaker_id in speakers],
+            "persons": [self.person(speaker_id) for speaker_id in talk.speakers if speaker_id in self.speakers],
             "links": [],
         }
 
-    days = []
-    for index, day in enumerate(sorted(conference.days, key=lambda day: day.date), start=1):
-        assignments = [a for a in schedule.assignments if a.day == day.date and a.talk in talks]
-        rooms = {
-            room.name: [event(a.talk, a.day, a.start, a.end, a.room) for a in assignments if a.room == room.name]
-            for room in data.rooms
+    def person(self, speaker_id: str) -> dict[str, Any]:
+        """One speaker as an event's person."""
+        speaker = self.speakers[speaker_id]
+        # pretalx's person shape (name, no numeric id): frab's schema accepts exactly one of the two person shapes
+        return {
+            "guid": str(self.speaker_guids[speaker_id]),
+            "name": speaker.display_name,
+            "public_name": speaker.display_name,
         }
-        days.append(
-            {
-                "index": index,
-                "date": day.date.isoformat(),
-                "day_start": local_time(day.date, min(block.start for block in day.blocks), zone).isoformat(),
-                "day_end": local_time(day.date, max(block.end for block in day.blocks), zone).isoformat(),
-                "rooms": {name: events for name, events in rooms.items() if events},
-            }
-        )
-    dates = sorted(day.date for day in conference.days)
-    head: dict[str, Any] = {
-        "acronym": acronym,
-        "title": conference.name,
-        "start": dates[0].isoformat(),
-        "end": dates[-1].isoformat(),
-        "daysCount": len(dates),
-        "timeslot_duration": format_clock(conference.granularity),
-    }
-    if _SCHEMA_ZONE_NAME.search(conference.timezone):
-        head["time_zone_name"] = conference.timezone
-    head["tracks"] = [{"name": track, "slug": track_slugs[track], "color": color} for track, color in colors.items()]
-    head["rooms"] = [
-        {
-            "name": room.name,
-            "slug": slug,
-            "guid": str(room_guid(conference.name, room.name)),
-            "capacity": room.capacity,
-        }
-        for room, slug in zip(data.rooms, room_slugs, strict=True)
-    ]
-    head["days"] = days
-    return {
-        "$schema": FRAB_JSON_SCHEMA,
-        "generator": {"name": "confsched", "version": _confsched_version()},
-        "schedule": {"version": schedule_version(schedule), "conference": head},
-    }
 
 
 def _speaker_guids(schedule: Schedule) -> dict[str, uuid.UUID]:
