@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import scheduler.solve as solve_module
+import scheduler.search.solve as solve_module
 from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_problems, score
 from scheduler.errors import NoScheduleError
 from scheduler.exporters import export
 from scheduler.exporters.cosplib import CosplibExportError
 from scheduler.importers.cosplib import to_data
-from scheduler.solve import solve
+from scheduler.search.solve import solve
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "cosplib"
 INSTANCES = ["N2OR", "GECCO19", "GECCO20", "GECCO21", "OR60F", "OR60F2"]

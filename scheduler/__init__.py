@@ -12,7 +12,7 @@ from .data import ConferenceData
 from .errors import ConfschedError, DataError, NoScheduleError
 from .loading import load, parse
 from .schedule import Assignment, Schedule, read_schedule
-from .solve import solve
+from .search.solve import solve
 from .verify import Violation, verify
 
 __all__ = [

@@ -20,7 +20,7 @@ from .data import ConferenceData, Talk, Window, format_clock
 from .errors import NoScheduleError
 from .problem import MINUTES_PER_DAY, BlockSpan, Problem, compile_problem
 from .rules.rooms import _room_set_unions
-from .solve import solve
+from .search.solve import solve
 
 CORE_SECONDS = 20.0
 MAX_FINDINGS_PER_CHECK = 5

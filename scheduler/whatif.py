@@ -32,7 +32,7 @@ from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
 from .quality import score
 from .schedule import Assignment, Schedule, SolveStats
-from .solve import raise_if_unplaceable, solver_parameters
+from .search.solve import raise_if_unplaceable, solver_parameters
 from .verify import Violation, verify
 
 Progress = Callable[[str], None]

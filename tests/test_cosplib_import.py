@@ -224,7 +224,7 @@ def test_each_cost_moves_the_talks_and_the_model_agrees_with_the_score(costs, ch
     assert rule.penalty == forced.stats.penalty
     assert forced.stats.time_objective == pytest.approx(forced.stats.penalty)
     # the two-stage path scores the same way
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
+    monkeypatch.setattr(sys.modules["scheduler.search.solve"], "COUPLED_OPTIONS", 0)
     assert solved(costed(costs + costs, talks=pinned), time_limit=10).stats.penalty == forced.stats.penalty
 
 

@@ -403,7 +403,7 @@ def test_ctrl_c_during_a_solve_writes_the_best_timetable_so_far(generated_500, t
 
 SIGINT_AT_FIRST_MODEL = """
 import importlib, os, signal, sys
-solve = importlib.import_module("scheduler.solve")
+solve = importlib.import_module("scheduler.search.solve")
 build_model = solve.build_model
 def interrupted(*args, **kwargs):  # Ctrl-C as the first model is built: no timetable exists yet
     os.kill(os.getpid(), signal.SIGINT)

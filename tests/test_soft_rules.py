@@ -190,7 +190,7 @@ def test_model_objective_matches_the_independent_score(monkeypatch):
     assert coupled.stats.room_stage == "coupled" and coupled.stats.status == "optimal"
     assert coupled.stats.time_objective == pytest.approx(coupled.stats.penalty) and coupled.stats.penalty > 0
 
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
+    monkeypatch.setattr(sys.modules["scheduler.search.solve"], "COUPLED_OPTIONS", 0)
     decomposed = solved(data)
     assert decomposed.stats.room_stage == "decomposed"
     time_rules = {name for name, rule in SOFT_RULES.items() if rule.stage == "time"}
@@ -242,7 +242,7 @@ def test_deterministic_budget_gives_identical_schedules(tmp_path):
 
 def test_day_by_day_improvement_keeps_days_and_removes_track_clashes():
     from scheduler.problem import compile_problem
-    from scheduler.solve import _improve_day_by_day
+    from scheduler.search.solve import _improve_day_by_day
 
     days = [
         {"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]},
@@ -406,7 +406,7 @@ def test_preferred_room_must_exist():
 def test_session_rules_objective_matches_the_independent_score(monkeypatch, decomposed):
     data = chaired_conference(**{"speaker-preference": 40, "track-gaps": 7, "track-consecutive": 11})
     if decomposed:
-        monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
+        monkeypatch.setattr(sys.modules["scheduler.search.solve"], "COUPLED_OPTIONS", 0)
     schedule = solved(data)
     rules = {"chair-conflict", "track-gaps", "track-consecutive", "session-mix", "speaker-room"}
     assert rules <= {rule.rule for rule in schedule.stats.quality}
@@ -422,8 +422,8 @@ def test_session_rules_objective_matches_the_independent_score(monkeypatch, deco
 def test_neighbourhood_search_improves_a_larger_programme_and_bounds_it(monkeypatch):
     from scheduler.generate import generate_yaml
 
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10)
+    monkeypatch.setattr(sys.modules["scheduler.search.solve"], "COUPLED_OPTIONS", 0)
+    monkeypatch.setattr(sys.modules["scheduler.search.solve"], "NEIGHBOURHOOD_TALKS", 10)
     data = parse(generate_yaml(talks=60, rooms=5, days=2, seed=3), "generated.yaml")
     first = solved(data, optimise=False)
     first_penalty = sum(rule.penalty for rule in score(data, first.assignments))
@@ -449,7 +449,7 @@ def test_grouped_bound_sees_a_track_that_cannot_avoid_itself():
 def test_track_first_layout_keeps_hard_rules_and_tracks_apart(monkeypatch):
     from scheduler.generate import generate_yaml
     from scheduler.problem import compile_problem
-    from scheduler.warmstart import track_first_timetable
+    from scheduler.search.warmstart import track_first_timetable
 
     data = parse(generate_yaml(talks=300, rooms=12, days=2, seed=4), "generated.yaml")
     problem = compile_problem(data)
@@ -470,7 +470,7 @@ def test_track_first_layout_keeps_hard_rules_and_tracks_apart(monkeypatch):
         return {rule.rule: rule.violations for rule in score(data, schedule.assignments)}["track-parallel"]
 
     with_layout = first_timetable_clashes()
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10**6)  # no layout hint
+    monkeypatch.setattr(sys.modules["scheduler.search.solve"], "NEIGHBOURHOOD_TALKS", 10**6)  # no layout hint
     assert with_layout < first_timetable_clashes() / 2
 
 

@@ -7,18 +7,18 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .bound import lower_bound
-from .data import ConferenceData, format_clock
-from .errors import ConfschedError, NoScheduleError
-from .improve import improve_times
-from .model import TimeModel, build_model
-from .objective import SOFT_RULES
-from .problem import MINUTES_PER_DAY, Problem, compile_problem
-from .quality import score
-from .rooms import assign_rooms
-from .schedule import Assignment, Schedule, SolveStats
-from .sessionplan import applies, build_plan, plan_of, within_plan
-from .verify import verify
+from ..bound import lower_bound
+from ..data import ConferenceData, format_clock
+from ..errors import ConfschedError, NoScheduleError
+from ..model import TimeModel, build_model
+from ..objective import SOFT_RULES
+from ..problem import MINUTES_PER_DAY, Problem, compile_problem
+from ..quality import score
+from ..rooms import assign_rooms
+from ..schedule import Assignment, Schedule, SolveStats
+from ..sessionplan import applies, build_plan, plan_of, within_plan
+from ..verify import verify
+from .neighbourhoods import improve_times
 from .warmstart import track_first_timetable
 
 Progress = Callable[[str], None]

@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .model import build_model
-from .problem import Problem
+from ..model import build_model
+from ..problem import Problem
 
 FREED_TALKS = 40  # first neighbourhood size; grows when sub-problems are proven quickly, shrinks when not
 SUB_PROBLEM_SECONDS = 2.0
