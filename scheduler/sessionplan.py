@@ -31,6 +31,7 @@ from .rules.sessions import chair_not_elsewhere, track_blocks_consecutive, track
 from .rules.speakers import speaker_days_few, speaker_preferred_days
 from .rules.timing import block_literal, blocks_of
 from .rules.tracks import similar_tracks_apart, track_days_few
+from .search.cpsat import run_cpsat
 
 # Rules a talk's block decides exactly; they run unchanged on the plan, where a talk starts at its block's start.
 # The pairwise ones (attendees, similar tracks, exclusive tags, conflicts) then count two talks in one block as
@@ -101,11 +102,11 @@ class PlanModel:
         for (key, block, room), literal in self.cells.items():
             held = room in plan.rooms.get((key, block), [])
             fixed.add(fixed.get_bool_var_from_proto_index(literal.index) == held)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = seconds  # the same hint every time: a budget of work, not time
-        solver.parameters.max_time_in_seconds = 10 * seconds
-        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # the same hint every time: a budget of work, not time
+        work = {"num_workers": 1, "max_deterministic_time": seconds, "max_time_in_seconds": 10 * seconds}
+        outcome = run_cpsat(fixed, work)
+        solver = outcome.solver
+        if not outcome.found:
             return  # not a plan of this model (the timetable breaks a rule the plan makes hard): search from scratch
         self.model.clear_hints()
         for index in range(len(self.model.proto.variables)):

@@ -32,7 +32,8 @@ from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
 from .quality import score
 from .schedule import Assignment, Schedule, SolveStats
-from .search.solve import raise_if_unplaceable, solver_parameters
+from .search.cpsat import run_cpsat, solver_parameters
+from .search.solve import raise_if_unplaceable
 from .verify import Violation, verify
 
 Progress = Callable[[str], None]
@@ -359,10 +360,8 @@ def _hint(built: TimeModel, starts: dict[int, int], rooms: dict[int, int]) -> No
 
 
 def _run(built: TimeModel, seed: int, workers: int, time_limit: float) -> tuple[cp_model.CpSolver, int]:
-    solver = cp_model.CpSolver()
-    for name, value in solver_parameters(seed, workers, time_limit, first_only=False).items():
-        setattr(solver.parameters, name, value)
-    return solver, solver.solve(built.model)
+    outcome = run_cpsat(built.model, solver_parameters(seed, workers, time_limit, first_only=False))
+    return outcome.solver, outcome.status
 
 
 def _schedule(

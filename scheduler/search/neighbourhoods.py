@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from ..model import build_model
 from ..problem import Problem
+from .cpsat import run_cpsat
 
 FREED_TALKS = 40  # first neighbourhood size; grows when sub-problems are proven quickly, shrinks when not
 SUB_PROBLEM_SECONDS = 2.0
@@ -55,12 +56,9 @@ def improve_times(
         model = build_model(problem, starts=allowed, weights=weights)
         if model.objective is None or not model.objective.terms:
             return current, 0.0, tried
-        for talk, var in model.start_vars.items():
-            model.model.add_hint(var, current[talk])
-        solver = cp_model.CpSolver()
-        for name, value in parameters(min(SUB_PROBLEM_SECONDS, budget_left())).items():
-            setattr(solver.parameters, name, value)
-        status = solver.solve(model.model)
+        hints = [(var, current[talk]) for talk, var in model.start_vars.items()]
+        outcome = run_cpsat(model.model, parameters(min(SUB_PROBLEM_SECONDS, budget_left())), hints=hints)
+        solver, status = outcome.solver, outcome.status
         work += solver.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             size = max(8, size * 2 // 3)

@@ -18,6 +18,7 @@ from ..rooms import assign_rooms
 from ..schedule import Assignment, Schedule, SolveStats
 from ..sessionplan import applies, build_plan, plan_of, within_plan
 from ..verify import verify
+from .cpsat import SolutionLog, run_cpsat, solver_parameters
 from .neighbourhoods import improve_times
 from .warmstart import track_first_timetable
 
@@ -29,55 +30,6 @@ COUPLED_OPTIONS = 400
 DAY_BY_DAY_TALKS = 400
 # from this size the whole time model rarely improves a timetable in a minute; free a few talks at a time instead
 NEIGHBOURHOOD_TALKS = 100
-
-
-class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    """Records when the first feasible schedule appeared."""
-
-    def __init__(self, started: float, progress: Progress | None, optimising: bool):
-        super().__init__()
-        self.started = started
-        self.first: float | None = None
-        self.progress = progress
-        self.optimising = optimising
-
-    def on_solution_callback(self) -> None:
-        now = time.perf_counter() - self.started
-        if self.first is None:
-            self.first = now
-        if not self.progress:
-            return
-        if self.optimising:
-            self.progress(
-                f"penalty {self.objective_value / 10:g}, bound {self.best_objective_bound / 10:g} after {now:.1f} s"
-            )
-        elif now == self.first:
-            self.progress(f"first feasible timetable after {now:.1f} s")
-
-
-def solver_parameters(
-    seed: int, workers: int, time_limit: float, first_only: bool = True, deterministic: bool = False
-) -> dict:
-    """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule.
-
-    A search cut short by a wall-clock limit can end anywhere; with `deterministic` the optimisation budget is
-    CP-SAT's deterministic time instead (work done, roughly seconds), so the same input always gives the same
-    timetable, at the price of not keeping to the wall clock exactly.
-    """
-    budget = max(time_limit, 0.1)
-    parameters = {
-        "random_seed": seed,
-        "num_workers": workers,
-        "max_time_in_seconds": budget,
-        # without an objective the first schedule that satisfies every hard rule is the answer
-        "stop_after_first_solution": first_only,
-    }
-    if deterministic and not first_only:
-        parameters["max_deterministic_time"] = budget
-        parameters["max_time_in_seconds"] = 100 * budget + 60  # a safety net only
-    if workers > 1:
-        parameters["interleave_search"] = True
-    return parameters
 
 
 def solve(
@@ -437,13 +389,9 @@ def _run(
     deterministic: bool = False,
     **overrides,
 ):
-    solver = cp_model.CpSolver()
     parameters = solver_parameters(seed, workers, time_limit, first_only, deterministic) | overrides
-    for name, value in parameters.items():
-        setattr(solver.parameters, name, value)
-    callback = _FirstSolution(started, say, optimising=not first_only)
-    status = solver.solve(built.model, callback)
-    return solver, status, callback.first
+    outcome = run_cpsat(built.model, parameters, log=SolutionLog(started, say, optimising=not first_only))
+    return outcome.solver, outcome.status, outcome.first_solution
 
 
 def _raise_if_unsolved(status: int, time_limit: float) -> None:
