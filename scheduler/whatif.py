@@ -32,8 +32,8 @@ from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
 from .quality import score
 from .schedule import Assignment, Schedule, SolveStats
+from .search.context import raise_if_unplaceable
 from .search.cpsat import run_cpsat, solver_parameters
-from .search.solve import raise_if_unplaceable
 from .verify import Violation, verify
 
 Progress = Callable[[str], None]
