@@ -32,8 +32,9 @@ from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
 from .quality import score
 from .schedule import Assignment, Schedule, SolveStats
+from .search.budget import TimeBudget
 from .search.context import raise_if_unplaceable
-from .search.cpsat import run_cpsat, solver_parameters
+from .search.cpsat import Outcome, run_cpsat, solver_parameters
 from .verify import Violation, verify
 
 Progress = Callable[[str], None]
@@ -81,13 +82,9 @@ def reschedule(
 
     Raises :class:`NoScheduleError` if the changed data has no schedule at all (or none is found in time).
     """
-    started = time.perf_counter()
+    budget = TimeBudget.start(time_limit)
     costs = costs or DisruptionCosts()
     say = progress or (lambda message: None)
-
-    def remaining() -> float:
-        return max(0.1, time_limit - (time.perf_counter() - started))
-
     published = published_placements(data, baseline)
     problem = compile_problem(data, anchors={start for start, _ in published.values()})
     raise_if_unplaceable(problem)
@@ -96,44 +93,95 @@ def reschedule(
     changed = {index[talk_id] for talk_id in must_move} | {t for t in range(len(data.talks)) if t not in published}
     alone = {index[talk_id] for talk_id, found in must_move.items() if any(len(v.talks) == 1 for v in found)}
     lower_bound = _lower_bound(problem, published, alone, costs)
-    hard_only = {name: "hard" if data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
     say(f"{len(must_move)} published talk(s) must move, {len(changed) - len(must_move)} new talk(s) to place")
+    search = _Search(problem, published, costs, seed, workers, budget, say)
+    least = _least_disruption(search, _neighbourhoods(problem, published, changed), lower_bound)
+    starts, rooms, quality_optimal = _improve_keeping_disruption(search, data.weights, least)
+    schedule = _schedule(problem, baseline, starts, rooms, least.built, seed, workers, budget.started)
+    disruption = Disruption(
+        cost=disruption_cost(baseline, schedule, costs),
+        lower_bound=lower_bound / 10,
+        proven=least.proven,
+        neighbourhood=least.name,
+        freed=len(least.freed),
+        neighbourhood_optimal=least.neighbourhood_optimal,
+        must_move=must_move,
+        seconds_to_schedule=least.seconds_to_schedule,
+        seconds_to_best=least.seconds_to_best,
+        seconds=budget.elapsed(),
+        quality_optimal=quality_optimal,
+        attempts=least.attempts,
+    )
+    return schedule, disruption
 
-    # First solve: the least disruption, in the smallest neighbourhood that has a schedule; then, while it is not
-    # proven minimal and time is left, larger neighbourhoods from that answer (they can only do better).
+
+@dataclass(frozen=True)
+class _Search:
+    """What both solves of a what-if share."""
+
+    problem: Problem
+    published: dict[int, tuple[int, int | None]]
+    costs: DisruptionCosts
+    seed: int
+    workers: int
+    budget: TimeBudget
+    say: Progress
+
+    def remaining(self) -> float:
+        return self.budget.share()  # never below the shortest search
+
+    def run(self, built: TimeModel, seconds: float) -> Outcome:
+        return run_cpsat(built.model, solver_parameters(self.seed, self.workers, seconds, first_only=False))
+
+
+@dataclass(frozen=True)
+class _LeastDisruption:
+    """The first solve's answer: the least disruption found, in which neighbourhood, and how sure it is."""
+
+    name: str
+    freed: frozenset[int]
+    built: TimeModel
+    best: int
+    starts: dict[int, int]
+    rooms: dict[int, int]
+    proven: bool
+    neighbourhood_optimal: bool
+    seconds_to_schedule: float
+    seconds_to_best: float
+    attempts: list[tuple[str, int, str, float | None, float]]
+
+
+def _least_disruption(
+    search: _Search, levels: list[tuple[str, frozenset[int]]], lower_bound: float
+) -> _LeastDisruption:
+    """The least disruption, in the smallest neighbourhood that has a schedule; then, while it is not proven
+    minimal and time is left, larger neighbourhoods from that answer (they can only do better)."""
+    hard_only = {name: "hard" if search.problem.data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
     found = None
     attempts: list[tuple[str, int, str, float | None, float]] = []
     best, starts, rooms, proven, neighbourhood_optimal = 0, {}, {}, False, False
     seconds_to_schedule = seconds_to_best = 0.0
-    levels = _neighbourhoods(problem, published, changed)
     for position, (name, freed) in enumerate(levels):
         last = position == len(levels) - 1
-        if found is not None and (proven or remaining() < 1):
+        if found is not None and (proven or search.remaining() < 1):
             break
-        say(f"looking for the least disruptive schedule, freeing {len(freed)} talk(s) ({name})")
-        built, disruption = _disruption_model(problem, published, freed, costs, hard_only)
+        search.say(f"looking for the least disruptive schedule, freeing {len(freed)} talk(s) ({name})")
+        built, disruption = _disruption_model(search.problem, search.published, freed, search.costs, hard_only)
         if found is not None:
             built.model.add(disruption <= best)
             _hint(built, starts, rooms)
         level_started = time.perf_counter()
-        solver, status = _run(built, seed, workers, remaining() if last and found is None else 0.3 * remaining())
-        solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        attempts.append(
-            (
-                name,
-                len(freed),
-                solver.status_name(status),
-                solver.objective_value / 10 if solved else None,
-                time.perf_counter() - level_started,
-            )
-        )
+        outcome = search.run(built, search.remaining() if last and found is None else 0.3 * search.remaining())
+        solver, status, solved = outcome.solver, outcome.status, outcome.found
+        seconds = time.perf_counter() - level_started
+        attempts.append((name, len(freed), solver.status_name(status), outcome.penalty if solved else None, seconds))
         if solved:
             value = round(solver.objective_value)
             if found is None:
-                seconds_to_schedule = time.perf_counter() - started
+                seconds_to_schedule = search.budget.elapsed()
             if found is None or value < best or status == cp_model.OPTIMAL:
                 if found is None or value < best:
-                    seconds_to_best = time.perf_counter() - started
+                    seconds_to_best = search.budget.elapsed()
                 found, best = (name, freed, built), value
                 starts, rooms = built.starts(solver), built.rooms(solver)
                 neighbourhood_optimal = status == cp_model.OPTIMAL
@@ -146,40 +194,44 @@ def reschedule(
             )
         elif last:
             raise NoScheduleError(
-                f"no schedule found within the time limit of {time_limit:g} s; try a longer --time-limit", proven=False
+                f"no schedule found within the time limit of {search.budget.limit:g} s; try a longer --time-limit",
+                proven=False,
             )
     assert found is not None
     name, freed, built = found
-
-    # Second solve: the disruption held at its best value, the soft rules minimised.
-    quality_optimal = False
-    if freed:
-        say("improving the schedule against the soft rules, keeping the disruption")
-        quality, quality_disruption = _disruption_model(problem, published, freed, costs, data.weights)
-        if quality.objective is not None and quality.objective.terms:
-            quality.model.add(quality_disruption <= best)
-            _hint(quality, starts, rooms)
-            quality_solver, quality_status = _run(quality, seed, workers, remaining())
-            if quality_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                starts, rooms = quality.starts(quality_solver), quality.rooms(quality_solver)
-                quality_optimal = quality_status == cp_model.OPTIMAL
-
-    schedule = _schedule(problem, baseline, starts, rooms, built, seed, workers, started)
-    disruption = Disruption(
-        cost=disruption_cost(baseline, schedule, costs),
-        lower_bound=lower_bound / 10,
-        proven=proven,
-        neighbourhood=name,
-        freed=len(freed),
-        neighbourhood_optimal=neighbourhood_optimal,
-        must_move=must_move,
-        seconds_to_schedule=seconds_to_schedule,
-        seconds_to_best=seconds_to_best,
-        seconds=time.perf_counter() - started,
-        quality_optimal=quality_optimal,
-        attempts=attempts,
+    return _LeastDisruption(
+        name,
+        freed,
+        built,
+        best,
+        starts,
+        rooms,
+        proven,
+        neighbourhood_optimal,
+        seconds_to_schedule,
+        seconds_to_best,
+        attempts,
     )
-    return schedule, disruption
+
+
+def _improve_keeping_disruption(
+    search: _Search, weights: dict, least: _LeastDisruption
+) -> tuple[dict[int, int], dict[int, int], bool]:
+    """Second solve: the disruption held at its best value, the soft rules minimised; (starts, rooms, optimal)."""
+    if not least.freed:
+        return least.starts, least.rooms, False
+    search.say("improving the schedule against the soft rules, keeping the disruption")
+    quality, quality_disruption = _disruption_model(
+        search.problem, search.published, least.freed, search.costs, weights
+    )
+    if quality.objective is None or not quality.objective.terms:
+        return least.starts, least.rooms, False
+    quality.model.add(quality_disruption <= least.best)
+    _hint(quality, least.starts, least.rooms)
+    outcome = search.run(quality, search.remaining())
+    if not outcome.found:
+        return least.starts, least.rooms, False
+    return quality.starts(outcome.solver), quality.rooms(outcome.solver), outcome.optimal
 
 
 def published_placements(data: ConferenceData, baseline: Schedule) -> dict[int, tuple[int, int | None]]:
@@ -357,11 +409,6 @@ def _hint(built: TimeModel, starts: dict[int, int], rooms: dict[int, int]) -> No
     for talk, options in (built.room_choices or {}).items():
         for room, literal in options:
             built.model.add_hint(literal, room == rooms[talk])
-
-
-def _run(built: TimeModel, seed: int, workers: int, time_limit: float) -> tuple[cp_model.CpSolver, int]:
-    outcome = run_cpsat(built.model, solver_parameters(seed, workers, time_limit, first_only=False))
-    return outcome.solver, outcome.status
 
 
 def _schedule(
