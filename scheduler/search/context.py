@@ -145,7 +145,7 @@ class SolveContext:
     def parameters(self, seconds: float, *, first_only: bool = False, workers: int | None = None) -> dict:
         """CP-SAT settings for one search of this solve (its seed, workers and --deterministic)."""
         workers = self.workers if workers is None else workers
-        return solver_parameters(self.seed, workers, seconds, first_only, self.deterministic)
+        return solver_parameters(self.seed, workers, seconds, first_only=first_only, deterministic=self.deterministic)
 
     def search(
         self,

@@ -120,7 +120,7 @@ def run_cpsat(
 
 
 def solver_parameters(
-    seed: int, workers: int, time_limit: float, first_only: bool = True, deterministic: bool = False
+    seed: int, workers: int, time_limit: float, *, first_only: bool = True, deterministic: bool = False
 ) -> dict:
     """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule.
 

@@ -122,7 +122,7 @@ def _in_the_whole_model(context: SolveContext, timetable: Timetable) -> Improved
 
 
 def _rooms_for_improved(
-    context: SolveContext, timetable: Timetable, starts: dict[int, int], always: bool = False
+    context: SolveContext, timetable: Timetable, starts: dict[int, int], *, always: bool = False
 ) -> Timetable | None:
     """The improved times with rooms (the room preferences now minimised); None if the times did not change (unless
     `always`) or their rooms cannot be found."""
