@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import scheduler.solve as solve_module
 from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_problems, score
 from scheduler.errors import NoScheduleError
 from scheduler.exporters import export
 from scheduler.exporters.cosplib import CosplibExportError
 from scheduler.importers.cosplib import to_data
-from scheduler.solve import solve
+from scheduler.search.params import SolveParams
+from scheduler.search.solve import solve
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "cosplib"
 INSTANCES = ["N2OR", "GECCO19", "GECCO20", "GECCO21", "OR60F", "OR60F2"]
@@ -46,7 +46,7 @@ SHORT = {
 }
 
 
-def run_one(name: str, time_limit: float, workers: int) -> dict:
+def run_one(name: str, time_limit: float, workers: int, params: SolveParams | None = None) -> dict:
     """Import, solve, export and score one instance; the row of the table."""
     instance = read_instance(SHARED / "instances" / f"{name}.xlsx")
     reference = score(instance, read_solution(SHARED / "reference-solutions" / f"{name}Solution.xlsx", instance))
@@ -59,7 +59,7 @@ def run_one(name: str, time_limit: float, workers: int) -> dict:
             improvements.append(time.perf_counter() - started)
 
     try:
-        schedule = solve(data, time_limit=time_limit, workers=workers, progress=progress)
+        schedule = solve(data, time_limit=time_limit, workers=workers, progress=progress, params=params)
     except NoScheduleError as error:
         return {"instance": name, "failed": str(error), "reference": reference[OBJECTIVE], "path": "-"}
     stats = schedule.stats
@@ -131,18 +131,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--coupled-options",
         type=int,
-        help="set scheduler.solve.COUPLED_OPTIONS (one times+rooms model up to this size)",
+        help="SolveParams.coupled_options: one times+rooms model up to this many (talk, room) pairs (400)",
     )
     args = parser.parse_args(argv)
-    if args.coupled_options is not None:
-        solve_module.COUPLED_OPTIONS = args.coupled_options
+    params = SolveParams(coupled_options=args.coupled_options) if args.coupled_options is not None else None
     if not SHARED.is_dir():
         print(f"the CoSPLib instances are not at {SHARED}", file=sys.stderr)
         return 1
     rows = []
     for name in args.instances.split(","):
         print(f"{name}: solving for {args.time_limit:g} s with {args.workers} workers", file=sys.stderr, flush=True)
-        rows.append(run_one(name, args.time_limit, args.workers))
+        rows.append(run_one(name, args.time_limit, args.workers, params))
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     print(table(rows))
     return 0 if all(row.get("valid") for row in rows) else 1

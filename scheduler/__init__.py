@@ -12,7 +12,8 @@ from .data import ConferenceData
 from .errors import ConfschedError, DataError, NoScheduleError
 from .loading import load, parse
 from .schedule import Assignment, Schedule, read_schedule
-from .solve import solve
+from .search.params import SolveParams
+from .search.solve import solve
 from .verify import Violation, verify
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "DataError",
     "NoScheduleError",
     "Schedule",
+    "SolveParams",
     "Violation",
     "load",
     "parse",

@@ -22,6 +22,7 @@ from .problem import Problem
 from .rules import RULES
 from .rules.base import Weights
 from .rules.tracks import talks_by_track
+from .search.cpsat import run_cpsat
 
 
 @dataclass
@@ -64,11 +65,8 @@ def _group_bound(problem: Problem, talks: list[int], weights, seconds: float, se
     built = build_model(problem, talks=talks, weights=weights)
     if built.objective is None or not built.objective.terms:
         return 0.0
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = seconds
-    status = solver.solve(built.model)
+    outcome = run_cpsat(built.model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": seconds})
+    solver, status = outcome.solver, outcome.status
     if status == cp_model.OPTIMAL:
         return solver.objective_value / 10
     result.complete = False

@@ -25,7 +25,7 @@ from .loading import load
 from .report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .revision import build_revision, write_revision
 from .schedule import read_schedule
-from .solve import solve as solve_schedule
+from .search.solve import solve as solve_schedule
 from .verify import verify
 from .whatif import reschedule
 

@@ -20,7 +20,8 @@ from .data import ConferenceData, Talk, Window, format_clock
 from .errors import NoScheduleError
 from .problem import MINUTES_PER_DAY, BlockSpan, Problem, compile_problem
 from .rules.rooms import _room_set_unions
-from .solve import solve
+from .search.cpsat import run_cpsat
+from .search.solve import solve
 
 CORE_SECONDS = 20.0
 MAX_FINDINGS_PER_CHECK = 5
@@ -359,11 +360,10 @@ class _Diagnosis:
     def solve(self, assumptions: list[int], time_limit: float) -> int:
         self.model.clear_assumptions()
         self.model.add_assumptions([self._by_index[index] for index in assumptions])
-        self.solver = cp_model.CpSolver()
         # one worker and no objective: the only setting in which CP-SAT's core is meaningful
-        self.solver.parameters.num_workers = 1
-        self.solver.parameters.max_time_in_seconds = time_limit
-        return self.solver.solve(self.model)
+        outcome = run_cpsat(self.model, {"num_workers": 1, "max_time_in_seconds": time_limit})
+        self.solver = outcome.solver
+        return outcome.status
 
     def core(self) -> list[int]:
         return list(self.solver.sufficient_assumptions_for_infeasibility())

@@ -4,7 +4,8 @@ CP-SAT catches SIGINT by itself during each search, ends that search, and then l
 so a second Ctrl-C between two searches killed the process, and a first one only cut short whichever search was
 running while the rest of the time limit was still spent. Inside :func:`interruptible`:
 
-- CP-SAT leaves SIGINT alone (`catch_sigint_signal` off for every search started);
+- CP-SAT leaves SIGINT alone (`catch_sigint_signal` off for every search started; every search runs through
+  scheduler.search.cpsat.run_cpsat, which tells the :class:`Interrupt` when it starts and ends);
 - the first Ctrl-C sets :attr:`Interrupt.requested` and stops every running search; a thread waiting on Python's
   signal wake-up descriptor does this at once, even while the main thread is inside a search. Stopped searches
   return their best solution as if their time limit had passed, and `solve(stop=...)` gives every later step no
@@ -22,6 +23,8 @@ from collections.abc import Iterator
 
 from ortools.sat.python import cp_model
 
+from .search.cpsat import watched_by
+
 
 class Interrupt:
     """Whether Ctrl-C was pressed, and the CP-SAT searches to stop when it is."""
@@ -38,14 +41,15 @@ class Interrupt:
         for solver in running:
             solver.stop_search()
 
-    def _started(self, solver: cp_model.CpSolver) -> None:
+    def started(self, solver: cp_model.CpSolver) -> None:
+        solver.parameters.catch_sigint_signal = False
         with self._lock:
             self._running.add(solver)
             stop_now = self.requested.is_set()
         if stop_now:  # pressed between two searches: this one must not run its full time either
             solver.parameters.max_time_in_seconds = min(solver.parameters.max_time_in_seconds, 0.1)
 
-    def _finished(self, solver: cp_model.CpSolver) -> None:
+    def finished(self, solver: cp_model.CpSolver) -> None:
         with self._lock:
             self._running.discard(solver)
 
@@ -54,16 +58,6 @@ class Interrupt:
 def interruptible() -> Iterator[Interrupt]:
     """Inside the block Ctrl-C requests an :class:`Interrupt` instead of raising KeyboardInterrupt (main thread)."""
     interrupt = Interrupt()
-    original_solve = cp_model.CpSolver.solve
-
-    def solve(self, model, solution_callback=None):
-        self.parameters.catch_sigint_signal = False
-        interrupt._started(self)
-        try:
-            return original_solve(self, model, solution_callback)
-        finally:
-            interrupt._finished(self)
-
     handled = 0
 
     def on_sigint(signum, frame) -> None:
@@ -89,17 +83,16 @@ def interruptible() -> Iterator[Interrupt]:
             if signal.SIGINT in received:
                 interrupt.request()
 
-    cp_model.CpSolver.solve = solve
     previous_handler = signal.signal(signal.SIGINT, on_sigint)
     previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
     watcher = threading.Thread(target=watch, name="confsched-ctrl-c", daemon=True)
     watcher.start()
     try:
-        yield interrupt
+        with watched_by(interrupt):
+            yield interrupt
     finally:
         signal.set_wakeup_fd(previous_fd)
         signal.signal(signal.SIGINT, previous_handler)
-        cp_model.CpSolver.solve = original_solve
         sender.close()
         receiver.shutdown(socket.SHUT_RDWR)
         receiver.close()

@@ -14,8 +14,6 @@ from ortools.sat.python import cp_model
 from .rules import RULES
 from .rules.base import Weight, Weights
 
-SOFT_RULES = RULES  # transitional name, kept until the search stages read the registry directly
-
 
 @dataclass
 class Term:

@@ -20,6 +20,7 @@ from .objective import Objective
 from .problem import Problem
 from .rules import ROOM_RULES
 from .rules.base import Weights
+from .search.cpsat import run_cpsat
 
 PARTIAL_REPAIR_SECONDS = 2.0
 
@@ -183,8 +184,9 @@ def _fixed_times(
                 model.add_at_most_one(literals)
     if preferences is not None and preferences.active:
         preferences.add_to(model, options, _block_index(problem, starts[talks[0]]))
-    solver = _solver(parameters)
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    outcome = run_cpsat(model, parameters)
+    solver = outcome.solver
+    if not outcome.found:
         return None
     return {
         talk: next(room for room, literal in talk_options if solver.boolean_value(literal))
@@ -234,18 +236,11 @@ def _repair_block(
         if margin is not None:
             # a partial repair may be infeasible and slow to prove so; the wider window comes next anyway
             settings["max_time_in_seconds"] = min(settings["max_time_in_seconds"], PARTIAL_REPAIR_SECONDS)
-        solver = _solver(settings)
-        if solver.solve(coupled.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return coupled.starts(solver), coupled.rooms(solver)
+        outcome = run_cpsat(coupled.model, settings)
+        if outcome.found:
+            return coupled.starts(outcome.solver), coupled.rooms(outcome.solver)
     return None
 
 
 def _block_index(problem: Problem, start: int) -> int:
     return bisect.bisect_right([block.start for block in problem.blocks], start) - 1
-
-
-def _solver(parameters: dict) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    for name, value in parameters.items():
-        setattr(solver.parameters, name, value)
-    return solver

@@ -28,6 +28,7 @@ from .rules import RULES
 from .rules.base import SAME_ON_PLAN, SOLO_SESSION, Weights
 from .rules.sessions import SESSION_MIX
 from .rules.timing import block_literal, blocks_of
+from .search.cpsat import run_cpsat
 
 Cell = tuple[str, int, int]  # (session key, block, room)
 
@@ -79,11 +80,11 @@ class PlanModel:
         for (key, block, room), literal in self.cells.items():
             held = room in plan.rooms.get((key, block), [])
             fixed.add(fixed.get_bool_var_from_proto_index(literal.index) == held)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = seconds  # the same hint every time: a budget of work, not time
-        solver.parameters.max_time_in_seconds = 10 * seconds
-        if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # the same hint every time: a budget of work, not time
+        work = {"num_workers": 1, "max_deterministic_time": seconds, "max_time_in_seconds": 10 * seconds}
+        outcome = run_cpsat(fixed, work)
+        solver = outcome.solver
+        if not outcome.found:
             return  # not a plan of this model (the timetable breaks a rule the plan makes hard): search from scratch
         self.model.clear_hints()
         for index in range(len(self.model.proto.variables)):

@@ -28,11 +28,13 @@ from .data import ConferenceData, format_clock
 from .disruption import BLOCK, DAY, ROOM, START, DisruptionCosts, move_cost, tenths
 from .errors import ConfschedError, NoScheduleError
 from .model import TimeModel, build_model
-from .objective import SOFT_RULES
 from .problem import MINUTES_PER_DAY, Problem, compile_problem
 from .quality import score
+from .rules.base import Weights
 from .schedule import Assignment, Schedule, SolveStats
-from .solve import raise_if_unplaceable, solver_parameters
+from .search.budget import TimeBudget
+from .search.context import raise_if_unplaceable
+from .search.cpsat import Outcome, run_cpsat, solver_parameters
 from .verify import Violation, verify
 
 Progress = Callable[[str], None]
@@ -80,217 +82,156 @@ def reschedule(
 
     Raises :class:`NoScheduleError` if the changed data has no schedule at all (or none is found in time).
     """
-    started = time.perf_counter()
+    budget = TimeBudget.start(time_limit)
     costs = costs or DisruptionCosts()
+    say = progress or (lambda message: None)
     published = published_placements(data, baseline)
     problem = compile_problem(data, anchors={start for start, _ in published.values()})
     raise_if_unplaceable(problem)
     must_move = talks_that_must_move(data, baseline)
-    changed, alone = _talks_to_free(data, published, must_move)
-    run = _Rescheduling(
-        data=data,
-        baseline=baseline,
-        problem=problem,
-        published=published,
-        must_move=must_move,
-        costs=costs,
-        lower_bound=_lower_bound(problem, published, alone, costs),
-        seed=seed,
-        workers=workers,
-        time_limit=time_limit,
-        started=started,
-        say=progress or (lambda message: None),
-    )
-    run.say(f"{len(must_move)} published talk(s) must move, {len(changed) - len(must_move)} new talk(s) to place")
-    answer = _least_disruption(run, _neighbourhoods(problem, published, changed))
-    starts, rooms, quality_optimal = _improve_quality(run, answer)
-    schedule = _schedule(run, starts, rooms, answer.model)
-    return schedule, _disruption_report(run, answer, schedule, quality_optimal)
-
-
-@dataclass(frozen=True)
-class _Rescheduling:
-    """What one call of :func:`reschedule` works with: the compiled problem, the published placements, the talks that
-    must move, the disruption's lower bound and the solver settings."""
-
-    data: ConferenceData
-    baseline: Schedule
-    problem: Problem
-    published: dict[int, tuple[int, int | None]]
-    must_move: dict[str, list[Violation]]
-    costs: DisruptionCosts
-    lower_bound: int  # tenths of cost units
-    seed: int
-    workers: int
-    time_limit: float
-    started: float  # time.perf_counter() when the call began
-    say: Progress
-
-    def elapsed(self) -> float:
-        """Seconds since the call began."""
-        return time.perf_counter() - self.started
-
-    def remaining(self) -> float:
-        """Seconds left of the time limit; never below 0.1, so a last solve still gets a moment."""
-        return max(0.1, self.time_limit - self.elapsed())
-
-    @property
-    def hard_only(self) -> dict[str, str | int]:
-        """The first solve's weights: the hard rules kept, every soft rule off, so that only the disruption counts."""
-        return {name: "hard" if self.data.weights.get(name) == "hard" else 0 for name in SOFT_RULES}
-
-    def solve(self, built: TimeModel, time_limit: float) -> tuple[cp_model.CpSolver, int]:
-        """Run CP-SAT on one model with this call's seed and workers."""
-        return _run(built, self.seed, self.workers, time_limit)
-
-
-@dataclass
-class _LeastDisruption:
-    """The least disruptive schedule found so far over the neighbourhoods, and how the search got there."""
-
-    neighbourhood: str = ""
-    freed: frozenset[int] = frozenset()
-    model: TimeModel | None = None  # None until some neighbourhood has a schedule
-    best: int = 0  # its disruption, tenths of cost units
-    starts: dict[int, int] = dataclasses.field(default_factory=dict)
-    rooms: dict[int, int] = dataclasses.field(default_factory=dict)
-    proven: bool = False
-    neighbourhood_optimal: bool = False
-    seconds_to_schedule: float = 0.0
-    seconds_to_best: float = 0.0
-    # per neighbourhood tried: (name, talks freed, solver status, best disruption or None, seconds)
-    attempts: list[tuple[str, int, str, float | None, float]] = dataclasses.field(default_factory=list)
-
-    @property
-    def found(self) -> bool:
-        """Whether some neighbourhood has had a schedule yet."""
-        return self.model is not None
-
-    def record(
-        self,
-        run: _Rescheduling,
-        level: tuple[str, frozenset[int]],
-        built: TimeModel,
-        solver: cp_model.CpSolver,
-        status: int,
-    ) -> None:
-        """Take a solved neighbourhood's schedule if it is the first, disrupts less, or is proven optimal."""
-        name, freed = level
-        value = round(solver.objective_value)
-        first = not self.found
-        better = first or value < self.best
-        optimal = status == cp_model.OPTIMAL
-        if first:
-            self.seconds_to_schedule = run.elapsed()
-        # an optimal answer that only equals the best is still taken: it is proven minimal in a larger neighbourhood
-        if not (better or optimal):
-            return
-        if better:
-            self.seconds_to_best = run.elapsed()
-        self.neighbourhood, self.freed, self.model, self.best = name, freed, built, value
-        self.starts, self.rooms = built.starts(solver), built.rooms(solver)
-        self.neighbourhood_optimal = optimal
-        self.proven = optimal and (name == EVERYTHING or value <= run.lower_bound)
-
-
-def _talks_to_free(
-    data: ConferenceData, published: dict[int, tuple[int, int | None]], must_move: dict[str, list[Violation]]
-) -> tuple[set[int], set[int]]:
-    """The talks every neighbourhood frees (those that must move and the new ones), and among them those whose
-    placement breaks a rule on its own (so the lower bound can charge them a move)."""
     index = {talk.id: i for i, talk in enumerate(data.talks)}
     changed = {index[talk_id] for talk_id in must_move} | {t for t in range(len(data.talks)) if t not in published}
     alone = {index[talk_id] for talk_id, found in must_move.items() if any(len(v.talks) == 1 for v in found)}
-    return changed, alone
-
-
-def _least_disruption(run: _Rescheduling, levels: list[tuple[str, frozenset[int]]]) -> _LeastDisruption:
-    """First solve: the least disruption, in the smallest neighbourhood that has a schedule; then, while it is not
-    proven minimal and time is left, larger neighbourhoods from that answer (they can only do better)."""
-    answer = _LeastDisruption()
-    for position, level in enumerate(levels):
-        last = position == len(levels) - 1
-        if answer.found and (answer.proven or run.remaining() < 1):
-            break
-        status = _solve_neighbourhood(run, answer, level, last)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        if answer.found:
-            break  # a larger neighbourhood ran out of time: keep the answer in hand
-        if last:
-            _raise_no_schedule(run, status)
-    assert answer.model is not None
-    return answer
-
-
-def _solve_neighbourhood(
-    run: _Rescheduling, answer: _LeastDisruption, level: tuple[str, frozenset[int]], last: bool
-) -> int:
-    """Minimise the disruption with the talks of one neighbourhood freed, below the best answer so far; record the
-    attempt, and the schedule in `answer` if it is better."""
-    name, freed = level
-    run.say(f"looking for the least disruptive schedule, freeing {len(freed)} talk(s) ({name})")
-    built, disruption = _disruption_model(run.problem, run.published, freed, run.costs, run.hard_only)
-    if answer.found:
-        built.model.add(disruption <= answer.best)
-        _hint(built, answer.starts, answer.rooms)
-    level_started = time.perf_counter()
-    # the last neighbourhood gets all the time when nothing smaller had a schedule; otherwise leave some for the rest
-    solver, status = run.solve(built, run.remaining() if last and not answer.found else 0.3 * run.remaining())
-    solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    best = solver.objective_value / 10 if solved else None
-    answer.attempts.append((name, len(freed), solver.status_name(status), best, time.perf_counter() - level_started))
-    if solved:
-        answer.record(run, level, built, solver, status)
-    return status
-
-
-def _raise_no_schedule(run: _Rescheduling, status: int) -> None:
-    """Even everything freed has no schedule: say whether CP-SAT proved there is none or the time ran out."""
-    if status == cp_model.INFEASIBLE:
-        raise NoScheduleError(
-            "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
-        )
-    raise NoScheduleError(
-        f"no schedule found within the time limit of {run.time_limit:g} s; try a longer --time-limit", proven=False
-    )
-
-
-def _improve_quality(run: _Rescheduling, answer: _LeastDisruption) -> tuple[dict[int, int], dict[int, int], bool]:
-    """Second solve: the disruption held at its best value, the soft rules minimised. Returns every talk's start and
-    room, and whether the soft-rule penalty is proven optimal at that disruption."""
-    if not answer.freed:
-        return answer.starts, answer.rooms, False
-    run.say("improving the schedule against the soft rules, keeping the disruption")
-    quality, disruption = _disruption_model(run.problem, run.published, answer.freed, run.costs, run.data.weights)
-    if quality.objective is None or not quality.objective.terms:
-        return answer.starts, answer.rooms, False
-    quality.model.add(disruption <= answer.best)
-    _hint(quality, answer.starts, answer.rooms)
-    solver, status = run.solve(quality, run.remaining())
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return answer.starts, answer.rooms, False
-    return quality.starts(solver), quality.rooms(solver), status == cp_model.OPTIMAL
-
-
-def _disruption_report(
-    run: _Rescheduling, answer: _LeastDisruption, schedule: Schedule, quality_optimal: bool
-) -> Disruption:
-    """What the chair reads about the search: the disruption, its bound, and how it was found."""
-    return Disruption(
-        cost=disruption_cost(run.baseline, schedule, run.costs),
-        lower_bound=run.lower_bound / 10,
-        proven=answer.proven,
-        neighbourhood=answer.neighbourhood,
-        freed=len(answer.freed),
-        neighbourhood_optimal=answer.neighbourhood_optimal,
-        must_move=run.must_move,
-        seconds_to_schedule=answer.seconds_to_schedule,
-        seconds_to_best=answer.seconds_to_best,
-        seconds=run.elapsed(),
+    lower_bound = _lower_bound(problem, published, alone, costs)
+    say(f"{len(must_move)} published talk(s) must move, {len(changed) - len(must_move)} new talk(s) to place")
+    search = _Search(problem, published, costs, seed, workers, budget, say)
+    least = _least_disruption(search, _neighbourhoods(problem, published, changed), lower_bound)
+    starts, rooms, quality_optimal = _improve_keeping_disruption(search, data.weights, least)
+    schedule = _schedule(problem, baseline, starts, rooms, least.built, seed, workers, budget.started)
+    disruption = Disruption(
+        cost=disruption_cost(baseline, schedule, costs),
+        lower_bound=lower_bound / 10,
+        proven=least.proven,
+        neighbourhood=least.name,
+        freed=len(least.freed),
+        neighbourhood_optimal=least.neighbourhood_optimal,
+        must_move=must_move,
+        seconds_to_schedule=least.seconds_to_schedule,
+        seconds_to_best=least.seconds_to_best,
+        seconds=budget.elapsed(),
         quality_optimal=quality_optimal,
-        attempts=answer.attempts,
+        attempts=least.attempts,
     )
+    return schedule, disruption
+
+
+@dataclass(frozen=True)
+class _Search:
+    """What both solves of a what-if share."""
+
+    problem: Problem
+    published: dict[int, tuple[int, int | None]]
+    costs: DisruptionCosts
+    seed: int
+    workers: int
+    budget: TimeBudget
+    say: Progress
+
+    def remaining(self) -> float:
+        return self.budget.share()  # never below the shortest search
+
+    def run(self, built: TimeModel, seconds: float) -> Outcome:
+        return run_cpsat(built.model, solver_parameters(self.seed, self.workers, seconds, first_only=False))
+
+
+@dataclass(frozen=True)
+class _LeastDisruption:
+    """The first solve's answer: the least disruption found, in which neighbourhood, and how sure it is."""
+
+    name: str
+    freed: frozenset[int]
+    built: TimeModel
+    best: int
+    starts: dict[int, int]
+    rooms: dict[int, int]
+    proven: bool
+    neighbourhood_optimal: bool
+    seconds_to_schedule: float
+    seconds_to_best: float
+    attempts: list[tuple[str, int, str, float | None, float]]
+
+
+def _least_disruption(
+    search: _Search, levels: list[tuple[str, frozenset[int]]], lower_bound: float
+) -> _LeastDisruption:
+    """The least disruption, in the smallest neighbourhood that has a schedule; then, while it is not proven
+    minimal and time is left, larger neighbourhoods from that answer (they can only do better)."""
+    hard_only = Weights.of(search.problem.data.weights).hard_only()
+    found = None
+    attempts: list[tuple[str, int, str, float | None, float]] = []
+    best, starts, rooms, proven, neighbourhood_optimal = 0, {}, {}, False, False
+    seconds_to_schedule = seconds_to_best = 0.0
+    for position, (name, freed) in enumerate(levels):
+        last = position == len(levels) - 1
+        if found is not None and (proven or search.remaining() < 1):
+            break
+        search.say(f"looking for the least disruptive schedule, freeing {len(freed)} talk(s) ({name})")
+        built, disruption = _disruption_model(search.problem, search.published, freed, search.costs, hard_only)
+        if found is not None:
+            built.model.add(disruption <= best)
+            _hint(built, starts, rooms)
+        level_started = time.perf_counter()
+        outcome = search.run(built, search.remaining() if last and found is None else 0.3 * search.remaining())
+        solver, status, solved = outcome.solver, outcome.status, outcome.found
+        seconds = time.perf_counter() - level_started
+        attempts.append((name, len(freed), solver.status_name(status), outcome.penalty if solved else None, seconds))
+        if solved:
+            value = round(solver.objective_value)
+            if found is None:
+                seconds_to_schedule = search.budget.elapsed()
+            if found is None or value < best or status == cp_model.OPTIMAL:
+                if found is None or value < best:
+                    seconds_to_best = search.budget.elapsed()
+                found, best = (name, freed, built), value
+                starts, rooms = built.starts(solver), built.rooms(solver)
+                neighbourhood_optimal = status == cp_model.OPTIMAL
+                proven = neighbourhood_optimal and (name == EVERYTHING or best <= lower_bound)
+        elif found is not None:
+            break  # a larger neighbourhood ran out of time: keep the answer in hand
+        elif last and status == cp_model.INFEASIBLE:
+            raise NoScheduleError(
+                "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
+            )
+        elif last:
+            raise NoScheduleError(
+                f"no schedule found within the time limit of {search.budget.limit:g} s; try a longer --time-limit",
+                proven=False,
+            )
+    assert found is not None
+    name, freed, built = found
+    return _LeastDisruption(
+        name,
+        freed,
+        built,
+        best,
+        starts,
+        rooms,
+        proven,
+        neighbourhood_optimal,
+        seconds_to_schedule,
+        seconds_to_best,
+        attempts,
+    )
+
+
+def _improve_keeping_disruption(
+    search: _Search, weights: dict, least: _LeastDisruption
+) -> tuple[dict[int, int], dict[int, int], bool]:
+    """Second solve: the disruption held at its best value, the soft rules minimised; (starts, rooms, optimal)."""
+    if not least.freed:
+        return least.starts, least.rooms, False
+    search.say("improving the schedule against the soft rules, keeping the disruption")
+    quality, quality_disruption = _disruption_model(
+        search.problem, search.published, least.freed, search.costs, weights
+    )
+    if quality.objective is None or not quality.objective.terms:
+        return least.starts, least.rooms, False
+    quality.model.add(quality_disruption <= least.best)
+    _hint(quality, least.starts, least.rooms)
+    outcome = search.run(quality, search.remaining())
+    if not outcome.found:
+        return least.starts, least.rooms, False
+    return quality.starts(outcome.solver), quality.rooms(outcome.solver), outcome.optimal
 
 
 def published_placements(data: ConferenceData, baseline: Schedule) -> dict[int, tuple[int, int | None]]:
@@ -470,30 +411,17 @@ def _hint(built: TimeModel, starts: dict[int, int], rooms: dict[int, int]) -> No
             built.model.add_hint(literal, room == rooms[talk])
 
 
-def _run(built: TimeModel, seed: int, workers: int, time_limit: float) -> tuple[cp_model.CpSolver, int]:
-    solver = cp_model.CpSolver()
-    for name, value in solver_parameters(seed, workers, time_limit, first_only=False).items():
-        setattr(solver.parameters, name, value)
-    return solver, solver.solve(built.model)
-
-
-def _schedule(run: _Rescheduling, starts: dict[int, int], rooms: dict[int, int], built: TimeModel) -> Schedule:
-    """The new schedule, verified, with the statistics of the model that found it."""
-    data = run.problem.data
-    assignments = _assignments(run.problem, run.baseline, starts, rooms)
-    violations = verify(data, assignments)
-    if violations:
-        raise ConfschedError(
-            f"internal error: the what-if returned a timetable that breaks a hard rule ({violations[0]}); "
-            "please report this with your data, schedule and change files"
-        )
-    return Schedule(data, assignments, _stats(run, built, assignments))
-
-
-def _assignments(
-    problem: Problem, baseline: Schedule, starts: dict[int, int], rooms: dict[int, int]
-) -> list[Assignment]:
-    """Every talk at its chosen start and room; a talk that moved gets its calendar SEQUENCE bumped."""
+def _schedule(
+    problem: Problem,
+    baseline: Schedule,
+    starts: dict[int, int],
+    rooms: dict[int, int],
+    built: TimeModel,
+    seed: int,
+    workers: int,
+    started: float,
+) -> Schedule:
+    """The new schedule, verified; a talk that moved gets its calendar SEQUENCE bumped."""
     data = problem.data
     before = {a.talk: a for a in baseline.assignments}
     assignments = []
@@ -511,21 +439,22 @@ def _assignments(
             moved = (old.day, old.start, old.end, old.room) != (placed.day, placed.start, placed.end, placed.room)
             placed = placed.model_copy(update={"sequence": old.sequence + (1 if moved else 0)})
         assignments.append(placed)
-    return assignments
-
-
-def _stats(run: _Rescheduling, built: TimeModel, assignments: list[Assignment]) -> SolveStats:
-    """The model's size, the seconds the what-if took, and the new schedule's soft-rule score."""
+    violations = verify(data, assignments)
+    if violations:
+        raise ConfschedError(
+            f"internal error: the what-if returned a timetable that breaks a hard rule ({violations[0]}); "
+            "please report this with your data, schedule and change files"
+        )
     proto = built.model.proto
     stats = SolveStats(
         status="feasible",
         variables=len(proto.variables),
         constraints=len(proto.constraints),
-        solve_seconds=run.elapsed(),
+        solve_seconds=time.perf_counter() - started,
         room_stage="coupled (what-if)",
-        seed=run.seed,
-        workers=run.workers,
+        seed=seed,
+        workers=workers,
     )
-    stats.quality = score(run.problem.data, assignments)
+    stats.quality = score(data, assignments)
     stats.penalty = sum(rule.penalty for rule in stats.quality)
-    return stats
+    return Schedule(data, assignments, stats)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 
 import pytest
 import yaml
 from conftest import conference, run_cli, solved
 from test_cosplib import BENCHMARKS, needs_benchmarks, save, sheets
 
-from scheduler import load
+from scheduler import SolveParams, load
 from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_problems, score
 from scheduler.errors import DataError
 from scheduler.exporters import export
@@ -210,7 +209,7 @@ def where(schedule, talk):
         ([{"tracks": ["x", "y"], "cost": 5}], lambda s: where(s, "a")[0] != where(s, "b")[0]),
     ],
 )
-def test_each_cost_moves_the_talks_and_the_model_agrees_with_the_score(costs, check, monkeypatch):
+def test_each_cost_moves_the_talks_and_the_model_agrees_with_the_score(costs, check):
     data = costed(costs)
     schedule = solved(data, time_limit=10)
     assert check(schedule) and schedule.stats.penalty == 0
@@ -224,8 +223,8 @@ def test_each_cost_moves_the_talks_and_the_model_agrees_with_the_score(costs, ch
     assert rule.penalty == forced.stats.penalty
     assert forced.stats.time_objective == pytest.approx(forced.stats.penalty)
     # the two-stage path scores the same way
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
-    assert solved(costed(costs + costs, talks=pinned), time_limit=10).stats.penalty == forced.stats.penalty
+    two_stage = solved(costed(costs + costs, talks=pinned), time_limit=10, params=SolveParams(coupled_options=0))
+    assert two_stage.stats.penalty == forced.stats.penalty
 
 
 def test_a_cost_names_one_pair_and_existing_things(tmp_path):

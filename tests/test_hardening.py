@@ -403,13 +403,13 @@ def test_ctrl_c_during_a_solve_writes_the_best_timetable_so_far(generated_500, t
 
 SIGINT_AT_FIRST_MODEL = """
 import importlib, os, signal, sys
-solve = importlib.import_module("scheduler.solve")
-build_model = solve.build_model
+first = importlib.import_module("scheduler.search.first")  # where the hard rules' model is built
+build_model = first.build_model
 def interrupted(*args, **kwargs):  # Ctrl-C as the first model is built: no timetable exists yet
     os.kill(os.getpid(), signal.SIGINT)
-    solve.build_model = build_model
+    first.build_model = build_model
     return build_model(*args, **kwargs)
-solve.build_model = interrupted
+first.build_model = interrupted
 from scheduler.cli import main
 sys.argv = ["confsched", *sys.argv[1:]]
 main()

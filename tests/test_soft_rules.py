@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from conftest import conference, placed, run_cli, solved
 
-from scheduler import DataError, NoScheduleError, parse, solve
+from scheduler import DataError, NoScheduleError, SolveParams, parse, solve
 from scheduler.quality import score
 from scheduler.rules import RULES as SOFT_RULES
 
@@ -178,7 +177,7 @@ def test_track_keeps_its_room_through_the_day():
     assert penalties(schedule)["track-room"] == 0
 
 
-def test_model_objective_matches_the_independent_score(monkeypatch):
+def test_model_objective_matches_the_independent_score():
     talks = [
         talk("a", track="ml", speakers=["ada"], attendance=10),
         talk("b", track="ml"),
@@ -190,8 +189,7 @@ def test_model_objective_matches_the_independent_score(monkeypatch):
     assert coupled.stats.room_stage == "coupled" and coupled.stats.status == "optimal"
     assert coupled.stats.time_objective == pytest.approx(coupled.stats.penalty) and coupled.stats.penalty > 0
 
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
-    decomposed = solved(data)
+    decomposed = solved(data, params=SolveParams(coupled_options=0))
     assert decomposed.stats.room_stage == "decomposed"
     time_rules = {name for name, rule in SOFT_RULES.items() if rule.decided_by == "times"}
     time_penalty = sum(rule.penalty for rule in decomposed.stats.quality if rule.rule in time_rules)
@@ -243,8 +241,9 @@ def test_deterministic_budget_gives_identical_schedules(tmp_path):
 
 
 def test_day_by_day_improvement_keeps_days_and_removes_track_clashes():
-    from scheduler.problem import compile_problem
-    from scheduler.solve import _improve_day_by_day
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext
+    from scheduler.search.daybyday import improve_day_by_day
 
     days = [
         {"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]},
@@ -252,11 +251,11 @@ def test_day_by_day_improvement_keeps_days_and_removes_track_clashes():
     ]
     talks = [talk(f"{track}{i}", track=track) for track in ("ml", "cv") for i in range(4)]
     data = conference(conference={"days": days}, rooms=TWO_ROOMS, talks=talks, weights={"track-days": 0})
-    problem = compile_problem(data)
+    context = SolveContext.create(data, TimeBudget.start(5.0), workers=1)
     # a valid but poor start: each day, both ml talks at 09:00 and both cv talks at 09:30
     day2 = 24 * 60
     poor = {0: 540, 1: 540, 2: day2 + 540, 3: day2 + 540, 4: 570, 5: 570, 6: day2 + 570, 7: day2 + 570}
-    better = _improve_day_by_day(problem, data, poor, 0, 1, lambda: 5.0, 0.0, lambda message: None, False)
+    better = improve_day_by_day(context, poor, context.budget)
     assert all(better[t] // day2 == poor[t] // day2 for t in poor)
     for first, second in [(0, 1), (2, 3), (4, 5), (6, 7)]:
         assert better[first] != better[second]
@@ -405,11 +404,9 @@ def test_preferred_room_must_exist():
 
 
 @pytest.mark.parametrize("decomposed", [False, True])
-def test_session_rules_objective_matches_the_independent_score(monkeypatch, decomposed):
+def test_session_rules_objective_matches_the_independent_score(decomposed):
     data = chaired_conference(**{"speaker-preference": 40, "track-gaps": 7, "track-consecutive": 11})
-    if decomposed:
-        monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
-    schedule = solved(data)
+    schedule = solved(data, params=SolveParams(coupled_options=0) if decomposed else None)
     rules = {"chair-conflict", "track-gaps", "track-consecutive", "session-mix", "speaker-room"}
     assert rules <= {rule.rule for rule in schedule.stats.quality}
     if not decomposed:
@@ -421,15 +418,14 @@ def test_session_rules_objective_matches_the_independent_score(monkeypatch, deco
         assert schedule.stats.time_objective == pytest.approx(time_penalty)
 
 
-def test_neighbourhood_search_improves_a_larger_programme_and_bounds_it(monkeypatch):
+def test_neighbourhood_search_improves_a_larger_programme_and_bounds_it():
     from scheduler.generate import generate_yaml
 
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "COUPLED_OPTIONS", 0)
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10)
+    params = SolveParams(coupled_options=0, neighbourhood_talks=10)
     data = parse(generate_yaml(talks=60, rooms=5, days=2, seed=3), "generated.yaml")
-    first = solved(data, optimise=False)
+    first = solved(data, optimise=False, params=params)
     first_penalty = sum(rule.penalty for rule in score(data, first.assignments))
-    better = solved(data, time_limit=15, deterministic=True)
+    better = solved(data, time_limit=15, deterministic=True, params=params)
     assert better.stats.neighbourhoods > 0
     assert better.stats.penalty < first_penalty
     assert 0 <= better.stats.bound <= better.stats.penalty
@@ -448,10 +444,10 @@ def test_grouped_bound_sees_a_track_that_cannot_avoid_itself():
     assert solved(data).stats.penalty >= bound.value
 
 
-def test_track_first_layout_keeps_hard_rules_and_tracks_apart(monkeypatch):
+def test_track_first_layout_keeps_hard_rules_and_tracks_apart():
     from scheduler.generate import generate_yaml
     from scheduler.problem import compile_problem
-    from scheduler.warmstart import track_first_timetable
+    from scheduler.search.warmstart import track_first_timetable
 
     data = parse(generate_yaml(talks=300, rooms=12, days=2, seed=4), "generated.yaml")
     problem = compile_problem(data)
@@ -467,13 +463,12 @@ def test_track_first_layout_keeps_hard_rules_and_tracks_apart(monkeypatch):
                 assert rooms[a] != rooms[b]
                 assert not set(problem.talks[a].speakers) & set(problem.talks[b].speakers)
 
-    def first_timetable_clashes():
-        schedule = solved(data, optimise=False)
+    def first_timetable_clashes(params=None):
+        schedule = solved(data, optimise=False, params=params)
         return {rule.rule: rule.violations for rule in score(data, schedule.assignments)}["track-parallel"]
 
-    with_layout = first_timetable_clashes()
-    monkeypatch.setattr(sys.modules["scheduler.solve"], "NEIGHBOURHOOD_TALKS", 10**6)  # no layout hint
-    assert with_layout < first_timetable_clashes() / 2
+    no_layout_hint = SolveParams(neighbourhood_talks=10**6)
+    assert first_timetable_clashes() < first_timetable_clashes(no_layout_hint) / 2
 
 
 def test_a_hard_room_rule_holds_even_when_the_rooms_need_new_times():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 
-from .problem import MINUTES_PER_DAY, Problem
+from ..problem import MINUTES_PER_DAY, Problem
 
 
 class _Timeline:

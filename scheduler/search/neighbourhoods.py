@@ -12,66 +12,61 @@ from __future__ import annotations
 
 import bisect
 import random
-from collections.abc import Callable
+from dataclasses import dataclass
 
-from ortools.sat.python import cp_model
-
-from .model import build_model
-from .problem import Problem
-
-FREED_TALKS = 40  # first neighbourhood size; grows when sub-problems are proven quickly, shrinks when not
-SUB_PROBLEM_SECONDS = 2.0
+from ..model import build_model
+from ..problem import Problem
+from .budget import TimeBudget
+from .context import SolveContext, start_hints
+from .cpsat import run_cpsat
 
 
-def improve_times(
-    problem: Problem,
-    weights: dict,
-    starts: dict[int, int],
-    parameters: Callable[[float], dict],
-    budget_left: Callable[[], float],
-    say: Callable[[str], None],
-    seed: int = 0,
-    work_budget: float | None = None,
-) -> tuple[dict[int, int], float | None, int]:
-    """(better starts, their time-stage penalty, neighbourhoods tried) within the budget.
+@dataclass(frozen=True)
+class NeighbourhoodSearch:
+    """The best starts found, their time-stage penalty (None if no sub-problem was solved), neighbourhoods tried."""
 
-    `parameters(seconds)` gives the CP-SAT settings for one sub-problem; `budget_left()` says how much time remains.
-    With `work_budget` the search stops after that much CP-SAT deterministic time instead, so a run cut short
-    always ends in the same place.
-    """
-    rng = random.Random(seed)
+    starts: dict[int, int]
+    penalty: float | None
+    tried: int
+
+
+def improve_times(context: SolveContext, starts: dict[int, int], budget: TimeBudget) -> NeighbourhoodSearch:
+    """Better starts within what `budget` has left (with --deterministic: that much CP-SAT deterministic time, so a
+    run cut short always ends in the same place)."""
+    problem, params = context.problem, context.params
+    work_budget = budget.share() if context.deterministic else None
+    rng = random.Random(context.seed)
     current = dict(starts)
     cost: float | None = None
-    size = FREED_TALKS
+    size = params.neighbourhood_size
     tracks = sorted({talk.track for talk in problem.talks if talk.track})
     tried = 0
     work = 0.0
-    while budget_left() > 0.2 and (work_budget is None or work < work_budget):
+    while budget.remaining() > params.neighbourhood_least_seconds and (work_budget is None or work < work_budget):
         freed = _tracks_neighbourhood(problem, tracks, size, rng) if tried % 2 == 0 and tracks else None
         if not freed:
             freed = _window_neighbourhood(problem, current, size, rng)
         tried += 1
         allowed = {talk: problem.starts[talk] if talk in freed else [start] for talk, start in current.items()}
-        model = build_model(problem, starts=allowed, weights=weights)
+        model = build_model(problem, starts=allowed, weights=context.data.weights)
         if model.objective is None or not model.objective.terms:
-            return current, 0.0, tried
-        for talk, var in model.start_vars.items():
-            model.model.add_hint(var, current[talk])
-        solver = cp_model.CpSolver()
-        for name, value in parameters(min(SUB_PROBLEM_SECONDS, budget_left())).items():
-            setattr(solver.parameters, name, value)
-        status = solver.solve(model.model)
-        work += solver.deterministic_time
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            size = max(8, size * 2 // 3)
+            return NeighbourhoodSearch(current, 0.0, tried)
+        seconds = budget.share(at_most=params.neighbourhood_seconds)
+        outcome = run_cpsat(model.model, context.parameters(seconds), hints=start_hints(model, current))
+        work += outcome.solver.deterministic_time
+        if not outcome.found:
+            size = max(params.neighbourhood_least_size, size * 2 // 3)
             continue
-        value = solver.objective_value / 10
-        if cost is None or value < cost - 1e-9:
+        if cost is None or outcome.penalty < cost - 1e-9:
             if cost is not None:
-                say(f"neighbourhood {tried}: penalty {cost:g} -> {value:g}")
-            current, cost = model.starts(solver), value
-        size = min(len(current), size + 5) if status == cp_model.OPTIMAL else max(8, size * 2 // 3)
-    return current, cost, tried
+                context.say(f"neighbourhood {tried}: penalty {cost:g} -> {outcome.penalty:g}")
+            current, cost = model.starts(outcome.solver), outcome.penalty
+        size = (
+            min(len(current), size + params.neighbourhood_growth)
+            if outcome.optimal
+            else max(params.neighbourhood_least_size, size * 2 // 3)
+        )
+    return NeighbourhoodSearch(current, cost, tried)
 
 
 def _tracks_neighbourhood(problem: Problem, tracks: list[str], size: int, rng: random.Random) -> set[int]:

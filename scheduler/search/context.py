@@ -1,0 +1,222 @@
+"""What the phases of one solve share: the data and its problem, the settings, the clock, the progress log; and the
+timetable they hand on to each other."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ortools.sat.python import cp_model
+
+from ..data import ConferenceData, format_clock
+from ..errors import NoScheduleError
+from ..model import TimeModel
+from ..problem import MINUTES_PER_DAY, Problem, compile_problem
+from ..rooms import assign_rooms
+from ..rules.base import Weights
+from ..schedule import Assignment, SolveStats
+from ..sessionplan import applies
+from .budget import TimeBudget
+from .cpsat import Outcome, SolutionLog, run_cpsat, solver_parameters
+from .params import SolveParams
+
+Progress = Callable[[str], None]
+Placement = tuple[dict[int, int], dict[int, int], int]  # what scheduler.rooms.assign_rooms returns
+
+
+def quiet(message: str) -> None:
+    """The progress log when nobody listens."""
+
+
+class Step(Protocol):
+    """A phase's result: it fills in its part of the stats."""
+
+    def record(self, stats: SolveStats) -> None: ...
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    """The size of a model, as the summary line reports it."""
+
+    variables: int
+    constraints: int
+
+    @classmethod
+    def of(cls, model: cp_model.CpModel) -> ModelSize:
+        proto = model.proto
+        return cls(len(proto.variables), len(proto.constraints))
+
+    def record(self, stats: SolveStats) -> None:
+        stats.variables = self.variables
+        stats.constraints = self.constraints
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """A start and a room for every talk (problem indices), and how the rooms came about, as the summary says it."""
+
+    starts: dict[int, int]
+    rooms: dict[int, int]
+    room_stage: str = "decomposed"
+    retimed: int = 0  # blocks the room stage re-timed to fit the rooms
+
+    @classmethod
+    def from_placement(cls, placed: Placement, room_stage: str = "decomposed") -> Timetable:
+        """The timetable scheduler.rooms.assign_rooms returned."""
+        starts, rooms, retimed = placed
+        return cls(starts, rooms, room_stage, retimed)
+
+    def with_rooms(self, placed: Placement, note: str = "") -> Timetable:
+        """The timetable `assign_rooms` returned for new times, its room stage this one's with `note` added."""
+        return Timetable.from_placement(placed, self.room_stage + note)
+
+    def noted(self, note: str) -> Timetable:
+        return dataclasses.replace(self, room_stage=self.room_stage + note)
+
+    @property
+    def room_summary(self) -> str:
+        """The room stage as the summary line says it, with the blocks re-timed."""
+        if not self.retimed:
+            return self.room_stage
+        return f"{self.room_stage} ({self.retimed} block{'s' if self.retimed > 1 else ''} re-timed)"
+
+
+@dataclass(frozen=True)
+class SolveContext:
+    """The inputs every phase of one solve reads."""
+
+    data: ConferenceData
+    problem: Problem
+    budget: TimeBudget
+    params: SolveParams = field(default_factory=SolveParams)
+    seed: int = 0
+    workers: int = 2
+    optimise: bool = True
+    deterministic: bool = False
+    say: Progress = quiet
+
+    @classmethod
+    def create(
+        cls,
+        data: ConferenceData,
+        budget: TimeBudget,
+        *,
+        params: SolveParams | None = None,
+        seed: int = 0,
+        workers: int = 2,
+        optimise: bool = True,
+        deterministic: bool = False,
+        progress: Progress | None = None,
+    ) -> SolveContext:
+        """Compile the data into a problem; raise :class:`NoScheduleError` if some talk has nowhere to go."""
+        problem = compile_problem(data)
+        raise_if_unplaceable(problem)
+        return cls(
+            data, problem, budget, params or SolveParams(), seed, workers, optimise, deterministic, progress or quiet
+        )
+
+    @property
+    def hard_only(self) -> Weights:
+        """The weights with only the soft rules the data file makes hard: constraints from the start."""
+        return Weights.of(self.data.weights).hard_only()
+
+    @property
+    def fits_one_model(self) -> bool:
+        """Whether times and rooms are optimised in one model: few enough (talk, suitable room) pairs."""
+        return sum(len(rooms) for rooms in self.problem.rooms) <= self.params.coupled_options
+
+    @property
+    def sessions_hard(self) -> bool:
+        """Whether sessions are a hard rule, so that planning them first loses no timetable worth having."""
+        return applies(self.problem, self.data.weights)
+
+    @property
+    def room_reserve(self) -> float:
+        """Seconds kept back from improving the times, for the rooms of the improved times."""
+        return self.budget.part_of_limit(self.params.room_share, at_most=self.params.room_share_max)
+
+    @property
+    def bound_reserve(self) -> float:
+        """Seconds kept for the lower bound at the end of an optimising solve."""
+        return self.budget.part_of_limit(self.params.bound_share, at_most=self.params.bound_share_max)
+
+    def parameters(self, seconds: float, *, first_only: bool = False, workers: int | None = None) -> dict:
+        """CP-SAT settings for one search of this solve (its seed, workers and --deterministic)."""
+        workers = self.workers if workers is None else workers
+        return solver_parameters(self.seed, workers, seconds, first_only=first_only, deterministic=self.deterministic)
+
+    def search(
+        self,
+        model: cp_model.CpModel,
+        seconds: float,
+        *,
+        first_only: bool = False,
+        workers: int | None = None,
+        hints: list[tuple[Any, int]] | None = None,
+        since: float | None = None,
+        **overrides: Any,
+    ) -> Outcome:
+        """One CP-SAT search, its progress reported (times counted from `since`, by default the solve's start)."""
+        parameters = self.parameters(seconds, first_only=first_only, workers=workers) | overrides
+        started = self.budget.started if since is None else since
+        log = SolutionLog(started, self.say, optimising=not first_only)
+        return run_cpsat(model, parameters, hints=hints or [], log=log)
+
+    def room_parameters(self) -> dict:
+        """Settings for one room sub-problem: small, so one worker keeps it deterministic and cheap."""
+        seconds = self.budget.share(at_most=self.params.room_seconds)
+        return solver_parameters(self.seed, 1, seconds, first_only=False, deterministic=self.deterministic)
+
+    def rooms_for(
+        self, starts: dict[int, int], *, weights: dict | None = None, hard: dict | None = None
+    ) -> Placement | None:
+        """Rooms block by block for these times (scheduler.rooms.assign_rooms); None if some block cannot be done."""
+        return assign_rooms(self.problem, starts, self.room_parameters, weights=weights, hard=hard)
+
+
+def start_hints(built: TimeModel, starts: dict[int, int]) -> list[tuple[Any, int]]:
+    """Hints that start the search of `built` from these starts."""
+    return [(var, starts[talk]) for talk, var in built.start_vars.items()]
+
+
+def raise_if_unplaceable(problem: Problem) -> None:
+    """A talk with no possible start and room means no schedule exists; say which talk and why."""
+    if problem.unplaceable:
+        talk_index, reason = next(iter(problem.unplaceable.items()))
+        talk = problem.talks[talk_index]
+        more = len(problem.unplaceable) - 1
+        tail = f" ({more} more talk{'s' if more != 1 else ''} cannot be placed either)" if more else ""
+        raise NoScheduleError(f"no schedule exists: talk '{talk.id}' cannot be placed: {reason}{tail}", proven=True)
+
+
+def raise_if_unsolved(outcome: Outcome, time_limit: float) -> None:
+    """A search that must find a timetable found none: proven impossible, or out of time."""
+    if outcome.status == cp_model.INFEASIBLE:
+        raise NoScheduleError(
+            "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
+        )
+    if not outcome.found:
+        raise NoScheduleError(
+            f"no schedule found within the time limit of {time_limit:g} s; try a longer --time-limit", proven=False
+        )
+
+
+def assignments(problem: Problem, timetable: Timetable) -> list[Assignment]:
+    """The timetable as the schedule's assignments (day, clock times, room names)."""
+    days = problem.data.conference.days
+    result = []
+    for index, talk in enumerate(problem.talks):
+        start, room = timetable.starts[index], timetable.rooms[index]
+        day, minute = divmod(start, MINUTES_PER_DAY)
+        result.append(
+            Assignment(
+                talk=talk.id,
+                day=days[day].date,
+                start=format_clock(minute),
+                end=format_clock(minute + talk.duration),
+                room=problem.data.rooms[room].name,
+            )
+        )
+    return result

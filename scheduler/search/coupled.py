@@ -1,0 +1,73 @@
+"""Times and rooms in one model: on small programmes the optimum over every soft rule, proven; on any programme
+the exact fallback when rooms cannot follow phase 1's times."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..model import build_model
+from ..schedule import SolveStats
+from .context import ModelSize, SolveContext, Timetable, raise_if_unsolved, start_hints
+from .first import FirstTimetable
+
+
+@dataclass(frozen=True)
+class OneModel:
+    """The one model's timetable (None if it was not tried or found nothing in time) and what it proved."""
+
+    tried: bool
+    timetable: Timetable | None = None
+    size: ModelSize | None = None
+    objective: float = 0.0
+    bound: float = 0.0
+    optimal: bool = False
+
+    def record(self, stats: SolveStats) -> None:
+        if not self.tried:
+            return
+        stats.improvement_ran = True
+        if self.timetable is None:
+            return
+        if self.size is not None:
+            self.size.record(stats)
+        stats.time_objective = self.objective
+        stats.time_bound = self.bound
+        stats.time_stage_optimal = self.optimal
+
+
+def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneModel:
+    """Small programmes: times and rooms optimised together from phase 1's times, so the optimum can be proven."""
+    if not (context.optimise and context.fits_one_model):
+        return OneModel(tried=False)
+    coupled = build_model(context.problem, with_rooms=True, weights=context.data.weights)
+    context.say("optimising times and rooms together")
+    outcome = context.search(coupled.model, context.budget.share(), hints=start_hints(coupled, first.starts))
+    if not outcome.found:
+        return OneModel(tried=True)
+    timetable = Timetable(coupled.starts(outcome.solver), coupled.rooms(outcome.solver), room_stage="coupled")
+    scored = bool(coupled.objective.terms)
+    return OneModel(
+        tried=True,
+        timetable=timetable,
+        size=ModelSize.of(coupled.model),
+        objective=outcome.penalty if scored else 0.0,
+        bound=outcome.penalty_bound if scored else 0.0,
+        optimal=outcome.optimal,
+    )
+
+
+def times_and_rooms_together(context: SolveContext, starts: dict[int, int]) -> tuple[Timetable, ModelSize]:
+    """Some block's rooms cannot be found even by re-timing it: times and rooms together, exact, hard rules only."""
+    context.say("rooms could not follow those times; solving times and rooms together")
+    coupled = build_model(context.problem, with_rooms=True, weights=context.hard_only)
+    outcome = context.search(
+        coupled.model,
+        context.budget.share(),
+        first_only=True,
+        hints=start_hints(coupled, starts),
+        since=time.perf_counter(),
+    )
+    raise_if_unsolved(outcome, context.budget.limit)
+    timetable = Timetable(coupled.starts(outcome.solver), coupled.rooms(outcome.solver), room_stage="coupled")
+    return timetable, ModelSize.of(coupled.model)

@@ -1,0 +1,144 @@
+"""Every CP-SAT search of the package runs through :func:`run_cpsat`: one place that builds the solver, sets its
+parameters and hints, lets Ctrl-C stop it (scheduler.interrupt) and reports what it found.
+
+:func:`solver_parameters` gives the settings the solve pipeline and the what-if use (a fixed seed and worker count,
+a wall-clock or deterministic time limit); other callers pass their own few parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ortools.sat.python import cp_model
+
+# CP-SAT needs a moment even when no time is left, to return the hint or first solution it was given
+SHORTEST_SEARCH = 0.1
+
+
+class Watcher(Protocol):
+    """Told when each search starts and ends (scheduler.interrupt stops running searches on Ctrl-C)."""
+
+    def started(self, solver: cp_model.CpSolver) -> None: ...
+
+    def finished(self, solver: cp_model.CpSolver) -> None: ...
+
+
+_watchers: list[Watcher] = []
+
+
+@contextlib.contextmanager
+def watched_by(watcher: Watcher) -> Iterator[None]:
+    """Inside the block every search started by :func:`run_cpsat` is reported to `watcher`."""
+    _watchers.append(watcher)
+    try:
+        yield
+    finally:
+        _watchers.remove(watcher)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one search ended: its status, the solver to read the solution from, when the first solution came."""
+
+    status: int
+    solver: cp_model.CpSolver
+    first_solution: float | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == cp_model.OPTIMAL
+
+    @property
+    def penalty(self) -> float:
+        """The objective in penalty units (the models count tenths)."""
+        return self.solver.objective_value / 10
+
+    @property
+    def penalty_bound(self) -> float:
+        return self.solver.best_objective_bound / 10
+
+
+class SolutionLog(cp_model.CpSolverSolutionCallback):
+    """Records when the first solution appeared and reports progress: the first feasible timetable of a search
+    without objective, or every improvement (penalty and bound) of an optimising one."""
+
+    def __init__(self, started: float, progress: Callable[[str], None] | None, optimising: bool):
+        super().__init__()
+        self.started = started
+        self.first: float | None = None
+        self.progress = progress
+        self.optimising = optimising
+
+    def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = now
+        if not self.progress:
+            return
+        if self.optimising:
+            self.progress(
+                f"penalty {self.objective_value / 10:g}, bound {self.best_objective_bound / 10:g} after {now:.1f} s"
+            )
+        elif now == self.first:
+            self.progress(f"first feasible timetable after {now:.1f} s")
+
+
+def run_cpsat(
+    model: cp_model.CpModel,
+    parameters: Mapping[str, Any],
+    *,
+    hints: Iterable[tuple[Any, int]] = (),
+    log: SolutionLog | None = None,
+) -> Outcome:
+    """Solve `model` with a fresh CpSolver set to exactly `parameters` (CP-SAT's defaults for the rest).
+
+    `hints` are (variable, value) pairs added to the model first. While a watcher is registered (Ctrl-C handling,
+    scheduler.interrupt.interruptible) it is told when the search starts and ends, so it can stop it.
+    """
+    for var, value in hints:
+        model.add_hint(var, value)
+    solver = cp_model.CpSolver()
+    for name, value in parameters.items():
+        setattr(solver.parameters, name, value)
+    watchers = list(_watchers)
+    for watcher in watchers:
+        watcher.started(solver)
+    try:
+        status = solver.solve(model, log)
+    finally:
+        for watcher in watchers:
+            watcher.finished(solver)
+    return Outcome(status, solver, log.first if log is not None else None)
+
+
+def solver_parameters(
+    seed: int, workers: int, time_limit: float, *, first_only: bool = True, deterministic: bool = False
+) -> dict:
+    """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule.
+
+    A search cut short by a wall-clock limit can end anywhere; with `deterministic` the optimisation budget is
+    CP-SAT's deterministic time instead (work done, roughly seconds), so the same input always gives the same
+    timetable, at the price of not keeping to the wall clock exactly.
+    """
+    budget = max(time_limit, SHORTEST_SEARCH)
+    parameters = {
+        "random_seed": seed,
+        "num_workers": workers,
+        "max_time_in_seconds": budget,
+        # without an objective the first schedule that satisfies every hard rule is the answer
+        "stop_after_first_solution": first_only,
+    }
+    if deterministic and not first_only:
+        parameters["max_deterministic_time"] = budget
+        parameters["max_time_in_seconds"] = 100 * budget + 60  # a safety net only
+    if workers > 1:
+        parameters["interleave_search"] = True
+    return parameters

@@ -1,0 +1,65 @@
+"""Phase 1: the hard rules' model, and any timetable that keeps every hard rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import TimeModel, build_model
+from ..schedule import SolveStats
+from .context import ModelSize, SolveContext, raise_if_unsolved
+from .warmstart import track_first_timetable
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Phase 1's model: every hard rule, and the soft rules the data file makes hard; nothing to optimise."""
+
+    model: TimeModel
+    hints: list[tuple[Any, int]]  # the track-first layout on large programmes
+    workers: int  # one when hinted
+    build_seconds: float  # since the solve started: the problem and this model
+
+    def record(self, stats: SolveStats) -> None:
+        stats.build_seconds = self.build_seconds
+        ModelSize.of(self.model.model).record(stats)
+
+
+@dataclass(frozen=True)
+class FirstTimetable:
+    """Phase 1's starts (no rooms yet) and when CP-SAT found them."""
+
+    starts: dict[int, int]
+    seconds: float | None
+
+    def record(self, stats: SolveStats) -> None:
+        stats.first_feasible_seconds = self.seconds
+        stats.time_stage_optimal = True  # nothing to improve yet: until a later phase says otherwise
+
+
+def compile_model(context: SolveContext) -> Compiled:
+    """The hard rules' model; on large programmes hinted with the track-first layout."""
+    problem = context.problem
+    context.say(f"building the model for {len(context.data.talks)} talks, {len(context.data.rooms)} rooms")
+    # soft rules made hard in the data file are constraints from the start; the others wait for phase 2
+    built = build_model(problem, weights=context.hard_only)
+    hints: list[tuple[Any, int]] = []
+    workers = context.workers
+    if len(problem.talks) > context.params.neighbourhood_talks and not context.fits_one_model:
+        # the first timetable decides much of the final one on large programmes: lay tracks out as sessions
+        laid_out, _ = track_first_timetable(problem)
+        hints = [(built.start_vars[talk], start) for talk, start in laid_out.items()]
+        # one worker follows the hint (and is faster with it than two without); CP-SAT 9.15 also aborts on a
+        # hinted first-solution search with interleaved workers
+        workers = 1
+    return Compiled(built, hints, workers, context.budget.elapsed())
+
+
+def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable:
+    """Any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way)."""
+    context.say("searching for a conflict-free timetable")
+    outcome = context.search(
+        compiled.model.model, context.budget.share(), first_only=True, workers=compiled.workers, hints=compiled.hints
+    )
+    raise_if_unsolved(outcome, context.budget.limit)
+    return FirstTimetable(compiled.model.starts(outcome.solver), outcome.first_solution)

@@ -1,0 +1,133 @@
+"""Phase 2: improve the times against the soft rules, starting from the complete timetable in hand.
+
+How depends on the programme (scheduler.search.params.SolveParams has the thresholds): with sessions a hard rule, a
+session plan; above `day_by_day_talks` talks, one day at a time; above `neighbourhood_talks`, a few freed talks at a
+time; otherwise the whole time model. Improved times are kept only when rooms are found for them, so a valid
+timetable stays in hand throughout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import build_model
+from ..schedule import SolveStats
+from .context import ModelSize, SolveContext, Timetable, start_hints
+from .daybyday import improve_day_by_day
+from .neighbourhoods import improve_times
+from .placement import Placed
+from .sessions import Planned, plan_sessions
+
+
+@dataclass(frozen=True)
+class Improved:
+    """Phase 2's timetable and what it says about the time stage (None: nothing new to say)."""
+
+    timetable: Timetable
+    ran: bool = False
+    time_objective: float | None = None
+    time_bound: float | None = None
+    time_stage_optimal: bool | None = None
+    size: ModelSize | None = None  # the whole time model's, when that was the one searched
+    planned: Planned | None = None
+    day_by_day: bool = False
+    neighbourhoods: int = 0
+
+    def record(self, stats: SolveStats) -> None:
+        if self.ran:
+            stats.improvement_ran = True
+        if self.size is not None:
+            self.size.record(stats)
+        if self.planned is not None:
+            self.planned.record(stats)
+        if self.time_objective is not None:
+            stats.time_objective = self.time_objective
+        if self.time_bound is not None:
+            stats.time_bound = self.time_bound
+        if self.time_stage_optimal is not None:
+            stats.time_stage_optimal = self.time_stage_optimal
+        if self.day_by_day:
+            stats.improved_day_by_day = True
+        if self.neighbourhoods:
+            stats.neighbourhoods = self.neighbourhoods
+
+
+def improve(context: SolveContext, placed: Placed) -> Improved:
+    """Better times for the timetable in hand, by the method that suits the programme."""
+    talks, days = len(context.problem.talks), len(context.data.conference.days)
+    if not context.optimise:
+        return Improved(placed.timetable)
+    if context.sessions_hard:
+        return _by_session_plan(context, placed)
+    if talks > context.params.day_by_day_talks and days > 1:
+        return _day_by_day(context, placed.timetable)
+    if talks > context.params.neighbourhood_talks:
+        return _by_neighbourhoods(context, placed.timetable)
+    return _in_the_whole_model(context, placed.timetable)
+
+
+def _by_session_plan(context: SolveContext, placed: Placed) -> Improved:
+    """A session plan from the timetable in hand (unless the room phase already planned the sessions)."""
+    if placed.planned is not None:
+        return Improved(placed.timetable, time_stage_optimal=False)
+    context.say("planning sessions: a track for each room and block, a block for each talk")
+    planned = plan_sessions(context, context.data.weights, in_hand=placed.timetable)
+    timetable = placed.timetable if planned is None else planned.timetable
+    return Improved(timetable, ran=True, time_stage_optimal=False, planned=planned)
+
+
+def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
+    context.say("improving the timetable day by day")
+    better = improve_day_by_day(context, timetable.starts, context.budget.leaving(context.room_reserve))
+    placed = _rooms_for_improved(context, timetable, better)
+    if placed is None:
+        return Improved(timetable, ran=True, time_stage_optimal=False)
+    return Improved(placed.noted(" (times improved day by day)"), ran=True, time_stage_optimal=False, day_by_day=True)
+
+
+def _by_neighbourhoods(context: SolveContext, timetable: Timetable) -> Improved:
+    context.say("improving the timetable neighbourhood by neighbourhood")
+    budget = context.budget.leaving(context.room_reserve + context.bound_reserve)
+    search = improve_times(context, timetable.starts, budget)
+    placed = _rooms_for_improved(context, timetable, search.starts)
+    if placed is None:
+        return Improved(timetable, ran=True, time_stage_optimal=False, neighbourhoods=search.tried)
+    return Improved(
+        placed, ran=True, time_objective=search.penalty, time_stage_optimal=False, neighbourhoods=search.tried
+    )
+
+
+def _in_the_whole_model(context: SolveContext, timetable: Timetable) -> Improved:
+    quality = build_model(context.problem, weights=context.data.weights)
+    if quality.objective is None or not quality.objective.terms:
+        return Improved(timetable)
+    size = ModelSize.of(quality.model)
+    context.say("improving the timetable against the soft rules")
+    seconds = context.budget.leaving(context.room_reserve).share()
+    outcome = context.search(quality.model, seconds, hints=start_hints(quality, timetable.starts))
+    if not outcome.found:
+        return Improved(timetable, ran=True, time_stage_optimal=False, size=size)
+    placed = _rooms_for_improved(context, timetable, quality.starts(outcome.solver), always=True)
+    if placed is None:
+        kept = timetable.noted(" (improved times found no rooms in time; first timetable kept)")
+        return Improved(kept, ran=True, time_stage_optimal=False, size=size)
+    return Improved(
+        placed,
+        ran=True,
+        time_objective=outcome.penalty,
+        time_bound=outcome.penalty_bound,
+        time_stage_optimal=outcome.optimal,
+        size=size,
+    )
+
+
+def _rooms_for_improved(
+    context: SolveContext, timetable: Timetable, starts: dict[int, int], *, always: bool = False
+) -> Timetable | None:
+    """The improved times with rooms (the room preferences now minimised); None if the times did not change (unless
+    `always`) or their rooms cannot be found."""
+    if starts == timetable.starts and not always:
+        return None
+    context.say("assigning rooms to the improved timetable")
+    placed = context.rooms_for(starts, weights=context.data.weights)
+    return None if placed is None else timetable.with_rooms(placed)

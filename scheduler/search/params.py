@@ -1,0 +1,88 @@
+"""The solve pipeline's thresholds and time shares, in one place, with the reasons for their defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Which path a solve takes for a programme of a given size, and how the time limit is shared between phases.
+
+    The defaults are what the benchmarks (benchmarks/README.md) were tuned with. Pass other values to
+    ``solve(data, params=SolveParams(...))``: tests reach the large-programme paths with a few talks this way, and
+    ``python -m benchmarks cosplib --coupled-options N`` sets `coupled_options`.
+    """
+
+    coupled_options: int = 400
+    """(talk, suitable room) pairs up to which times and rooms are optimised in one model, whose optimum over every
+    soft rule can be proven (NeurIPS 2024 tutorials: proven in under a second). Beyond that the room and session
+    literals make the one model too slow to improve anything (216 generated talks: nothing better than the first
+    timetable in 30 s), so times are improved first and rooms assigned block by block."""
+
+    neighbourhood_talks: int = 100
+    """From this many talks the whole time model rarely improves a hinted timetable within a minute, so the times
+    are improved a few freed talks at a time (neighbourhood search) instead. Above it (when the one model is not
+    used) phase 1 also starts from the track-first layout (scheduler.search.warmstart), which decides much of the
+    final timetable on large programmes (1,000 generated talks: first timetable 63,522 -> 22,612)."""
+
+    day_by_day_talks: int = 400
+    """Above this many talks (on a conference of more than one day) the times are improved one day at a time: talks
+    on different days never overlap, so every rule between two talks is decided within one day, and one model per
+    day is small enough to improve at all where neighbourhoods of the whole conference no longer keep up."""
+
+    neighbourhood_size: int = 40
+    """Talks freed by the first neighbourhood; the search grows it while sub-problems are proven optimal quickly
+    and shrinks it when they are not, so the start only needs to be about right (a second per sub-problem)."""
+
+    neighbourhood_least_size: int = 8
+    """Fewest talks a neighbourhood frees after shrinking (by a third after each sub-problem not proven optimal):
+    fewer leaves too little to move for anything to improve."""
+
+    neighbourhood_growth: int = 5
+    """Talks added to the next neighbourhood after a sub-problem proven optimal: slow growth, since the pairs
+    around the freed talks, and with them a sub-problem's time, grow faster than the talks."""
+
+    neighbourhood_least_seconds: float = 0.2
+    """The neighbourhood search stops when less than this is left: too short for a sub-problem to be solved."""
+
+    neighbourhood_seconds: float = 2.0
+    """Most a neighbourhood's sub-problem may take: most are solved (often proven) in about a second, and one that
+    is not is better abandoned for the next neighbourhood than allowed to eat the time limit."""
+
+    room_seconds: float = 20.0
+    """Most one room sub-problem (a block's exact room assignment or repair) may take: blocks are small, and a
+    block that needs longer is better left to the greedy rooms or the re-timing repair."""
+
+    room_share: float = 0.2
+    """Share of the time limit kept back from improving the times, for assigning rooms to the improved times
+    afterwards; improved times are kept only if their rooms are found, so without it the improvement could use
+    all the time and be thrown away."""
+
+    room_share_max: float = 10.0
+    """Most seconds kept for those rooms: the room stage is block by block and rarely needs more, however long
+    the time limit."""
+
+    bound_share: float = 0.1
+    """Share of the time limit kept for the lower bound at the end of an optimising solve (scheduler.bound), so a
+    timetable that is not proven optimal still comes with a gap."""
+
+    bound_share_max: float = 10.0
+    """Most seconds the lower bound gets: its groups are small models, mostly solved in well under a second each."""
+
+    bound_min_seconds: float = 0.5
+    """Fewest seconds the lower bound gets even when the time limit is spent: enough for the small groups (and the
+    rooms' part, which needs no search) to give some bound."""
+
+    inside_share: float = 0.25
+    """Share of the session plan's time kept for timing the talks inside the planned sessions (a small model,
+    every talk held to its block and its track's rooms there); the plan itself gets the rest."""
+
+    inside_share_max: float = 10.0
+    """Most seconds kept for that inside step: it is solved in seconds, and the plan's search is where more time
+    pays."""
+
+    plan_portfolio: bool = True
+    """Search the session plan with CP-SAT's parallel portfolio rather than its interleaved search, which found
+    far better plans (556 talks, 30 s: 53 against 7,925). Not with --deterministic: a portfolio run cut short by the
+    wall clock is not reproducible."""

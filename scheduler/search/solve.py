@@ -1,0 +1,59 @@
+"""Solve: data -> problem -> CP-SAT models -> verified schedule, as a sequence of phases.
+
+Each phase is a function of the :class:`~scheduler.search.context.SolveContext` (data, problem, settings, time
+budget, progress log) and the results before it, and returns a result that records its part of the stats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..data import ConferenceData
+from ..schedule import Schedule
+from .budget import TimeBudget
+from .context import Progress, SolveContext
+from .coupled import optimise_in_one_model
+from .finish import finish
+from .first import compile_model, first_timetable
+from .improve import improve
+from .params import SolveParams
+from .placement import place_rooms
+
+
+def solve(
+    data: ConferenceData,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: Progress | None = None,
+    optimise: bool = True,
+    deterministic: bool = False,
+    stop: Callable[[], bool] | None = None,
+    params: SolveParams | None = None,
+) -> Schedule:
+    """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not.
+
+    With `optimise` (the default) the timetable is then improved against the soft rules for the rest of the time.
+    Once `stop()` is true (Ctrl-C, see scheduler.interrupt) the time limit counts as reached: every later step gets
+    no more time, and the best verified timetable in hand is returned. `params` changes the thresholds and time
+    shares of the phases (scheduler.search.params.SolveParams).
+    """
+    context = SolveContext.create(
+        data,
+        TimeBudget.start(time_limit, stop),
+        params=params,
+        seed=seed,
+        workers=workers,
+        optimise=optimise,
+        deterministic=deterministic,
+        progress=progress,
+    )
+    compiled = compile_model(context)  # the hard rules' model
+    first = first_timetable(context, compiled)  # phase 1: any timetable that keeps every hard rule
+    together = optimise_in_one_model(context, first)  # small programmes: times and rooms at once, proven optimal
+    if together.timetable is not None:
+        return finish(context, together.timetable, [compiled, first, together], one_model=True)
+    placed = place_rooms(context, first)  # rooms: from here on a complete, valid timetable is in hand
+    improved = improve(context, placed)  # phase 2: better times against the soft rules
+    return finish(context, improved.timetable, [compiled, first, together, placed, improved])
