@@ -313,7 +313,7 @@ def build_yaml(days: int, rooms: int, talks: int | None = None, seed: int = 0) -
 
 def measure(path: Path, time_limit: float, seed: int, workers: int) -> dict[str, Any]:
     from scheduler import ConfschedError, NoScheduleError, load, solve, verify
-    from scheduler.quality import score
+    from scheduler.checks.score import score
 
     data = load(path)
     result: dict[str, Any] = {

@@ -121,9 +121,9 @@ def measure_whatif(path: Path, time_limit: float, seed: int) -> dict:
     unavailable for exactly that talk's time, so at least that talk must move.
     """
     from scheduler import load, solve, verify
-    from scheduler.changes import apply_changes, inline_change
     from scheduler.data import format_clock
-    from scheduler.whatif import reschedule
+    from scheduler.whatif.changes import apply_changes, inline_change
+    from scheduler.whatif.reschedule import reschedule
 
     data = load(path)
     baseline = solve(data, time_limit=time_limit, seed=seed, optimise=False)

@@ -8,13 +8,13 @@ The library in four steps: ``load`` a data file, ``solve`` it, ``verify`` the re
     assert not verify(data, schedule.assignments)
 """
 
+from .checks.verify import Violation, verify
 from .data import ConferenceData
 from .errors import ConfschedError, DataError, NoScheduleError
-from .loading import load, parse
+from .formats.loading import load, parse
 from .schedule import Assignment, Schedule, read_schedule
 from .search.params import SolveParams
 from .search.solve import solve
-from .verify import Violation, verify
 
 __all__ = [
     "Assignment",

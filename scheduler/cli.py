@@ -12,22 +12,22 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import changelog
 from . import generate as generator
-from .changes import Changes, apply_changes, inline_change, load_changes
+from .checks.explain import explain as explain_data
+from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
+from .checks.verify import verify
 from .errors import ConfschedError, DataError, NoScheduleError
-from .explain import explain as explain_data
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
-from .files import write_atomic
+from .formats.atomic import write_atomic
+from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
 from .interrupt import interruptible
-from .loading import load
-from .report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
-from .revision import build_revision, write_revision
 from .schedule import read_schedule
 from .search.solve import solve as solve_schedule
-from .verify import verify
-from .whatif import reschedule
+from .whatif import changelog
+from .whatif.changes import Changes, apply_changes, inline_change, load_changes
+from .whatif.reschedule import reschedule
+from .whatif.revision import build_revision, write_revision
 
 app = typer.Typer(
     name="confsched",
@@ -439,7 +439,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        # every file is written atomically (scheduler.files): each one on disk is complete, old or new
+        # every file is written atomically (scheduler.formats.atomic): each one on disk is complete, old or new
         err.print("interrupted")
         sys.exit(130)
 

@@ -4,7 +4,7 @@ These models are the single description of the input format (docs/format.md expl
 what can be checked inside one item; :class:`ConferenceData` also checks the rules between items (a talk naming a
 speaker, ids that must be unique, times on the grid), so data built by the loader, an importer or a library caller is
 checked alike. A broken cross-item rule is a pydantic error of type :data:`CROSS_CHECK` whose context carries the path
-of the item it is about, which :mod:`scheduler.loading` turns into the file's line.
+of the item it is about, which :mod:`scheduler.formats.loading` turns into the file's line.
 """
 
 from __future__ import annotations

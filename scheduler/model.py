@@ -1,9 +1,9 @@
 """The CP-SAT model: one start variable (over the talk's feasible starts) and one interval per talk.
 
-Rooms are chosen after times (:mod:`scheduler.rooms`): choosing both at once multiplies the model by the number of
-rooms, while per-moment cumulative room counts keep the time stage nearly exact; the room stage works block by block
-and can re-time a block's talks itself. ``with_rooms=True`` builds the exact coupled model (one optional interval per
-(talk, suitable room)) used for single blocks and as the last-resort fallback.
+Rooms are chosen after times (:mod:`scheduler.search.room_stage`): choosing both at once multiplies the model by
+the number of rooms, while per-moment cumulative room counts keep the time stage nearly exact; the room stage works
+block by block and can re-time a block's talks itself. ``with_rooms=True`` builds the exact coupled model (one
+optional interval per (talk, suitable room)) used for single blocks and as the last-resort fallback.
 """
 
 from __future__ import annotations

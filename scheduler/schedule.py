@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .cells import restore
 from .data import Clock, ConferenceData, Talk
 from .errors import DataError
+from .formats.spreadsheet_cells import restore
 
 SCHEDULE_FORMAT = "confsched-schedule"
 SCHEDULE_VERSION = 1

@@ -16,7 +16,7 @@ import yaml
 from conftest import ROOT
 
 from scheduler import parse, solve, verify
-from scheduler.quality import score
+from scheduler.checks.score import score
 
 if str(ROOT) not in sys.path:  # `pytest` run without `python -m` does not put the repository root on the path
     sys.path.insert(0, str(ROOT))

@@ -13,16 +13,16 @@ from conftest import conference, run_cli, solved
 from test_cosplib import BENCHMARKS, needs_benchmarks, save, sheets
 
 from scheduler import SolveParams, load
+from scheduler.checks.score import score as confsched_score
+from scheduler.checks.verify import verify
 from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_problems, score
 from scheduler.errors import DataError
 from scheduler.exporters import export
 from scheduler.exporters.cosplib import CosplibExportError, to_cosplib
 from scheduler.importers import import_file
 from scheduler.importers.cosplib import SLOT_MINUTES, solution_assignments, to_data
-from scheduler.quality import score as confsched_score
 from scheduler.rules import RULES as SOFT_RULES
 from scheduler.schedule import Schedule
-from scheduler.verify import verify
 
 INSTANCES = ["N2OR", "GECCO19", "GECCO20", "GECCO21", "OR60F", "OR60F2"]
 

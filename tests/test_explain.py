@@ -9,7 +9,7 @@ import yaml
 from conftest import DATA, run_cli, solved
 
 from scheduler import NoScheduleError, load, parse, solve
-from scheduler.explain import Culprit, explain
+from scheduler.checks.explain import Culprit, explain
 
 CASES = sorted((Path(__file__).parent / "infeasible").glob("*.yaml"))
 

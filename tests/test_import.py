@@ -16,9 +16,9 @@ from conftest import DATA, run_cli, solved
 from scheduler import DataError, load
 from scheduler.data import parse_clock
 from scheduler.exporters import export
+from scheduler.formats.loading import parse
+from scheduler.formats.writing import to_yaml
 from scheduler.importers import UNKNOWN_CAPACITY, build, import_data, import_file
-from scheduler.loading import parse
-from scheduler.writing import to_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"

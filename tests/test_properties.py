@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from scheduler import DataError, NoScheduleError, parse, solve, verify
+from scheduler.checks.score import score
 from scheduler.generate import generate_yaml
-from scheduler.quality import score
 from scheduler.schedule import Assignment
 
 PROFILES = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,14 @@ def test_confsched_rules_prints_the_registry():
     result = run_cli("rules")
     assert result.returncode == 0, result.stderr
     assert result.stdout == rules_table()
+
+
+def test_a_rules_name_is_written_only_in_its_own_module():
+    """Everything else reads the name from the rule object, so renaming a rule is a change in one module."""
+    package = ROOT / "scheduler"
+    for rule in RULES.values():
+        own = Path(sys.modules[rule.encode.__module__].__file__).resolve()
+        quoted = re.compile(r"[\"']" + re.escape(rule.name) + r"[\"']")
+        others = [path for path in package.rglob("*.py") if path.resolve() != own]
+        elsewhere = [path for path in others if quoted.search(path.read_text())]
+        assert elsewhere == [], f"{rule.name} is spelled out in {elsewhere}"

@@ -9,14 +9,14 @@ from conftest import solved
 from ortools.sat.python import cp_model
 from test_cosplib import BENCHMARKS, needs_benchmarks
 
+from scheduler.checks.score import score as confsched_score
 from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_problems, score
 from scheduler.exporters.cosplib import to_cosplib
+from scheduler.formats.loading import parse
 from scheduler.generate import generate
 from scheduler.importers.cosplib import to_data
-from scheduler.loading import parse
 from scheduler.problem import compile_problem
-from scheduler.quality import score as confsched_score
-from scheduler.sessionplan import (
+from scheduler.search.sessionplan import (
     applies,
     build_plan,
     fill_with_lengths_present,

@@ -8,7 +8,7 @@ import pytest
 from conftest import conference, placed, run_cli, solved
 
 from scheduler import DataError, NoScheduleError, SolveParams, parse, solve
-from scheduler.quality import score
+from scheduler.checks.score import score
 from scheduler.rules import RULES as SOFT_RULES
 
 TWO_ROOMS = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
@@ -432,8 +432,8 @@ def test_neighbourhood_search_improves_a_larger_programme_and_bounds_it():
 
 
 def test_grouped_bound_sees_a_track_that_cannot_avoid_itself():
-    from scheduler.bound import lower_bound
     from scheduler.problem import compile_problem
+    from scheduler.search.bound import lower_bound
 
     # four 30-minute talks of one track in one hour: at least two same-track pairs must overlap
     days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]}]

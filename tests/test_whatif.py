@@ -18,14 +18,14 @@ import yaml
 from conftest import DATA, ROOT, run_cli
 
 from scheduler import Assignment, NoScheduleError, Schedule, load, parse, solve, verify
-from scheduler.changelog import compare, reasons
-from scheduler.changes import Changes, apply_changes, inline_change, load_changes
-from scheduler.disruption import DisruptionCosts, move_cost
 from scheduler.errors import DataError
 from scheduler.exporters.ics import talk_uid, to_ics
 from scheduler.exporters.json import to_json
-from scheduler.revision import version_of
-from scheduler.whatif import reschedule
+from scheduler.whatif.changelog import compare, reasons
+from scheduler.whatif.changes import Changes, apply_changes, inline_change, load_changes
+from scheduler.whatif.disruption import DisruptionCosts, move_cost
+from scheduler.whatif.reschedule import reschedule
+from scheduler.whatif.revision import version_of
 
 DAY = "2024-07-27"
 DOCUMENT = {

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..loading import did_you_mean
+from ..formats.loading import did_you_mean
 from .cells import as_clock, as_date, as_name, as_penalty, as_people, as_text, loose_label, plain_label, whole_at_least
 from .instance import (
     CosplibInstance,

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
-from ..files import read_source
+from ..formats.atomic import read_source
 from .cells import as_name, cell_value, loose_label
 
 

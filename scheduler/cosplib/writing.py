@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from ..files import write_atomic
+from ..formats.atomic import write_atomic
 from .instance import CosplibInstance
 from .solution import SOLUTION_SHEET, CosplibSolution, check_shape
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..files import write_atomic
+from ..formats.atomic import write_atomic
 from ..schedule import Schedule
 from .cosplib import to_cosplib
 from .csv import to_csv

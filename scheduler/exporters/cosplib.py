@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from ..checks.score import score
 from ..cosplib import (
     CosplibInstance,
     CosplibParameters,
@@ -24,7 +25,6 @@ from ..cosplib import (
 )
 from ..data import ConferenceData
 from ..errors import ConfschedError
-from ..quality import score
 from ..schedule import Schedule
 
 

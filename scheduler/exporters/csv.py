@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..cells import csv_text
 from ..data import format_clock
+from ..formats.spreadsheet_cells import csv_text
 from ..schedule import CSV_COLUMNS, Schedule
 
 

@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from ..cells import neutralise
 from ..data import Day, format_clock
+from ..formats.spreadsheet_cells import neutralise
 from ..schedule import Schedule
 from .csv import talk_table
 from .tracks import NO_TRACK_COLOR, track_colors

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..data import ConferenceData
-from ..writing import write_data
+from ..formats.writing import write_data
 from . import cosplib, csv, frab_json, frab_xml, pretalx_json, xlsx
 from .build import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
 from .programme import Programme

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DataError
-from ..files import read_source  # noqa: F401  (the importers' one way to read a source file)
+from ..formats.atomic import read_source  # noqa: F401  (the importers' one way to read a source file)
 
 MINUTES_PER_DAY = 24 * 60
 # frab writes durations as "HH:MM"; some generators add seconds ("00:30:00")

@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..cells import restore
 from ..data import format_clock, parse_clock
 from ..errors import DataError
 from ..exporters.names import slugify
-from ..loading import did_you_mean
+from ..formats.loading import did_you_mean
+from ..formats.spreadsheet_cells import restore
 from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme, unused_id
 
 TALK_COLUMNS = ("title", "day", "start", "room")  # and "end" or "duration"

@@ -4,9 +4,9 @@ A rule is decided by the start times (``times``: which talks overlap, which day 
 rooms (``rooms``: which room a talk is in, alone or with its block). Its ``encode`` adds CP-SAT terms to an
 :class:`~scheduler.objective.Objective`; its ``score`` counts the same violations on a finished timetable from the
 data file alone, without any model code, so the two check each other (tests/test_rule_registry.py). Where a rule
-has them, ``relaxation`` names the group of talks the lower bound (:mod:`scheduler.bound`) solves it in,
+has them, ``relaxation`` names the group of talks the lower bound (:mod:`scheduler.search.bound`) solves it in,
 ``room_cost`` is its price of one talk in one room (the room stage's greedy pass and the bound read it), and
-``plan`` is its form in the session plan (:mod:`scheduler.sessionplan`).
+``plan`` is its form in the session plan (:mod:`scheduler.search.sessionplan`).
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@
 - cpsat.py: run_cpsat, the one way the package runs CP-SAT (parameters, hints, Ctrl-C, progress)
 - first.py: the hard rules' model and phase 1's timetable (warmstart.py: the track-first layout that hints it)
 - coupled.py: times and rooms in one model (small programmes; the exact fallback for rooms)
-- placement.py: rooms for phase 1's times (scheduler.rooms), or sessions planned (sessions.py)
+- placement.py: rooms for phase 1's times (scheduler.search.room_stage), or sessions planned (sessions.py)
 - improve.py: phase 2, by session plan, day by day (daybyday.py), neighbourhoods (neighbourhoods.py) or one model
-- finish.py: stats from the phases' results, the independent check and score, the lower bound (scheduler.bound)
+- finish.py: stats from the phases' results, the independent check and score, the lower bound (scheduler.search.bound)
 """
 
 from .budget import TimeBudget

@@ -14,16 +14,16 @@ from ..data import ConferenceData, format_clock
 from ..errors import NoScheduleError
 from ..model import TimeModel
 from ..problem import MINUTES_PER_DAY, Problem, compile_problem
-from ..rooms import assign_rooms
 from ..rules.base import Weights
 from ..schedule import Assignment, SolveStats
-from ..sessionplan import applies
 from .budget import TimeBudget
 from .cpsat import Outcome, SolutionLog, run_cpsat, solver_parameters
 from .params import SolveParams
+from .room_stage import assign_rooms
+from .sessionplan import applies
 
 Progress = Callable[[str], None]
-Placement = tuple[dict[int, int], dict[int, int], int]  # what scheduler.rooms.assign_rooms returns
+Placement = tuple[dict[int, int], dict[int, int], int]  # what scheduler.search.room_stage.assign_rooms returns
 
 
 def quiet(message: str) -> None:
@@ -64,7 +64,7 @@ class Timetable:
 
     @classmethod
     def from_placement(cls, placed: Placement, room_stage: str = "decomposed") -> Timetable:
-        """The timetable scheduler.rooms.assign_rooms returned."""
+        """The timetable scheduler.search.room_stage.assign_rooms returned."""
         starts, rooms, retimed = placed
         return cls(starts, rooms, room_stage, retimed)
 
@@ -172,7 +172,7 @@ class SolveContext:
     def rooms_for(
         self, starts: dict[int, int], *, weights: dict | None = None, hard: dict | None = None
     ) -> Placement | None:
-        """Rooms block by block for these times (scheduler.rooms.assign_rooms); None if some block cannot be done."""
+        """Rooms block by block for these times (room_stage.assign_rooms); None if some block cannot be done."""
         return assign_rooms(self.problem, starts, self.room_parameters, weights=weights, hard=hard)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..bound import lower_bound
+from ..checks.score import score
+from ..checks.verify import verify
 from ..errors import ConfschedError
-from ..quality import score
 from ..rules import RULES
 from ..schedule import Assignment, Schedule, SolveStats
-from ..verify import verify
+from .bound import lower_bound
 from .context import SolveContext, Step, Timetable, assignments
 
 
@@ -78,7 +78,7 @@ def verify_timetable(context: SolveContext, timetable: Timetable, stats: SolveSt
 
 
 def bound_penalty(context: SolveContext, stats: SolveStats) -> PenaltyBound:
-    """The deciding model's own bound, or the grouped relaxations' (scheduler.bound), whichever is higher."""
+    """The deciding model's own bound, or the grouped relaxations' (scheduler.search.bound), whichever is higher."""
     if stats.status == "optimal":
         return PenaltyBound(stats.penalty)
     context.say("bounding the penalty from below")

@@ -64,7 +64,7 @@ class SolveParams:
     the time limit."""
 
     bound_share: float = 0.1
-    """Share of the time limit kept for the lower bound at the end of an optimising solve (scheduler.bound), so a
+    """Share of the time limit kept for the lower bound at the end of an optimising solve (scheduler.search.bound), so a
     timetable that is not proven optimal still comes with a gap."""
 
     bound_share_max: float = 10.0

@@ -1,15 +1,15 @@
-"""With sessions a hard rule: plan sessions first (scheduler.sessionplan), then minutes and rooms inside them."""
+"""With sessions a hard rule: plan sessions first (scheduler.search.sessionplan), then minutes and rooms inside them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..checks.score import score
 from ..model import build_model
-from ..quality import score
 from ..schedule import SolveStats
-from ..sessionplan import Plan, build_plan, plan_of, within_plan
 from .budget import TimeBudget
 from .context import ModelSize, SolveContext, Timetable, assignments
+from .sessionplan import Plan, build_plan, plan_of, within_plan
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .objective import Objective
-from .problem import Problem
-from .rules import RULES
-from .rules.base import SAME_ON_PLAN, SOLO_SESSION, Weights
-from .rules.sessions import SESSION_MIX
-from .rules.timing import block_literal, blocks_of
-from .search.cpsat import run_cpsat
+from ..objective import Objective
+from ..problem import Problem
+from ..rules import RULES
+from ..rules.base import SAME_ON_PLAN, SOLO_SESSION, Weights
+from ..rules.sessions import SESSION_MIX
+from ..rules.timing import block_literal, blocks_of
+from .cpsat import run_cpsat
 
 Cell = tuple[str, int, int]  # (session key, block, room)
 

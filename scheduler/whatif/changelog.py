@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .cells import csv_text
+from ..checks.verify import Violation
+from ..data import ConferenceData, Talk, format_clock
+from ..formats.spreadsheet_cells import csv_text
+from ..schedule import Assignment, Schedule
 from .changes import Changes, forcing_change
-from .data import ConferenceData, Talk, format_clock
 from .disruption import describe_move
-from .schedule import Assignment, Schedule
-from .verify import Violation
 
 ADDED, WITHDRAWN = "added", "withdrawn"
 CSV_COLUMNS = [

@@ -1,7 +1,7 @@
 """Independent scoring of a finished timetable against the soft rules, for the per-rule report.
 
 Each registered rule scores itself (:attr:`SoftRule.score`) from the data file and the assignments only, like
-:mod:`scheduler.verify`, so the model's objective can be checked against it; this module adds up the weights.
+:mod:`scheduler.checks.verify`, so the model's objective can be checked against it; this module adds up the weights.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .data import ConferenceData
-from .rules import RULES
-from .rules.base import FinishedTimetable, Offence, SoftRule, Weight, Weights
-from .schedule import Assignment
+from ..data import ConferenceData
+from ..rules import RULES
+from ..rules.base import FinishedTimetable, Offence, SoftRule, Weight, Weights
+from ..schedule import Assignment
 
 
 @dataclass

@@ -14,18 +14,18 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks.score import score
+from ..data import ConferenceData
+from ..exporters.csv import to_csv as schedule_csv
+from ..exporters.ics import calendar_bytes
+from ..exporters.json import to_json
+from ..formats.atomic import write_atomic
+from ..formats.loading import parse
+from ..formats.writing import to_yaml
+from ..schedule import Schedule
 from .changelog import ADDED, WITHDRAWN, Entry, compare, reasons, to_csv, to_markdown
 from .changes import Changes
-from .data import ConferenceData
-from .exporters.csv import to_csv as schedule_csv
-from .exporters.ics import calendar_bytes
-from .exporters.json import to_json
-from .files import write_atomic
-from .loading import parse
-from .quality import score
-from .schedule import Schedule
-from .whatif import Disruption
-from .writing import to_yaml
+from .reschedule import Disruption
 
 _VERSIONED = re.compile(r"\.v(\d+)$")
 

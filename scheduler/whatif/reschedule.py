@@ -1,8 +1,8 @@
 """What-if rescheduling: a published schedule and changed data in, the schedule that moves the least out.
 
-Lexicographic: every hard rule first; then the disruption (:mod:`scheduler.disruption`: what moving each published
-talk costs); then the usual quality objective. Two solves: the first minimises the disruption, the second keeps the
-disruption at that value and minimises the soft-rule penalty.
+Lexicographic: every hard rule first; then the disruption (:mod:`scheduler.whatif.disruption`: what moving each
+published talk costs); then the usual quality objective. Two solves: the first minimises the disruption, the second
+keeps the disruption at that value and minimises the soft-rule penalty.
 
 Fast because most talks need not move: the independent verifier finds the talks whose published placement breaks a
 hard rule under the new data; they and the added talks are freed, every other talk is fixed at its published start
@@ -24,18 +24,18 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .data import ConferenceData, format_clock
+from ..checks.score import score
+from ..checks.verify import Violation, verify
+from ..data import ConferenceData, format_clock
+from ..errors import ConfschedError, NoScheduleError
+from ..model import TimeModel, build_model
+from ..problem import MINUTES_PER_DAY, Problem, compile_problem
+from ..rules.base import Weights
+from ..schedule import Assignment, Schedule, SolveStats
+from ..search.budget import TimeBudget
+from ..search.context import raise_if_unplaceable
+from ..search.cpsat import Outcome, run_cpsat, solver_parameters
 from .disruption import BLOCK, DAY, ROOM, START, DisruptionCosts, move_cost, tenths
-from .errors import ConfschedError, NoScheduleError
-from .model import TimeModel, build_model
-from .problem import MINUTES_PER_DAY, Problem, compile_problem
-from .quality import score
-from .rules.base import Weights
-from .schedule import Assignment, Schedule, SolveStats
-from .search.budget import TimeBudget
-from .search.context import raise_if_unplaceable
-from .search.cpsat import Outcome, run_cpsat, solver_parameters
-from .verify import Violation, verify
 
 Progress = Callable[[str], None]
 EVERYTHING = "everything"

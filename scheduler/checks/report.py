@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .schedule import Schedule
+from ..schedule import Schedule
 
 # the status of a schedule written after Ctrl-C stopped the search (confsched solve; scheduler.interrupt)
 INTERRUPTED = "interrupted"

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .model import build_model
-from .problem import Problem
-from .rules import RULES
-from .rules.base import Weights
-from .rules.tracks import talks_by_track
-from .search.cpsat import run_cpsat
+from ..model import build_model
+from ..problem import Problem
+from ..rules import RULES
+from ..rules.base import Weights
+from ..rules.tracks import talks_by_track
+from .cpsat import run_cpsat
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The what-if change file: what changed since a schedule was published, applied to the data file.
 
 A change file (docs/whatif.md) is YAML with a list under ``changes:``; each item has a ``kind``. It is read with the
-data file's machinery (:mod:`scheduler.loading`), so every problem is one line, ``file:line: item: message``.
+data file's machinery (:mod:`scheduler.formats.loading`), so every problem is one line, ``file:line: item: message``.
 :func:`apply_changes` returns the data file as it is after the changes, checked again like a loaded file.
 """
 
@@ -15,11 +15,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from .data import CROSS_CHECK, Clock, ConferenceData, Identifier, Pin, Strict, Talk, Window, format_clock
+from ..data import CROSS_CHECK, Clock, ConferenceData, Identifier, Pin, Strict, Talk, Window, format_clock
+from ..errors import DataError
+from ..formats.loading import YamlDocument, did_you_mean, first_error, read_text, validation_error_at
+from ..schedule import Assignment
 from .disruption import DisruptionCosts
-from .errors import DataError
-from .loading import YamlDocument, did_you_mean, first_error, read_text, validation_error_at
-from .schedule import Assignment
 
 KINDS = ("speaker-unavailable", "room-closed", "withdraw", "add", "pin", "move", "duration")
 

@@ -15,12 +15,12 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .model import build_model
-from .objective import Objective
-from .problem import Problem
-from .rules import ROOM_RULES
-from .rules.base import Weights
-from .search.cpsat import run_cpsat
+from ..model import build_model
+from ..objective import Objective
+from ..problem import Problem
+from ..rules import ROOM_RULES
+from ..rules.base import Weights
+from .cpsat import run_cpsat
 
 PARTIAL_REPAIR_SECONDS = 2.0
 

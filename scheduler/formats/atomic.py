@@ -7,7 +7,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import DataError
+from ..errors import DataError
 
 
 def write_atomic(path: str | Path, content: bytes | str) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .data import ConferenceData
-from .files import write_atomic
+from ..data import ConferenceData
+from .atomic import write_atomic
 from .loading import parse
 
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")

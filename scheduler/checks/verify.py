@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .data import Block, ConferenceData, Day, KindRule, Room, Speaker, Talk, Window
-from .schedule import Assignment
+from ..data import Block, ConferenceData, Day, KindRule, Room, Speaker, Talk, Window
+from ..schedule import Assignment
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .data import ConferenceData, Talk, Window, format_clock
-from .errors import NoScheduleError
-from .problem import MINUTES_PER_DAY, BlockSpan, Problem, compile_problem
-from .rules.rooms import _room_set_unions
-from .search.cpsat import run_cpsat
-from .search.solve import solve
+from ..data import ConferenceData, Talk, Window, format_clock
+from ..errors import NoScheduleError
+from ..problem import MINUTES_PER_DAY, BlockSpan, Problem, compile_problem
+from ..rules.rooms import _room_set_unions
+from ..search.cpsat import run_cpsat
+from ..search.solve import solve
 
 CORE_SECONDS = 20.0
 MAX_FINDINGS_PER_CHECK = 5

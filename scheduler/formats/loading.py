@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .data import CROSS_CHECK, ConferenceData, did_you_mean, out_of_range, split_path
-from .errors import DataError
+from ..data import CROSS_CHECK, ConferenceData, did_you_mean, out_of_range, split_path
+from ..errors import DataError
 
 Path_ = tuple[str | int, ...]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .data import ConferenceData, Strict, Talk
-from .schedule import Assignment
+from ..data import ConferenceData, Strict, Talk
+from ..schedule import Assignment
 
 # move classes, from the largest to the smallest; "end" is a talk that stays put but ends at another time
 DAY, BLOCK, START, ROOM, END, NONE = "day", "block", "start", "room", "end", "none"
