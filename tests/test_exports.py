@@ -19,8 +19,8 @@ from scheduler import load
 from scheduler.exporters import EXPORTERS, Exporter, export
 from scheduler.exporters.csv import talk_table
 from scheduler.exporters.html import to_html
-from scheduler.exporters.identity import TALK_NAMESPACE
-from scheduler.exporters.names import file_stems
+from scheduler.exporters.stable_ids import TALK_NAMESPACE
+from scheduler.formats.slugs import file_stems
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 NEURIPS = DATA / "neurips2024_tutorials.yaml"

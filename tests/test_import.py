@@ -18,7 +18,7 @@ from scheduler.data import parse_clock
 from scheduler.exporters import export
 from scheduler.formats.loading import parse
 from scheduler.formats.writing import to_yaml
-from scheduler.importers import UNKNOWN_CAPACITY, build, import_data, import_file
+from scheduler.importers import UNKNOWN_CAPACITY, import_data, import_file, to_data_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
@@ -334,8 +334,8 @@ def test_bad_input_is_one_line_naming_the_file_and_row_or_element(tmp_path, case
 
 def test_an_importer_that_leaves_out_a_speaker_gets_the_models_message(tmp_path, monkeypatch):
     """Imported data is checked by the model like a data file: a speaker the importer forgot is named as in one."""
-    keep_all = build._speakers
-    monkeypatch.setattr(build, "_speakers", lambda talks: keep_all(talks)[1:])
+    keep_all = to_data_file._speakers
+    monkeypatch.setattr(to_data_file, "_speakers", lambda talks: keep_all(talks)[1:])
     (tmp_path / "talks.csv").write_text(
         "title,day,start,duration,room,speakers\nOpening,2025-06-02,09:00,30,Hall,Ada Lovelace\n", encoding="utf-8"
     )

@@ -16,11 +16,11 @@ from importlib import metadata
 from typing import Any
 
 from ..data import Day, Speaker, Talk, format_clock
+from ..formats.slugs import distinct, prefixed_slug, slugify
 from ..schedule import Assignment, Schedule, schedule_document
 from .ics import local_time
-from .identity import room_guid, speaker_guid, stable_numbers, talk_guid
-from .names import distinct, prefixed_slug, slugify
-from .tracks import track_colors
+from .stable_ids import room_guid, speaker_guid, stable_numbers, talk_guid
+from .track_colours import track_colors
 
 FRAB_JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
 

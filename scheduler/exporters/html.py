@@ -14,7 +14,7 @@ import jinja2
 
 from ..data import Day, format_clock
 from ..schedule import Schedule
-from .tracks import track_colors
+from .track_colours import track_colors
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _LABEL_EVERY = 30  # minutes between time labels down the side of a grid (and at every block start)

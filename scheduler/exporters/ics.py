@@ -9,7 +9,7 @@ import icalendar
 
 from ..data import Talk
 from ..schedule import Assignment, Schedule
-from .identity import talk_guid
+from .stable_ids import talk_guid
 
 
 def talk_uid(conference: str, talk_id: str) -> str:

@@ -4,10 +4,10 @@ attendee can subscribe to just the room they staff, their own talks or the track
 from __future__ import annotations
 
 from ..data import Talk
+from ..formats.slugs import file_stems
 from ..schedule import Assignment, Schedule
 from .ics import calendar_bytes
-from .names import file_stems
-from .tracks import track_names
+from .track_colours import track_names
 
 SPLIT_DIRECTORIES = ("ics/rooms", "ics/speakers", "ics/tracks")
 

@@ -19,7 +19,7 @@ from ..data import Day, format_clock
 from ..formats.spreadsheet_cells import neutralise
 from ..schedule import Schedule
 from .csv import talk_table
-from .tracks import NO_TRACK_COLOR, track_colors
+from .track_colours import NO_TRACK_COLOR, track_colors
 
 LIST_SHEET = "All talks"
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # fixed, so sheet names do not follow the locale

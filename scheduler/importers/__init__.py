@@ -13,8 +13,8 @@ from pathlib import Path
 from ..data import ConferenceData
 from ..formats.writing import write_data
 from . import cosplib, csv, frab_json, frab_xml, pretalx_json, xlsx
-from .build import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
 from .programme import Programme
+from .to_data_file import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
 
 Reader = Callable[[Path, str | None], Programme]
 

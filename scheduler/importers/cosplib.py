@@ -25,7 +25,7 @@ from ..rules.order import ORDER
 from ..rules.sessions import SESSION_MIX, TRACK_SPLIT
 from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM
 from ..schedule import Assignment
-from .build import import_error
+from .to_data_file import import_error
 
 SLOT_MINUTES = 15  # the length of one CoSPLib time slot on the synthetic timeline (CoSPLib never uses it)
 BREAK_MINUTES = 15  # between two sessions, so blocks read as separate

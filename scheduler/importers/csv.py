@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .programme import Programme, read_source, resolve_timezone
-from .tables import Table, programme_from_tables
+from .spreadsheet_tables import Table, programme_from_tables
 
 TALK_FILES = ("talks.csv", "schedule.csv")  # the second is what `confsched solve` and `export` write
 

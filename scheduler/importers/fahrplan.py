@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from ..exporters.names import slugify
+from ..formats.slugs import slugify
 from .programme import (
     ImportedSpeaker,
     ImportedTalk,

@@ -1,7 +1,7 @@
 """What every importer reads from its source: an existing programme as plain records (talks with their current
 day, start and room, the rooms and the conference's name and time zone), before any data-file decision is made.
 
-The readers (one module per source format) only parse; :mod:`scheduler.importers.build` turns a programme into a
+The readers (one module per source format) only parse; :mod:`scheduler.importers.to_data_file` turns a programme into a
 data file's :class:`~scheduler.data.ConferenceData`.
 """
 

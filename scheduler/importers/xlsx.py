@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .programme import Programme, read_source, resolve_timezone, text_or_none
-from .tables import Table, programme_from_tables
+from .spreadsheet_tables import Table, programme_from_tables
 
 TALK_SHEETS = ("Talks", "All talks")  # the second is the list sheet of confsched's schedule.xlsx
 

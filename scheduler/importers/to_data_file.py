@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from ..data import ConferenceData, format_clock
 from ..errors import DataError
-from ..exporters.names import distinct, slugify
+from ..formats.slugs import distinct, slugify
 from .programme import ImportedRoom, ImportedTalk, Programme
 
 PinMode = Literal["all", "room", "none"]

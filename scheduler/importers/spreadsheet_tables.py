@@ -17,8 +17,8 @@ import pandas as pd
 
 from ..data import format_clock, parse_clock
 from ..errors import DataError
-from ..exporters.names import slugify
 from ..formats.loading import did_you_mean
+from ..formats.slugs import slugify
 from ..formats.spreadsheet_cells import restore
 from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme, unused_id
 
