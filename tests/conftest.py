@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,21 @@ def run_cli(*args, cwd=ROOT):
     return subprocess.run(
         [sys.executable, "-m", "scheduler", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
     )
+
+
+# Tests that need ../shared (the frab schemas, CoSPLib's instances and checker) skip where it is absent, saying so
+# with "../shared" in the reason. CI always has it: .ci/run sets CONFSCHED_REQUIRE_SHARED=1, and then such a skip
+# is a failure, so a moved or renamed file cannot silently turn a check off.
+REQUIRE_SHARED = os.environ.get("CONFSCHED_REQUIRE_SHARED") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SHARED and report.skipped and "../shared" in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but CONFSCHED_REQUIRE_SHARED=1 (CI) requires ../shared: {report.longrepr}"
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from scheduler.cosplib.scoring import _TERM_FUNCTIONS
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "cosplib"
 needs_benchmarks = pytest.mark.skipif(
-    not BENCHMARKS.is_dir(), reason=f"the CoSPLib instances are not at {BENCHMARKS} (see issue 7)"
+    not BENCHMARKS.is_dir(), reason=f"the CoSPLib instances are not at {BENCHMARKS} (../shared beside the repository)"
 )
 
 # ../shared/benchmarks/cosplib/README.md: every term of each reference solution as CoSPLib's checker reports it; a
