@@ -17,10 +17,11 @@ import pytest
 import yaml
 from conftest import DATA, ROOT, run_cli
 
-from scheduler import Assignment, NoScheduleError, Schedule, load, parse, solve, verify
+from scheduler import Assignment, NoScheduleError, Schedule, load, parse, verify
 from scheduler.errors import DataError
 from scheduler.exporters.ics import talk_uid, to_ics
 from scheduler.exporters.json import to_json
+from scheduler.schedule import read_schedule
 from scheduler.whatif.changelog import compare, reasons
 from scheduler.whatif.changes import Changes, apply_changes, inline_change, load_changes
 from scheduler.whatif.disruption import DisruptionCosts, move_cost
@@ -297,11 +298,14 @@ def original_ics(directory):
 
 
 def test_the_neurips_walkthrough_swaps_the_two_west_ballroom_a_tutorials():
-    """examples/neurips_speaker_drops_out: the numbers its README shows."""
+    """examples/neurips_speaker_drops_out: the numbers its README shows, from the schedule it ships as published
+    (a fresh solve may put either of a room's two tutorials in the morning: both score the same)."""
+    example = ROOT / "examples" / "neurips_speaker_drops_out"
     before = load(DATA / "neurips2024_tutorials.yaml")
-    baseline = solve(before, time_limit=20)
+    baseline = read_schedule(example / "published" / "schedule.json", before)
+    assert verify(before, baseline.assignments) == []
     assert place(baseline, "causality-llm") == ("09:30", "West Ballroom A")
-    changes = load_changes(ROOT / "examples" / "neurips_speaker_drops_out" / "changes.yaml")
+    changes = load_changes(example / "changes.yaml")
     after = apply_changes(before, changes)
     schedule, disruption = reschedule(after, baseline, changes.costs, time_limit=20)
     assert verify(after, schedule.assignments) == []
