@@ -398,6 +398,20 @@ def test_a_read_only_output_directory_is_one_line(small, tmp_path):
     assert tree(directory) == before
 
 
+def test_an_unwritable_output_directory_is_refused_before_any_work(tmp_path, monkeypatch):
+    """solve and whatif call check_output_directory before solving: a directory the process may not write into (as
+    os.access says; root may write anywhere, so the permission is simulated) is one line at once."""
+    directory = tmp_path / "out"
+    directory.mkdir()
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != directory)
+    with pytest.raises(OutputError) as refused:
+        atomic.check_output_directory(directory)
+    assert str(refused.value) == f"{directory}: cannot write the output files: Permission denied; nothing was changed"
+    with pytest.raises(OutputError, match=r"out: cannot write the output files: Permission denied"):
+        atomic.check_output_directory(directory / "new" / "folder")  # would be created in the unwritable one
+    atomic.check_output_directory(tmp_path / "elsewhere")
+
+
 def test_a_directory_that_refuses_new_files_is_one_line(small, tmp_path):
     """As a read-only directory looks to a process that passes the permission check (root, some network mounts):
     creating the staging directory fails with EACCES."""

@@ -11,18 +11,20 @@ the set of files a command writes into a directory (`solve`, `export`, `whatif`)
    that the set replaces or removes gets a hard link (where the file system has none, a copy) in ``.../old/``.
    Nothing outside the staging directory has changed; a failure here (disk full, no permission, Ctrl-C) only
    removes the staging directory again;
-3. **journal**: ``commit.json`` lists every path of the set, whether it had an old file, and the directories the
-   commit creates; it is fsynced and renamed into place. From here on the staging directory alone is enough to put
-   the old set back;
+3. **journal**: ``commit.json`` lists every path of the set, whether it had an old file, which file (inode, size,
+   modification time) the new one is, and the directories the commit creates; it is fsynced and renamed into place.
+   From here on the staging directory alone is enough to put the old set back;
 4. **commit**: create those directories, rename each new file over its path, remove the stale files, fsync the
    directories. Ctrl-C and SIGTERM are held from here to the end and acted on afterwards;
 5. **done**: remove ``commit.json``: from this moment the new set is the set. Then remove the staging directory.
 
 An exception in 4 (an I/O error, a full disk while renaming) puts the old set back from the journal before it is
 raised. A process that dies in 4 (SIGKILL, power loss: nothing can catch those) leaves the journal behind, and the
-next :func:`write_files` or :func:`recover` on the directory puts the old set back before anything else. A staging
-directory without a journal (a process killed in 2, or after 5) changed nothing and is removed. Only paths of the
-set are ever touched: every other file in the directory (the user's, older what-if versions, the baseline) stays.
+next :func:`write_files` or :func:`recover` on the directory puts the old set back before anything else. Putting
+back touches only a path whose file is the new one this write put there (or, for a stale file it removed, a path
+that is still empty), so it can be repeated and never undoes what someone else did since. A staging directory
+without a journal (a process killed in 2, or after 5) changed nothing and is removed. Only paths of the set are
+ever touched: every other file in the directory (the user's, older what-if versions, the baseline) stays.
 docs/exports.md ("Nothing half-written") says the same for users.
 """
 
@@ -119,7 +121,7 @@ def check_output_directory(directory: str | Path) -> None:
     if not existing.is_dir():
         raise OutputError(existing, f"is not a directory; cannot create {directory} in it")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(existing, "cannot write the output files: Permission denied")
+        raise OutputError(existing, "cannot write the output files: Permission denied; nothing was changed")
 
 
 def write_files(directory: str | Path, files: Mapping[str, str | bytes], *, owned: Iterable[str] = ()) -> list[Path]:
@@ -262,15 +264,20 @@ def _stage(directory: Path, payloads: Mapping[PurePosixPath, bytes], stale: list
     except OSError as error:
         raise _unwritable(directory, error) from None
     try:
-        for relative, payload in payloads.items():
-            _write_new(staging / "new" / relative, payload, _mode_of(directory.joinpath(*relative.parts)))
+        identities = {
+            relative: _write_new(staging / "new" / relative, payload, _mode_of(directory.joinpath(*relative.parts)))
+            for relative, payload in payloads.items()
+        }
         entries = []
         for relative in [*payloads, *stale]:
             target = directory.joinpath(*relative.parts)
             existed = os.path.lexists(target)
             if existed:
                 _keep(target, staging / "old" / relative)
-            entries.append({"path": relative.as_posix(), "new": relative in payloads, "old": existed})
+            entry = {"path": relative.as_posix(), "new": relative in payloads, "old": existed}
+            if relative in identities:
+                entry["file"] = identities[relative]
+            entries.append(entry)
         folders = {
             parent
             for relative in payloads
@@ -288,6 +295,8 @@ def _stage(directory: Path, payloads: Mapping[PurePosixPath, bytes], stale: list
         os.replace(temporary, staging / JOURNAL)
         _fsync_directory(staging)
     except BaseException as error:
+        with contextlib.suppress(OSError):  # first the journal: a staging directory without one is only litter
+            os.unlink(staging / JOURNAL)
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError):
             raise _unwritable(directory, error) from None
@@ -295,8 +304,8 @@ def _stage(directory: Path, payloads: Mapping[PurePosixPath, bytes], stale: list
     return staging, journal
 
 
-def _write_new(path: Path, payload: bytes, mode: int) -> None:
-    """A new file at `path` holding `payload`, on disk (fsynced) when this returns."""
+def _write_new(path: Path, payload: bytes, mode: int) -> list[int]:
+    """A new file at `path` holding `payload`, on disk (fsynced) when this returns; its identity (see _identity)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     try:
@@ -305,8 +314,21 @@ def _write_new(path: Path, payload: bytes, mode: int) -> None:
         while view:
             view = view[os.write(handle, view) :]
         os.fsync(handle)
+        return _identity(os.fstat(handle))
     finally:
         os.close(handle)
+
+
+def _identity(status: os.stat_result) -> list[int]:
+    """What tells the file a write staged from any other: its inode (kept by a rename), size and modification time."""
+    return [status.st_ino, status.st_size, status.st_mtime_ns]
+
+
+def _is_ours(path: Path, identity: list[int]) -> bool:
+    try:
+        return _identity(os.lstat(path)) == identity
+    except FileNotFoundError:
+        return False
 
 
 def _keep(target: Path, backup: Path) -> None:
@@ -368,18 +390,22 @@ def _apply(directory: Path, staging: Path, journal: dict) -> None:
 
 
 def _roll_back(directory: Path, staging: Path, journal: dict) -> None:
-    """Put every path of the journal back as it was: the old file where there was one, else no file. Safe to repeat
-    (a new file still in staging was never moved; an old file no longer in staging was already put back)."""
+    """Put every path of the journal back as it was before the commit: where the new file of this write is in place,
+    the old file (or no file, if there was none); where a stale file was removed and nothing has taken its place,
+    the old file. Any other path is left as it is (never moved in, already put back, or changed by someone else
+    since), so this is safe to repeat."""
     touched = {directory}
     for entry in reversed(journal["entries"]):
         target = directory / entry["path"]
-        if entry["old"]:
-            backup = staging / "old" / entry["path"]
-            if os.path.lexists(backup):
-                os.replace(backup, target)
-        elif entry["new"] and not os.path.lexists(staging / "new" / entry["path"]):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
+        backup = staging / "old" / entry["path"]
+        if entry["new"]:
+            if _is_ours(target, entry["file"]):
+                if not entry["old"]:
+                    os.unlink(target)
+                elif os.path.lexists(backup):
+                    os.replace(backup, target)
+        elif entry["old"] and not os.path.lexists(target) and os.path.lexists(backup):
+            os.replace(backup, target)
         touched.add(target.parent)
     for name in reversed(journal["directories"]):
         with contextlib.suppress(OSError):  # not empty (someone else's file) or already gone
@@ -415,11 +441,16 @@ def _read_journal(path: Path) -> dict:
     try:
         journal = json.loads(path.read_text(encoding="utf-8"))
         entries = [
-            {"path": relative_path(entry["path"]).as_posix(), "new": bool(entry["new"]), "old": bool(entry["old"])}
+            {
+                "path": relative_path(entry["path"]).as_posix(),
+                "new": bool(entry["new"]),
+                "old": bool(entry["old"]),
+                "file": [int(number) for number in entry["file"]] if entry["new"] else None,
+            }
             for entry in journal["entries"]
         ]
         folders = [relative_path(name).as_posix() for name in journal["directories"]]
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError) as error:
         raise ValueError(f"unreadable journal {path.name}: {error}") from None
     return {"entries": entries, "directories": folders}
 
