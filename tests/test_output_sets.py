@@ -297,7 +297,7 @@ def test_a_journal_that_is_not_ours_is_refused_and_nothing_outside_is_touched(tm
     staging.mkdir()
     (staging / JOURNAL).write_text(json.dumps({"entries": [{"path": "../precious.txt", "new": True, "old": False}],
                                                "directories": []}))  # fmt: skip
-    with pytest.raises(OutputError, match="cut short and cannot be undone"):
+    with pytest.raises(OutputError, match="cut short cannot be undone"):
         recover(directory)
     assert outside.read_text() == "keep\n"
 
@@ -423,12 +423,13 @@ def test_a_directory_that_refuses_new_files_is_one_line(small, tmp_path):
     assert tree(directory) == before and leftovers(directory) == []
 
 
-@pytest.mark.parametrize("at", [1, 3, 5])
-def test_a_full_disk_while_solve_writes_is_one_line_and_keeps_the_old_set(small, tmp_path, at):
+def test_a_full_disk_while_solve_writes_is_one_line_and_keeps_the_old_set(small, tmp_path):
+    """The disk fills up as the third file is written (every call is covered by the tests above, through the
+    library; this is the command line's one line)."""
     data, published = small
     directory = copy_of(published, tmp_path)
     before = tree(directory)
-    result = run_faulty("full", "write", at, "solve", data, "--out", directory, "--time-limit", "1", "--seed", "7")
+    result = run_faulty("full", "write", 3, "solve", data, "--out", directory, "--time-limit", "1", "--seed", "7")
     line = one_error_line(result)
     assert line == f"error: {directory}: cannot write the output files: No space left on device; nothing was changed"
     assert tree(directory) == before and leftovers(directory) == []
@@ -438,7 +439,7 @@ def test_a_full_disk_while_whatif_writes_leaves_no_partial_version(small, tmp_pa
     data, published = small
     directory = copy_of(published, tmp_path)
     before = tree(directory)
-    for at in (1, 4, 6):  # the first file, the data file, the changelog
+    for at in (1, 4):  # the first file; the data file, after schedule.v2.json, .csv and .ics
         result = run_faulty(
             "full", "write", at,
             "whatif", data, "--baseline", directory / "schedule.json", "--out", directory, "--withdraw", "talk-0002",

@@ -153,8 +153,8 @@ def write_files(directory: str | Path, files: Mapping[str, str | bytes], *, owne
 
 def recover(directory: str | Path) -> bool:
     """Put back the files a write into `directory` had replaced when its process was killed halfway through the
-    renames (its journal says which), and remove what writes that changed nothing left behind. True if files were
-    put back. :func:`write_files` does this first anyway; a command that reads from the directory can call it."""
+    renames (its journal says which), and remove what writes that changed nothing left behind. True if a write was
+    undone. :func:`write_files` does this first anyway; a command that reads from the directory can call it."""
     directory = Path(directory)
     if not directory.is_dir() or not any(directory.glob(STAGING_PREFIX + "*")):
         return False
@@ -429,7 +429,8 @@ def _recover(directory: Path) -> bool:
                 reason = _reason(error) if isinstance(error, OSError) else str(error)
                 raise OutputError(
                     staging,
-                    f"a write into {directory} was cut short and cannot be undone ({reason}); nothing was changed",
+                    f"a write into {directory} that was cut short cannot be undone ({reason}); "
+                    "the previous files are kept here until it can",
                 ) from None
             undone = True
         shutil.rmtree(staging, ignore_errors=True)
