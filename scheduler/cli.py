@@ -18,16 +18,17 @@ from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report
 from .checks.verify import verify
 from .errors import ConfschedError, DataError, NoScheduleError
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
-from .formats.atomic import write_atomic
+from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
 from .interrupt import interruptible
 from .schedule import read_schedule
 from .search.solve import solve as solve_schedule
 from .whatif import changelog
+from .whatif.baseline import check_same_conference
 from .whatif.changes import Changes, apply_changes, inline_change, load_changes
 from .whatif.reschedule import reschedule
-from .whatif.revision import build_revision, write_revision
+from .whatif.revision import build_revision, refuse_to_overwrite, revision_names, version_of, write_revision
 
 app = typer.Typer(
     name="confsched",
@@ -82,9 +83,11 @@ def solve(
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
     chosen = _formats(formats)
     try:
+        check_output_directory(out_dir)  # a file in the way, or no permission: say so before solving
         data = load(data_file)
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
-        # written inside the block too, so a Ctrl-C while writing cannot leave half of them old and half new
+        # written inside the block too, so a first Ctrl-C while writing does not stop it, and a second one leaves the
+        # old set of files (scheduler.formats.atomic.write_files)
         with interruptible() as interrupt:
             try:
                 with err.status("solving", spinner="dots") as status:
@@ -105,11 +108,9 @@ def solve(
             interrupted = interrupt.requested.is_set() and schedule.stats.status != "optimal"
             if interrupted:
                 schedule.stats.status = INTERRUPTED
-            written = export(schedule, out_dir, chosen)
-            written += [
-                write_atomic(out_dir / "report.md", to_report_markdown(schedule)),
-                write_atomic(out_dir / "report.json", to_report_json(schedule)),
-            ]
+            # the schedule files and the report are one set: all new, or (after any failure) all as they were
+            reports = {"report.md": to_report_markdown(schedule), "report.json": to_report_json(schedule)}
+            written = export(schedule, out_dir, chosen, extra=reports)
     except NoScheduleError as error:
         _explain_and_fail(data, error)
     except DataError as error:
@@ -338,14 +339,19 @@ def whatif(
         "--pin": pin,
         "--duration": duration,
     }
+    inputs = {"the baseline": baseline_file, "the data file": data_file, "the change file": change_file}
     try:
+        check_output_directory(out_dir)
+        recover(out_dir)  # a what-if killed while writing: its version is not there, as if it had never run
         before = load(data_file)
         baseline = read_schedule(baseline_file, before)
+        check_same_conference(before, data_file, baseline, baseline_file)
         changes = load_changes(change_file) if change_file else Changes([])
         for flag, values in inline.items():
             for text in values or []:
                 changes = changes + inline_change(flag, text)
         after = apply_changes(before, changes)
+        refuse_to_overwrite(out_dir, revision_names(version_of(baseline_file) + 1), inputs)
     except ConfschedError as error:
         _fail(error)
     broken = verify(before, baseline.assignments)
@@ -356,19 +362,36 @@ def whatif(
             markup=False,
         )
     try:
-        with err.status("rescheduling", spinner="dots") as status:
-            schedule, disruption = reschedule(
-                after, baseline, changes.costs, time_limit, seed, workers, progress=lambda m: status.update(m)
-            )
+        # Ctrl-C as in solve: the search stops, the least disruptive verified schedule so far is written (marked
+        # interrupted), exit 130; the new version's files are written as one set (scheduler.formats.atomic)
+        with interruptible() as interrupt:
+            try:
+                with err.status("rescheduling", spinner="dots") as status:
+                    schedule, disruption = reschedule(
+                        after,
+                        baseline,
+                        changes.costs,
+                        time_limit,
+                        seed,
+                        workers,
+                        progress=lambda m: status.update(m),
+                        stop=interrupt.requested.is_set,
+                    )
+            except NoScheduleError:
+                if not interrupt.requested.is_set():
+                    raise
+                err.print("interrupted before a new schedule was found; nothing was written", markup=False)
+                raise typer.Exit(130) from None
+            if disruption.interrupted:
+                schedule.stats.status = INTERRUPTED
+            revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
+            written = write_revision(out_dir, revision.files, inputs)
     except NoScheduleError as error:
         _explain_and_fail(after, error)
+    except DataError as error:  # the output cannot be written (OutputError)
+        _fail(error)
     except ConfschedError as error:
         _fail(error, 3)
-    revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
-    try:
-        written = write_revision(out_dir, revision.files, baseline_file)
-    except (OSError, ValueError) as error:
-        _fail(error)
     out.print(f"What-if: {after.conference.name}", markup=False)
     out.print("\n".join(line for line in revision.summary if line), markup=False)
     _print_changelog(revision.entries)
@@ -377,6 +400,10 @@ def whatif(
         f"{disruption.seconds_to_best:.2f} s, finished in {disruption.seconds:.2f} s"
     )
     _print_written(written)
+    if interrupt.requested.is_set():
+        what = "the least disruptive schedule found so far" if disruption.interrupted else "the finished new version"
+        err.print(f"interrupted: wrote {what}; every hard rule verified", markup=False)
+        raise typer.Exit(130)
 
 
 @app.command()
@@ -439,7 +466,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        # every file is written atomically (scheduler.formats.atomic): each one on disk is complete, old or new
+        # every set of files is written as one unit (scheduler.formats.atomic.write_files): the old set or the new
         err.print("interrupted")
         sys.exit(130)
 

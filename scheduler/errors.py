@@ -37,6 +37,14 @@ class DataError(ConfschedError):
         return one_line(f"{where}: {what}{self.message}")
 
 
+class OutputError(DataError):
+    """An output file or directory cannot be written (not a directory, no permission, disk full, a symbolic link
+    leading elsewhere); the files that were there are unchanged."""
+
+    def __init__(self, path: Path | str, message: str):
+        super().__init__(path, None, None, message)
+
+
 class NoScheduleError(ConfschedError):
     """No schedule satisfies every hard rule (proven, or none found within the time limit)."""
 
