@@ -438,6 +438,33 @@ def _print_changelog(entries: list) -> None:
 
 
 @app.command()
+def serve(
+    data_file: DataArg,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="The published schedule.json (never modified); else solve from the page."),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for new versions (schedule.vN.*, data.vN.yaml).")
+    ] = Path("out"),
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (only this machine by default).")
+    ] = "127.0.0.1",
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds each what-if may use.", min=0.1)] = 30.0,
+) -> None:
+    """A local web view for chairs: the timetable, what-ifs with their diff, versions to compare and download."""
+    from .web import serve as serve_web  # starlette and uvicorn load only for this command
+
+    if baseline_file is not None:
+        _load_schedule(data_file, baseline_file)  # a bad baseline is one line and exit 2, before the server starts
+    try:
+        serve_web(data_file, baseline_file, out_dir, host=host, port=port, time_limit=time_limit)
+    except ConfschedError as error:
+        _fail(error)
+
+
+@app.command()
 def generate(
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the generated data file.")],
     talks: Annotated[int, typer.Option(help="Number of talks.", min=1)] = 500,

@@ -1,0 +1,263 @@
+"""`confsched serve` (scheduler/web): the pages and their answers through Starlette's in-process TestClient, and one
+chair's what-if end to end in Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's note that a later httpx package exists
+    from starlette.testclient import TestClient
+
+from scheduler.web import Workspace, create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "neurips2024_tutorials.yaml"
+BASELINE = ROOT / "examples" / "neurips_speaker_drops_out" / "published" / "schedule.json"
+BENGIO = {"kind": "speaker-unavailable", "speaker": "y.bengio", "day": "2024-12-10", "start": "09:30", "end": "12:00"}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def client(tmp_path):
+    workspace = Workspace(DATA, BASELINE, tmp_path / "out", time_limit=20)
+    with TestClient(create_app(workspace)) as test_client:
+        yield test_client, workspace, tmp_path / "out"
+
+
+def test_view_shows_grid_breakdown_and_details(client):
+    test_client, _, _ = client
+    page = test_client.get("/")
+    assert page.status_code == 200
+    assert "Version 1" in page.text and 'class="day-grid"' in page.text
+    assert "track-parallel" in page.text and "Soft rules: total penalty" in page.text
+    assert page.text.count('class="talk') == 14
+    assert "expected audience" in page.text and "y.bengio" in page.text
+
+
+def test_whatif_answer_then_accept_writes_next_version_and_keeps_baseline(client):
+    test_client, workspace, out = client
+    before = digest(BASELINE)
+    answer = test_client.post("/api/whatif", data=BENGIO)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["from_version"] == 1 and body["version"] == 2
+    assert body["proven_minimal"] is True
+    assert body["moved"] and all(row["why"] for row in body["moved"])
+    assert any("Bengio" in line for line in body["affected_speakers"])
+    assert not out.exists() or not any(out.iterdir())  # nothing written before accepting
+    shown = test_client.get(f"/whatif/{body['token']}")
+    assert shown.status_code == 200 and 'class="ghost"' in shown.text and "talk moved" in shown.text
+    accepted = test_client.post(f"/whatif/{body['token']}/accept", follow_redirects=False)
+    assert accepted.status_code == 303
+    names = {path.name for path in out.iterdir()}
+    assert {"schedule.v2.json", "schedule.v2.csv", "schedule.v2.ics", "data.v2.yaml", "changes.md"} <= names
+    assert not any(name.endswith(".tmp") for name in names)
+    assert digest(BASELINE) == before
+    assert [version.number for version in workspace.versions()] == [1, 2]
+    assert "version 2" in test_client.get("/versions").text
+    compared = test_client.get("/compare?old=1&new=2")
+    assert compared.status_code == 200 and 'class="ghost"' in compared.text
+    # the next what-if starts from version 2 and would write version 3
+    again = test_client.post("/api/whatif", data={"kind": "withdraw", "talk": body["moved"][0]["talk"]})
+    assert again.json()["version"] == 3
+
+
+def test_discard_writes_nothing(client):
+    test_client, _, out = client
+    token = test_client.post("/api/whatif", data=BENGIO).json()["token"]
+    assert test_client.post(f"/whatif/{token}/discard", follow_redirects=False).status_code == 303
+    assert not out.exists() or not any(out.iterdir())
+    assert test_client.post(f"/whatif/{token}/accept").status_code == 404
+
+
+def test_concurrent_accepts_are_refused(client):
+    """Two tabs computed a what-if from version 1: the first accept writes version 2, the second is a conflict."""
+    test_client, _, out = client
+    first = test_client.post("/api/whatif", data=BENGIO).json()["token"]
+    second = test_client.post("/api/whatif", data={"kind": "withdraw", "talk": "dynamic-sparsity"})
+    assert second.status_code == 200, second.text
+    second_token = second.json()["token"]
+    written = test_client.post(f"/whatif/{first}/accept", follow_redirects=False)
+    assert written.status_code == 303
+    v2 = digest(out / "schedule.v2.json")
+    refused = test_client.post(f"/whatif/{second_token}/accept")
+    assert refused.status_code == 409 and "another tab" in refused.text
+    assert digest(out / "schedule.v2.json") == v2 and not (out / "schedule.v3.json").exists()
+
+
+def test_accepts_racing_in_threads_write_one_version(client):
+    test_client, workspace, out = client
+    token = test_client.post("/api/whatif", data=BENGIO).json()["token"]
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(_accept(workspace, token))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("ok") == 1 and len(results) == 4
+    assert sorted(path.name for path in out.glob("schedule.v*.json")) == ["schedule.v2.json"]
+
+
+def _accept(workspace, token) -> str:
+    try:
+        workspace.accept(token)
+        return "ok"
+    except Exception as error:
+        return type(error).__name__
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/versions/1/download/..%2F..%2Fetc%2Fpasswd",
+        "/versions/1/download/cosplib",
+        "/versions/..%2F..%2Fdata/download/csv",
+        "/versions/7/download/csv",
+        "/compare?old=..%2Fschedule&new=1",
+        "/compare?old=/etc/passwd&new=1",
+        "/static/..%2F..%2Fapp.py",
+    ],
+)
+def test_path_like_inputs_are_refused(client, url):
+    test_client, _, _ = client
+    response = test_client.get(url)
+    assert response.status_code in (400, 404)
+    assert "root:" not in response.text and "import" not in response.text[:200]
+
+
+def test_path_like_change_fields_are_refused_and_escaped(client):
+    test_client, _, out = client
+    response = test_client.post("/whatif", data={**BENGIO, "speaker": "../../<script>x</script>"})
+    assert response.status_code == 400
+    assert "<script>x" not in response.text and "&lt;script&gt;" in response.text
+    assert test_client.post("/whatif", data={"kind": "../etc"}).status_code == 400
+    assert not out.exists()
+
+
+def test_downloads_by_format_name(client):
+    test_client, _, _ = client
+    for name in ("csv", "ics", "frab-xml", "frab-json", "xlsx", "html"):
+        response = test_client.get(f"/versions/1/download/{name}")
+        assert response.status_code == 200 and response.content, name
+        assert "attachment" in response.headers["content-disposition"]
+
+
+def test_post_from_another_site_is_refused(client):
+    test_client, _, _ = client
+    token = test_client.post("/api/whatif", data=BENGIO).json()["token"]
+    refused = test_client.post(f"/whatif/{token}/accept", headers={"Origin": "http://evil.example"})
+    assert refused.status_code == 403
+
+
+def test_no_schedule_after_a_change_is_explained(client):
+    test_client, _, out = client
+    response = test_client.post("/whatif", data={"kind": "room-closed", "room": "West Ballroom A", "day": "2024-12-10"})
+    assert response.status_code in (303, 422)  # the day may have room to spare; then it is a normal answer
+    if response.status_code == 422:
+        assert "No schedule" in response.text
+    assert not out.exists()
+
+
+def test_solve_from_the_page_writes_version_one(tmp_path):
+    workspace = Workspace(DATA, None, tmp_path / "out")
+    with TestClient(create_app(workspace)) as test_client:
+        assert "Solve" in test_client.get("/").text
+        assert test_client.post("/solve", data={"time_limit": "5"}, follow_redirects=False).status_code == 303
+        deadline = time.monotonic() + 60
+        while test_client.get("/api/solve").json()["state"] == "running" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        state = test_client.get("/api/solve").json()
+        assert state["state"] in ("done", "stopped"), state
+        assert (tmp_path / "out" / "schedule.json").is_file()
+        assert "Version 1" in test_client.get("/").text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# End to end in Chromium
+
+
+@pytest.fixture
+def server(tmp_path):
+    uvicorn = pytest.importorskip("uvicorn")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workspace = Workspace(DATA, BASELINE, tmp_path / "out", time_limit=20)
+    config = uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", tmp_path / "out"
+    running.should_exit = True
+    thread.join(10)
+
+
+def test_chair_whatif_in_chromium(server, tmp_path):
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright drives Chromium")
+    url, out = server
+    shots = Path(tmp_path / "shots")
+    shots.mkdir()
+    before = digest(BASELINE)
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + "/")
+        assert page.locator("article.talk").count() == 14
+        page.locator("article.talk").first.click()
+        assert page.locator("#panel").is_visible()
+        page.screenshot(path=shots / "1-timetable.png", full_page=True)
+        page.select_option("#kind", "speaker-unavailable")
+        page.select_option("select[name=speaker]", "y.bengio")
+        page.select_option("select[name=day]", "2024-12-10")
+        page.fill("input[name=start]", "09:30")
+        page.fill("input[name=end]", "12:00")
+        page.click("#whatif-form button[type=submit]")
+        page.wait_for_url("**/whatif/*", timeout=60_000)
+        assert page.locator("article.talk.moved").count() >= 1
+        assert page.locator(".ghost").count() >= 1
+        assert "proven minimal" in page.locator(".verdict").inner_text()
+        page.screenshot(path=shots / "2-whatif.png", full_page=True)
+        page.set_viewport_size({"width": 1100, "height": 760})
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=shots / "web-whatif-small.png")
+        page.click("button.accept")
+        page.wait_for_url(url + "/?note=*")
+        assert "accepted as version 2" in page.content()
+        assert (out / "schedule.v2.json").is_file() and (out / "data.v2.yaml").is_file()
+        page.goto(url + "/versions")
+        assert page.locator("a", has_text="version 2").count() >= 1
+        page.screenshot(path=shots / "3-versions.png", full_page=True)
+        browser.close()
+    assert digest(BASELINE) == before
+    keep = ROOT / "out" / "web-screenshots"
+    keep.mkdir(parents=True, exist_ok=True)
+    for shot in shots.iterdir():
+        shutil.copy(shot, keep / shot.name)
