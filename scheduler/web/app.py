@@ -160,7 +160,7 @@ def create_app(workspace: Workspace) -> Starlette:
             changelog=views.changelog_rows(entries),
             penalty=penalty,
             rules=rules,
-            summary=[line for line in pending.revision.summary if line],
+            summary=[line.removeprefix("- ") for line in pending.revision.summary if line and line != "Changes:"],
         )
 
     async def accept(request: Request) -> Response:

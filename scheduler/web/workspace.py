@@ -249,7 +249,8 @@ class Workspace:
             taken = [name for name in pending.revision.files if (self.out_dir / name).exists() and ".v" in name]
             if taken:
                 raise Conflict(f"{taken[0]} exists already in the output directory; nothing was written")
-            write_revision(self.out_dir, pending.revision.files, latest.schedule_path)
+            inputs = {"the baseline": latest.schedule_path, "the data file": latest.data_path}
+            write_revision(self.out_dir, pending.revision.files, inputs)
             del self.pending[token]
             return self.version(pending.revision.version)
 
