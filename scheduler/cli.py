@@ -23,6 +23,7 @@ from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
 from .interrupt import interruptible
 from .schedule import read_schedule
+from .search.cpsat import SEEDS
 from .search.solve import solve as solve_schedule
 from .whatif import changelog
 from .whatif.changes import Changes, apply_changes, inline_change, load_changes
@@ -81,6 +82,7 @@ def solve(
 ) -> None:
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
     chosen = _formats(formats)
+    _check_seed(seed)
     try:
         data = load(data_file)
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
@@ -122,6 +124,12 @@ def solve(
         what = "the best timetable found so far (not proven optimal)" if interrupted else "the finished timetable"
         err.print(f"interrupted: wrote {what}; every hard rule verified", markup=False)
         raise typer.Exit(130)
+
+
+def _check_seed(seed: int) -> None:
+    """Exit 2 with one line for a seed CP-SAT cannot take (its seed is a 32-bit integer)."""
+    if seed not in SEEDS:
+        _fail(ValueError(f"--seed {seed}: outside {SEEDS.start:,}..{SEEDS.stop - 1:,}, the seeds CP-SAT accepts"))
 
 
 def _formats(text: str) -> list[str]:
@@ -338,6 +346,7 @@ def whatif(
         "--pin": pin,
         "--duration": duration,
     }
+    _check_seed(seed)
     try:
         before = load(data_file)
         baseline = read_schedule(baseline_file, before)

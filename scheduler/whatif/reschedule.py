@@ -34,7 +34,7 @@ from ..rules.base import Weights
 from ..schedule import Assignment, Schedule, SolveStats
 from ..search.budget import TimeBudget
 from ..search.context import raise_if_unplaceable
-from ..search.cpsat import Outcome, run_cpsat, solver_parameters
+from ..search.cpsat import Outcome, check_seed, run_cpsat, solver_parameters
 from .disruption import BLOCK, DAY, ROOM, START, DisruptionCosts, move_cost, tenths
 
 Progress = Callable[[str], None]
@@ -80,8 +80,10 @@ def reschedule(
 ) -> tuple[Schedule, Disruption]:
     """A schedule for the changed `data` that moves `baseline`'s talks as little as possible, then is as good as can be.
 
-    Raises :class:`NoScheduleError` if the changed data has no schedule at all (or none is found in time).
+    Raises :class:`NoScheduleError` if the changed data has no schedule at all (or none is found in time), and
+    ValueError for a seed outside CP-SAT's 32-bit range.
     """
+    check_seed(seed)
     budget = TimeBudget.start(time_limit)
     costs = costs or DisruptionCosts()
     say = progress or (lambda message: None)
