@@ -16,7 +16,7 @@ from . import generate as generator
 from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
-from .errors import ConfschedError, DataError, NoScheduleError
+from .errors import ConfschedError, DataError, NoScheduleError, after_ctrl_c
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export
 from .formats.atomic import write_atomic
 from .formats.loading import load
@@ -445,12 +445,22 @@ def list_rules() -> None:
 
 
 def main() -> None:
+    # Ctrl-C outside a search (reading the data, building the first model, writing files): every file is written
+    # atomically (scheduler.formats.atomic), so each one on disk is complete, old or new. Typer turns a
+    # KeyboardInterrupt inside a command into a silent exit 130; the chain of the exit still shows it.
     try:
         app()
     except KeyboardInterrupt:
-        # every file is written atomically (scheduler.formats.atomic): each one on disk is complete, old or new
-        err.print("interrupted")
-        sys.exit(130)
+        _interrupted()
+    except SystemExit as stop:
+        if stop.code == 130 and after_ctrl_c(stop):
+            _interrupted()
+        raise
+
+
+def _interrupted() -> None:
+    err.print("interrupted", markup=False)
+    sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -107,9 +107,27 @@ class Block(Strict):
         return f"{self.name} ({span})" if self.name else span
 
 
+# Conference days lie in these years: every output can write them (a calendar's event that ends at 24:00 on
+# 9999-12-31 would end in a year Python cannot hold, a time zone's offset can move year 1 into year 0, a workbook's
+# dates start in 1900), and a year such as 0225 or 20250 is a typo.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def check_date(value: dt.date) -> dt.date:
+    """`value`, or ValueError if it lies outside FIRST_DATE..LAST_DATE."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_DATE.year}-{LAST_DATE.year}")
+    return value
+
+
 class Day(Strict):
     date: dt.date
     blocks: list[Block] = Field(min_length=1)
+
+    @field_validator("date")
+    @classmethod
+    def _plausible(cls, value: dt.date) -> dt.date:
+        return check_date(value)
 
     @model_validator(mode="after")
     def _no_overlap(self) -> Day:

@@ -43,3 +43,15 @@ class NoScheduleError(ConfschedError):
     def __init__(self, message: str, proven: bool):
         self.proven = proven
         super().__init__(message)
+
+
+def after_ctrl_c(error: BaseException | None) -> bool:
+    """Whether a KeyboardInterrupt is among the exceptions that led to `error` (its causes and contexts): typer turns
+    one into an exit, and an extension module interrupted while it loads raises ImportError from it."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

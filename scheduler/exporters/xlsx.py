@@ -135,6 +135,8 @@ def _with_fixed_timestamps(payload: bytes, properties, day: dt.date) -> bytes:
     stamp = dt.datetime.combine(day, dt.time(0, 0))
     fixed = copy.copy(properties)
     fixed.created = fixed.modified = stamp
+    # a zip entry's time holds only the years 1980-2107 (MS-DOS dates); conference days may lie outside them
+    stamp = min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31))
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(payload)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():

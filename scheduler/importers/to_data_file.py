@@ -72,9 +72,8 @@ def import_error(source: Path, error: ValidationError) -> DataError:
     names its item itself ('talks[3] 'x': speaker 'y' is not defined')."""
     detail = error.errors(include_url=False)[0]
     field = ".".join(str(step) for step in detail["loc"])
-    return DataError(
-        source, None, None, f"cannot import: {field}: {detail['msg']}" if field else f"cannot import: {detail['msg']}"
-    )
+    message = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
+    return DataError(source, None, None, f"cannot import: {field}: {message}" if field else f"cannot import: {message}")
 
 
 def granularity(programme: Programme) -> int:
