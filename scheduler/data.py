@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .formats.text import refusal
+
 
 def parse_clock(value: object) -> int:
     """Turn 'HH:MM' into minutes after midnight."""
@@ -414,6 +416,30 @@ def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
             yield where, f"{field}: {out_of_range(value)}" if field else out_of_range(value)
 
 
+def _texts_printable(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids control characters other than tab and line breaks, and U+FFFE/U+FFFF, in any text (keys included):
+    they act in a terminal, a calendar or Markdown, or cannot be written to XML and XLSX (scheduler.formats.text)."""
+    plain = data.model_dump()
+    for where, value in _texts(plain):
+        if refusal(value):
+            field = split_path(where, plain)[1]
+            yield where, f"{field}: {refusal(value)}" if field else refusal(value)
+
+
+def _texts(value: Any, where: Where = ()) -> Iterator[tuple[Where, str]]:
+    """Every text inside nested mappings and lists, mapping keys included (a key at the path of its value)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str):
+                yield (*where, key), key
+            yield from _texts(inner, (*where, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _texts(inner, (*where, index))
+    elif isinstance(value, str):
+        yield where, value
+
+
 def _blocks_on_grid(data: ConferenceData) -> Iterator[Problem]:
     """Forbids a block that starts or ends off the conference's time grid (conference.granularity)."""
     granularity = data.conference.granularity
@@ -643,6 +669,7 @@ def _talks_fit_some_block(data: ConferenceData) -> Iterator[Problem]:
 
 
 CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
+    _texts_printable,
     _numbers_in_range,
     _blocks_on_grid,
     _ids_unique,
@@ -661,5 +688,6 @@ CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
     _pins_possible,
     _talks_fit_some_block,
 )
-"""The cross-item rules in the order they are checked (and so reported): numbers and ids before the names that
-refer to them, and whether a talk fits some block last, as the rules before it narrow the blocks it may use."""
+"""The cross-item rules in the order they are checked (and so reported): text that could act in an output first,
+numbers and ids before the names that refer to them, and whether a talk fits some block last, as the rules before it
+narrow the blocks it may use."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# Line breaks and other control characters, which a quoted YAML value ("a\nb") can put into an id or a name.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Line breaks and other control characters, which a quoted YAML value ("a\nb") can put into an id or a name, and what
+# is not a character (U+FFFE, U+FFFF, lone surrogates, which a UTF-8 terminal cannot even be sent).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def one_line(text: str) -> str:
