@@ -9,9 +9,11 @@ signal, or a look at every output.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -20,15 +22,22 @@ import time
 import icalendar
 import openpyxl
 import pytest
-from conftest import ROOT, conference, solved
+import yaml
+from conftest import ROOT, conference, run_cli, solved
 from lxml import etree
+from lxml import html as lxml_html
+from markdown_it import MarkdownIt
 from ortools.sat.python import cp_model
+from pydantic import ValidationError
+from test_bad_input import GOOD
 from test_hardening import WHATIF, run_batches
 
-from scheduler import ConfschedError, load, solve
+from scheduler import ConferenceData, ConfschedError, load, solve
+from scheduler.data import CROSS_CHECK
 from scheduler.exporters import EXPORTERS, export
 from scheduler.exporters.ics import local_time
-from scheduler.importers import import_data
+from scheduler.formats.text import NOT_TEXT
+from scheduler.importers import ControlCharactersRemoved, import_data
 from scheduler.search.cpsat import run_cpsat
 
 # --- frab JSON and pretalx JSON: numbers, dates, durations and nesting a programme never holds -------------------
@@ -328,3 +337,250 @@ def test_ctrl_c_at_real_moments_of_start_up(tmp_path):
         assert "Traceback" not in stdout + stderr
         assert process.returncode == 130, stderr
         assert stderr.splitlines()[-1].startswith("interrupted")
+
+
+# --- control characters: refused in a data file, removed from an imported programme ------------------------------
+
+NOT_TEXT_CHARACTERS = [chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n\r"] + [
+    "\ufffe",
+    "\uffff",
+]
+# where a text sits in a data file, and the item and field the message names
+TEXT_FIELDS = {
+    "conference name": (lambda d, text: d["conference"].update(name=text), "conference.name: "),
+    "block name": (
+        lambda d, text: d["conference"]["days"][0]["blocks"][0].update(name=text),
+        "conference.days[0] '2024-07-27': blocks[0].name: ",
+    ),
+    "room name": (lambda d, text: d["rooms"].append({"name": text, "capacity": 1}), "rooms[1] "),
+    "speaker name": (lambda d, text: d["speakers"][0].update(name=text), "speakers[0] 'ada': name: "),
+    "talk title": (lambda d, text: d["talks"][0].update(title=text), "talks[0] 't1': title: "),
+    "talk abstract": (lambda d, text: d["talks"][0].update(abstract=text), "talks[0] 't1': abstract: "),
+    "talk track": (lambda d, text: d["talks"][0].update(track=text), "talks[0] 't1': track: "),
+    "talk tag": (lambda d, text: d["talks"][0].update(tags=["ok", text]), "talks[0] 't1': tags[1]: "),
+    "kind name": (lambda d, text: d.update(kinds={"talk": {}, text: {}}), "kinds."),
+}
+
+
+def test_no_text_in_a_data_file_holds_a_control_character():
+    """Every control character but tab and line breaks, and U+FFFE/U+FFFF, in every kind of text: refused by the
+    model (so by the loader, the importers and library callers alike), naming the item and the character."""
+    base = yaml.safe_load(GOOD)
+    base["speakers"][0]["id"] = "ada"
+    base["talks"][0].update(id="t1", speakers=["ada"])
+    for field, (put, named) in TEXT_FIELDS.items():
+        for character in NOT_TEXT_CHARACTERS:
+            document = copy.deepcopy(base)
+            put(document, f"a{character}b")
+            with pytest.raises(ValidationError) as caught:
+                ConferenceData.model_validate(document)
+            [detail] = caught.value.errors()
+            assert detail["type"] == CROSS_CHECK, (field, character)
+            assert f"U+{ord(character):04X}" in detail["msg"], (field, character)
+            assert str(caught.value.errors()[0]["msg"]).startswith(named.split(":")[0]), (field, detail["msg"])
+        document = copy.deepcopy(base)
+        put(document, "tab\there, line\r\nbreak, \u2028 and «ünïcödé» 会议")  # text, not control
+        ConferenceData.model_validate(document)
+
+
+ESCAPE = "\x1b[31m"
+
+
+def test_an_escape_in_a_name_never_reaches_the_terminal(tmp_path):
+    """validate, solve and explain on data whose speaker name or talk id holds an ANSI escape: one line with the
+    escape written visibly (\\x1b), exit 2, and no ESC byte in what is printed."""
+    document = yaml.safe_load((WHATIF / "data.yaml").read_text(encoding="utf-8"))
+    in_name = copy.deepcopy(document)
+    in_name["speakers"][0]["name"] = f"Ada {ESCAPE}Lovelace"
+    in_id = copy.deepcopy(document)
+    in_id["talks"][0]["id"] = f"key{ESCAPE}note"  # text is checked before the references to 'keynote'
+    paths = {}
+    for name, data in (("name", in_name), ("id", in_id)):
+        paths[name] = tmp_path / f"{name}.yaml"
+        paths[name].write_text(yaml.safe_dump(data, allow_unicode=False, sort_keys=False), encoding="utf-8")
+    commands = [
+        [command, str(path), *(["--out", str(tmp_path / "out")] if command == "solve" else [])]
+        for path in paths.values()
+        for command in ("validate", "solve", "explain")
+    ]
+    results = run_batches(commands, batches=1)
+    control = (
+        "contains the control character U+001B; text may hold tabs and line breaks, but no other control characters"
+    )
+    expected = {
+        "name": f"speakers[0] 'a.lovelace': name: {control}",
+        "id": f"talks[0] 'key\\x1b[31mnote': id: {control}",
+    }
+    for argv, result in zip(commands, results, strict=True):
+        which = "name" if argv[1] == str(paths["name"]) else "id"
+        assert "\x1b" not in result["stdout"] + result["stderr"]
+        assert result["stderr"].startswith(f"error: {argv[1]}:") and result["stderr"].endswith(f": {expected[which]}\n")
+        assert result["stderr"].count("\n") == 1 and result["stdout"] == ""
+        assert result["code"] == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_u_fffe_in_a_title_is_one_line_not_an_xlsx_traceback(tmp_path):
+    document = yaml.safe_load((WHATIF / "data.yaml").read_text(encoding="utf-8"))
+    document["talks"][1]["title"] = "On Computable\ufffe Numbers\uffff"
+    path = tmp_path / "data.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=False, sort_keys=False), encoding="utf-8")
+    [result] = run_batches([["solve", str(path), "--formats", "xlsx", "--out", str(tmp_path / "out")]], batches=1)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "Computable" in text)
+    assert (
+        result["stderr"]
+        == f"error: {path}:{line}: talks[1] 'numbers': title: contains U+FFFE, which is not a character\n"
+    )
+    assert (result["code"], result["stdout"]) == (2, "")
+    assert not (tmp_path / "out").exists()
+
+
+# --- text that is allowed (line breaks, '|', markup) reads as text in every output ------------------------------
+
+NAME = "Conf [/] <script>alert(0)</script> | *x*\nsecond line"
+TITLES = {
+    "t1": "First | talk\nwith a break",
+    "t2": "<script>alert(1)</script>",
+    "t3": "[/] [link=https://example.com]click[/link] [x](javascript:alert(2)) `code` *em* &amp; <b>",
+}
+
+
+def markup_conference():
+    return conference(
+        conference={
+            "name": NAME,
+            "days": [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "12:00"}]}],
+        },
+        rooms=[
+            {"name": "Hall [link=https://example.com]x[/link]", "capacity": 100},
+            {"name": "Room | B <i>", "capacity": 100},
+        ],
+        speakers=[
+            {"id": "ada", "name": "Ada [bold]Lovelace[/bold] <b>"},
+            {"id": "bob", "name": "Bob\nKahn | x"},
+        ],
+        talks=[
+            {"id": talk_id, "title": title, "duration": 30, "speakers": [speaker], "track": "A|B [red]"}
+            for (talk_id, title), speaker in zip(TITLES.items(), ["ada", "bob", "ada"], strict=True)
+        ],
+    )
+
+
+def rendered_markdown(path) -> etree._Element:
+    """The Markdown file as a CommonMark renderer (with GitHub's tables) shows it, parsed as HTML."""
+    return lxml_html.fromstring(f"<div>{MarkdownIt('commonmark').enable('table').render(path.read_text())}</div>")
+
+
+def no_markup(page: etree._Element) -> None:
+    """No element a name could have made (report.md's own bold status and rule names are <strong>)."""
+    assert not page.xpath("//script | //a | //b | //i | //em | //code | //img | //del"), etree.tostring(page)
+
+
+def test_line_breaks_pipes_and_markup_in_names_are_text_everywhere(tmp_path):
+    """A conference whose names hold line breaks, '|', HTML, Markdown and rich markup: solve and whatif through
+    the CLI; the terminal, report.md, changes.md, ICS, CSV and HTML show every name as text."""
+    data = markup_conference()
+    source = tmp_path / "data.yaml"
+    source.write_text(yaml.safe_dump(data.model_dump(mode="json", exclude_defaults=True)), encoding="utf-8")
+    out = tmp_path / "out"
+    solved_run = run_cli("solve", source, "--out", out, "--formats", "csv,ics,json,html", "--time-limit", "10")
+    assert solved_run.returncode == 0, solved_run.stderr
+    assert "Traceback" not in solved_run.stderr
+    assert "Conf [/] <script>alert(0)</script> | *x*\\nsecond line: 3 of 3 talks placed" in solved_run.stdout
+    checked = run_cli("validate", source)
+    assert checked.stdout.startswith(f"{source}: OK: Conf [/] <script>alert(0)</script> | *x*\\nsecond line: ")
+
+    report = rendered_markdown(out / "report.md")
+    no_markup(report)
+    assert report.xpath("string(//h1)") == "Schedule quality: " + NAME.replace("\n", " ")
+
+    with (out / "schedule.csv").open(newline="", encoding="utf-8") as stream:
+        assert {row["talk_id"]: row["title"] for row in csv.DictReader(stream)} == TITLES
+    raw = (out / "schedule.ics").read_bytes()
+    assert not re.search(rb"[\x00-\x08\x0a-\x0c\x0e-\x1f\x7f]", raw.replace(b"\r\n", b""))  # RFC 5545 text
+    events = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert sorted(str(event["SUMMARY"]) for event in events) == sorted(TITLES.values())
+    page = lxml_html.parse(str(out / "schedule.html")).getroot()
+    assert len(page.xpath("//script")) == 1  # the page's own filter script
+    assert not page.xpath("//a[starts-with(@href, 'javascript')] | //b | //i")
+
+    # a what-if that moves t1 and withdraws t2: changes.md keeps one row per talk, six cells each
+    placed = {row["talk"]: row for row in json.loads((out / "schedule.json").read_text())["assignments"]}
+    later = "11:30" if placed["t1"]["start"] != "11:30" else "09:00"
+    whatif = run_cli(
+        "whatif", source, "--baseline", out / "schedule.json", "--out", out, "--pin", f"t1@@{later}",
+        "--withdraw", "t2",
+    )  # fmt: skip
+    assert whatif.returncode == 0, whatif.stderr
+    assert "\nsecond line" not in whatif.stdout  # one line per message: the break is shown as \n
+    changes = rendered_markdown(out / "changes.md")
+    no_markup(changes)
+    rows = changes.xpath("//tbody/tr")
+    cells = {row.xpath("string(td[1])"): [cell.text_content() for cell in row.xpath("td")] for row in rows}
+    assert all(len(row) == 6 for row in cells.values())
+    assert {"t1", "t2"} <= set(cells)
+    assert cells["t1"][1] == TITLES["t1"].replace("\n", " ")
+    assert cells["t2"][1] == TITLES["t2"] and cells["t2"][2] == "withdrawn"
+    assert changes.xpath("string(//h1)").endswith(NAME.replace("\n", " "))
+    speakers = [item.text_content() for item in changes.xpath("//ul/li") if "now" in item.text_content()]
+    assert any(item.startswith("Ada [bold]Lovelace[/bold] <b>: 'First | talk with a break' now") for item in speakers)
+
+
+def test_markup_in_a_talk_that_cannot_be_placed_prints_as_text(tmp_path):
+    """The reason a solve fails names the talk; '[/]' in its id used to raise rich's MarkupError."""
+    data = conference(
+        rooms=[{"name": "Hall", "capacity": 10}],
+        talks=[{"id": "[/]", "title": "Too big [bold]", "duration": 30, "attendance": 50}],
+        weights={"room-size": "hard"},
+    )
+    source = tmp_path / "data.yaml"
+    source.write_text(yaml.safe_dump(data.model_dump(mode="json", exclude_defaults=True)), encoding="utf-8")
+    result = run_cli("solve", source, "--out", tmp_path / "out")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: no schedule exists: talk '[/]' cannot be placed")
+
+
+# --- an imported programme with control characters: removed, said so, and no output holds one -------------------
+
+
+def test_control_characters_in_an_imported_programme_are_removed_and_reported(tmp_path):
+    event = {
+        "title": "Red \x1b[31mtalk\x07 with a\x0cform feed",
+        "abstract": "First line\r\nsecond\x7f line\ufffe",
+        "persons": [{"name": "Ada \x00Lovelace"}],
+    }
+    source = tmp_path / "programme.json"
+    source.write_text(frab_json(event).replace('"Hall"', '"Hall\\u009b"'), encoding="utf-8")
+    data_file = tmp_path / "imported.yaml"
+    imported = run_cli("import", source, "--format", "frab-json", "--out", data_file)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr == (
+        f"warning: {source}: removed 8 control character(s) a data file cannot hold "
+        "(the first in rooms[0] 'Hall' name)\n"
+    )
+    data = load(data_file)
+    assert data.talks[0].title == "Red [31mtalk with a form feed"  # the form feed, a space between words, is one
+    assert data.talks[0].abstract == "First line\r\nsecond line"
+    assert [speaker.name for speaker in data.speakers] == ["Ada Lovelace"]
+    assert [room.name for room in data.rooms] == ["Hall"]
+
+    out = tmp_path / "out"
+    formats = ",".join(name for name in EXPORTERS if name != "cosplib")  # CoSPLib needs named blocks and tracks
+    solved_run = run_cli("solve", data_file, "--out", out, "--formats", formats, "--time-limit", "10")
+    assert solved_run.returncode == 0, solved_run.stderr
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".ics", ".csv", ".json", ".xml", ".html", ".md"):
+            text = path.read_text(encoding="utf-8")
+            assert not NOT_TEXT.search(text), path
+    workbook = openpyxl.load_workbook(out / "schedule.xlsx")
+    cells = [cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert not [value for value in cells if isinstance(value, str) and NOT_TEXT.search(value)]
+
+
+def test_the_library_is_warned_too(tmp_path):
+    source = tmp_path / "programme.json"
+    source.write_text(frab_json({"title": "Bell\x07"}), encoding="utf-8")
+    with pytest.warns(ControlCharactersRemoved, match=r"removed 1 control character\(s\) .* talks\[0\] '1' title"):
+        data = import_data(source, "frab-json")
+    assert data.talks[0].title == "Bell"
