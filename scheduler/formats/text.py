@@ -2,7 +2,7 @@
 
 Titles, names, rooms and tracks go into calendars, spreadsheets, XML, HTML, Markdown and the terminal. The
 characters below act in some of them or cannot be written at all, so a data file cannot hold them (the data model
-refuses them with one line naming the item, scheduler.data), and importers replace them (:func:`clean`):
+refuses them with one line naming the item, scheduler.data), and importers remove them (:func:`clean`):
 
 - control characters other than tab, line feed and carriage return: NUL, BEL, ESC (terminal escapes such as
   ``\\x1b[31m``), DEL, and the C1 controls U+0080-U+009F (U+009B starts a terminal escape too). RFC 5545 forbids
