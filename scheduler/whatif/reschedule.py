@@ -34,7 +34,7 @@ from ..rules.base import Weights
 from ..schedule import Assignment, Schedule, SolveStats
 from ..search.budget import TimeBudget
 from ..search.context import raise_if_unplaceable
-from ..search.cpsat import Outcome, run_cpsat, solver_parameters
+from ..search.cpsat import Outcome, check_seed, run_cpsat, solver_parameters
 from .disruption import BLOCK, DAY, ROOM, START, DisruptionCosts, move_cost, tenths
 
 Progress = Callable[[str], None]
@@ -85,8 +85,10 @@ def reschedule(
 
     Once `stop()` is true (Ctrl-C, see scheduler.interrupt) no more time is given: the least disruptive verified
     schedule in hand is returned, with `Disruption.interrupted` set. Raises :class:`NoScheduleError` if the changed
-    data has no schedule at all (or none is found in time, or before `stop()`).
+    data has no schedule at all (or none is found in time, or before `stop()`), and ValueError for a seed outside
+    CP-SAT's 32-bit range.
     """
+    check_seed(seed)
     budget = TimeBudget.start(time_limit, stop)
     costs = costs or DisruptionCosts()
     say = progress or (lambda message: None)
