@@ -181,6 +181,68 @@ def test_no_schedule_after_a_change_is_explained(client):
     assert not out.exists()
 
 
+ADD = {
+    "kind": "add",
+    "add_id": "late-breaking",
+    "add_title": "Late <breaking> results",
+    "add_duration": "150",
+    "add_speakers": ["y.bengio", "dynamic-sparsity-team"],
+    "add_track": "efficiency",
+    "add_kind": "tutorial",
+    "add_attendance": "300",
+}
+
+
+def test_add_a_talk_from_the_page(client):
+    """Every slot is taken in version 1: the added talk has no place (explained); after a withdrawal it takes it."""
+    test_client, workspace, _ = client
+    assert 'value="add"' in test_client.get("/").text
+    full = test_client.post("/whatif", data=ADD)
+    assert full.status_code == 422 and "No schedule" in full.text and "<breaking>" not in full.text
+    token = test_client.post("/api/whatif", data={"kind": "withdraw", "talk": "dynamic-sparsity"}).json()["token"]
+    assert test_client.post(f"/whatif/{token}/accept", follow_redirects=False).status_code == 303
+    answer = test_client.post("/api/whatif", data=ADD)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["changes"] == ["talk 'late-breaking' added"] and body["version"] == 3
+    assert [(row["talk"], row["change"]) for row in body["moved"]] == [("late-breaking", "added")]
+    shown = test_client.get(f"/whatif/{body['token']}")
+    assert "talk added" in shown.text and "Late &lt;breaking&gt; results" in shown.text
+    assert "<breaking>" not in shown.text
+    assert test_client.post(f"/whatif/{body['token']}/accept", follow_redirects=False).status_code == 303
+    added = workspace.data(workspace.version(3).data_path).talks[-1]
+    assert (added.id, added.duration, added.speakers, added.track, added.kind, added.attendance) == (
+        "late-breaking",
+        150,
+        ["y.bengio", "dynamic-sparsity-team"],
+        "efficiency",
+        "tutorial",
+        300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"add_id": "causality-llm"}, "talk 'causality-llm' already exists; give the new talk another id"),
+        ({"add_title": ""}, "add: talk.title: Field required"),
+        ({"add_duration": "0"}, "add: talk.duration: Input should be greater than 0"),
+        ({"add_duration": "ninety"}, "add: talk.duration: a whole number, not 'ninety'"),
+        ({"add_speakers": ["g.hopper"]}, "speaker 'g.hopper' is not defined"),
+        ({"add_kind": "keynote"}, "kind 'keynote' is not listed under 'kinds'"),
+        ({"add_attendance": "-5", "add_title": "<b>x</b>"}, "add: talk.attendance: a whole number, not '-5'"),
+    ],
+)
+def test_add_errors_are_one_line_on_the_page(client, fields, message):
+    test_client, _, out = client
+    page = test_client.post("/whatif", data={**ADD, **fields})
+    assert page.status_code == 400
+    alert = next(line for line in page.text.splitlines() if 'role="alert"' in line)
+    assert message.replace("'", "&#39;") in alert and "<b>x" not in page.text
+    assert test_client.post("/api/whatif", data={**ADD, **fields}).json()["error"].count("\n") == 0
+    assert not out.exists()
+
+
 def test_solve_from_the_page_writes_version_one(tmp_path):
     workspace = Workspace(DATA, None, tmp_path / "out")
     with TestClient(create_app(workspace)) as test_client:
