@@ -323,3 +323,54 @@ def test_chair_whatif_in_chromium(server, tmp_path):
     keep.mkdir(parents=True, exist_ok=True)
     for shot in shots.iterdir():
         shutil.copy(shot, keep / shot.name)
+
+
+def test_drag_a_talk_to_a_cell_pins_it_in_chromium(server, tmp_path):
+    """Drag the morning talk of a room onto the afternoon of the same room: the page asks the pin what-if (day, start
+    snapped to the grid, room) and shows the diff; the form does the same without a mouse."""
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright drives Chromium")
+    url, out = server
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # tall enough that the whole day is in view: a drag near the window's edge scrolls it
+        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page.goto(url + "/")
+        morning = page.locator("article.talk[data-room='West Ballroom A']", has_text="09:30")
+        afternoon = page.locator("article.talk[data-room='West Ballroom A']", has_text="13:30")
+        talk = morning.get_attribute("data-talk")
+        assert morning.get_attribute("draggable") == "true"
+        source, target = morning.bounding_box(), afternoon.bounding_box()
+        # grab the box near its top and let its top land 2 px below the afternoon box's top: it snaps to 13:30
+        page.mouse.move(source["x"] + 20, source["y"] + 6)
+        page.mouse.down()
+        page.mouse.move(target["x"] + 30, target["y"] + 8, steps=8)
+        page.mouse.move(target["x"] + 31, target["y"] + 8)  # dragover follows the pointer a move behind
+        marker = page.locator(".drop-target")
+        playwright_api.expect(marker).to_have_text("13:30 West Ballroom A")
+        page.screenshot(path=tmp_path / "web-drag.png")
+        page.mouse.up()
+        page.wait_for_url("**/whatif/*", timeout=60_000)
+        summary = page.locator("ul.summary").inner_text()
+        assert f"talk '{talk}' pinned to 2024-12-10 13:30 West Ballroom A" in summary
+        moved = page.locator(f"#talk-{talk}")
+        assert "moved" in moved.get_attribute("class") and "13:30" in moved.inner_text()
+        assert page.locator(".ghost").count() >= 1
+        page.screenshot(path=tmp_path / "web-drag-whatif.png", full_page=True)
+        # the same pin without a mouse: the form
+        page.goto(url + "/")
+        page.select_option("#kind", "pin")
+        page.select_option("select[name=talk]", talk)
+        page.select_option("select[name=pin_day]", "2024-12-10")
+        page.fill("input[name=pin_start]", "13:30")
+        page.select_option("select[name=pin_room]", "West Ballroom A")
+        page.click("#whatif-form button[type=submit]")
+        page.wait_for_url("**/whatif/*", timeout=60_000)
+        assert page.locator("ul.summary").inner_text() == summary
+        browser.close()
+    assert not out.exists() or not any(out.iterdir())
+    keep = ROOT / "out" / "web-screenshots"
+    keep.mkdir(parents=True, exist_ok=True)
+    for name in ("web-drag.png", "web-drag-whatif.png"):
+        shutil.copy(tmp_path / name, keep / name)
