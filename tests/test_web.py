@@ -4,6 +4,7 @@ chair's what-if end to end in Debian's Chromium through Playwright."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import socket
 import threading
@@ -17,6 +18,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note that a later httpx package exists
     from starlette.testclient import TestClient
 
+from scheduler.generate import generate_yaml
 from scheduler.web import Workspace, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -374,3 +376,56 @@ def test_drag_a_talk_to_a_cell_pins_it_in_chromium(server, tmp_path):
     keep.mkdir(parents=True, exist_ok=True)
     for name in ("web-drag.png", "web-drag-whatif.png"):
         shutil.copy(tmp_path / name, keep / name)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Solve progress streamed (server-sent events)
+
+
+def _events(response) -> list[dict]:
+    assert response.headers["content-type"].startswith("text/event-stream")
+    return [json.loads(line.removeprefix("data: ")) for line in response.iter_lines() if line.startswith("data: ")]
+
+
+def test_solve_progress_is_streamed(tmp_path):
+    workspace = Workspace(DATA, None, tmp_path / "out")
+    with TestClient(create_app(workspace)) as test_client:
+        with test_client.stream("GET", "/api/solve/events") as idle:
+            assert _events(idle) == [{"state": "none"}]
+        assert test_client.post("/solve", data={"time_limit": "20"}, follow_redirects=False).status_code == 303
+        with test_client.stream("GET", "/api/solve/events") as response:
+            events = _events(response)
+    assert events[0]["state"] == "running" and events[-1]["state"] == "done"
+    assert all(event["state"] == "running" for event in events[:-1])
+    assert {"elapsed", "penalty", "bound", "gap", "message"} <= set(events[0])
+    elapsed = [event["elapsed"] for event in events]
+    assert elapsed == sorted(elapsed)
+    last = events[-1]
+    assert last["penalty"] == 406 and last["bound"] == 406 and last["gap"] == 0  # proven optimal
+    assert (tmp_path / "out" / "schedule.json").is_file()
+
+
+def test_stop_while_streaming_keeps_the_best_verified_timetable(tmp_path):
+    data = tmp_path / "generated.yaml"
+    data.write_text(generate_yaml(talks=120, rooms=6, days=2, seed=3), encoding="utf-8")
+    workspace = Workspace(data, None, tmp_path / "out")
+    with TestClient(create_app(workspace)) as test_client:
+        assert test_client.post("/solve", data={"time_limit": "120"}, follow_redirects=False).status_code == 303
+
+        def stop_when_placed():
+            deadline = time.monotonic() + 60
+            while workspace.job.penalty is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            test_client.post("/solve/stop")
+
+        stopper = threading.Thread(target=stop_when_placed)
+        stopper.start()
+        with test_client.stream("GET", "/api/solve/events") as response:
+            events = _events(response)
+        stopper.join()
+    assert len(events) >= 2 and events[-1]["state"] == "stopped", events[-1]
+    assert any(event["penalty"] is not None for event in events[:-1])  # incumbents streamed while it ran
+    assert events[-1]["elapsed"] < 100
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["status"] == "interrupted"
+    assert (tmp_path / "out" / "schedule.json").is_file()

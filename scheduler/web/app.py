@@ -7,6 +7,8 @@ of the in-memory table. POSTs from another origin are refused (a page elsewhere 
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -26,6 +28,7 @@ from . import views
 from .workspace import DOWNLOADS, Busy, Conflict, NoSchedule, Pending, Workspace
 
 _MAX_FORM = 16_384
+_EVENT_EVERY = 0.5  # seconds between the progress events of a solve
 _WHATIF_KINDS = {
     "speaker-unavailable": ("speaker", "day", "start", "end"),
     "room-closed": ("room", "day", "start", "end"),
@@ -205,6 +208,22 @@ def create_app(workspace: Workspace) -> Starlette:
         job = workspace.job
         return JSONResponse(job.as_dict() if job else {"state": "none"})
 
+    async def solve_events(request: Request) -> Response:
+        """The solve's progress as server-sent events: one `data:` line of JSON (state, elapsed, penalty, bound, gap,
+        message) every half second while it runs, then its last state, then the stream ends."""
+
+        async def events():
+            while True:
+                job = workspace.job
+                state = job.as_dict() if job else {"state": "none"}
+                yield f"data: {json.dumps(state)}\n\n"
+                if state["state"] != "running" or await request.is_disconnected():
+                    return
+                await asyncio.sleep(_EVENT_EVERY)
+
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
     async def stop_solve(request: Request) -> Response:
         _same_origin(request)
         if workspace.job:
@@ -237,6 +256,7 @@ def create_app(workspace: Workspace) -> Starlette:
         Route("/solve", start_solve, methods=["POST"]),
         Route("/solve/stop", stop_solve, methods=["POST"]),
         Route("/api/solve", solve_progress),
+        Route("/api/solve/events", solve_events),
         Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={PageError: handle_page_error, 404: not_found})

@@ -137,21 +137,42 @@
     });
   }
 
-  // solve progress: polled once a second while a solve runs; the page reloads when it ends
+  // solve progress: streamed (server-sent events, one a half second) while a solve runs, polled once a second where
+  // the stream is unavailable; the page reloads when the solve ends
   const progress = document.getElementById("progress");
+  function showJob(job) {
+    if (job.state === "none") return false;
+    progress.hidden = false;
+    progress.querySelector(".state").textContent = job.state;
+    progress.querySelector(".elapsed").textContent = job.elapsed;
+    progress.querySelector(".penalty").textContent = job.penalty ?? "–";
+    progress.querySelector(".bound").textContent = job.bound ?? "–";
+    progress.querySelector(".gap").textContent = job.gap === null || job.gap === undefined
+      ? "–" : `${(job.gap * 100).toFixed(1)} %`;
+    progress.querySelector(".message").textContent = job.message;
+    progress.querySelector(".error").textContent = job.error;
+    if (job.state === "done" || job.state === "stopped") window.location.reload();
+    return job.state === "running";
+  }
   function poll() {
     fetch("/api/solve").then((response) => response.json()).then((job) => {
-      if (job.state === "none") return;
-      progress.hidden = false;
-      progress.querySelector(".state").textContent = job.state;
-      progress.querySelector(".elapsed").textContent = job.elapsed;
-      progress.querySelector(".penalty").textContent = job.penalty ?? "–";
-      progress.querySelector(".bound").textContent = job.bound ?? "–";
-      progress.querySelector(".message").textContent = job.message;
-      progress.querySelector(".error").textContent = job.error;
-      if (job.state === "running") setTimeout(poll, 1000);
-      else if (job.state === "done" || job.state === "stopped") window.location.reload();
+      if (showJob(job)) setTimeout(poll, 1000);
     });
   }
-  if (progress && progress.dataset.state === "running") poll();
+  function stream() {
+    const source = new EventSource("/api/solve/events");
+    let heard = false;
+    source.onmessage = (event) => {
+      heard = true;
+      if (!showJob(JSON.parse(event.data))) source.close();
+    };
+    source.onerror = () => {
+      source.close();
+      if (!heard) poll();
+    };
+  }
+  if (progress && progress.dataset.state === "running") {
+    if (window.EventSource) stream();
+    else poll();
+  }
 })();
