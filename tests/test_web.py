@@ -4,6 +4,7 @@ chair's what-if end to end in Debian's Chromium through Playwright."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import socket
 import threading
@@ -17,6 +18,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note that a later httpx package exists
     from starlette.testclient import TestClient
 
+from scheduler.generate import generate_yaml
 from scheduler.web import Workspace, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -181,6 +183,68 @@ def test_no_schedule_after_a_change_is_explained(client):
     assert not out.exists()
 
 
+ADD = {
+    "kind": "add",
+    "add_id": "late-breaking",
+    "add_title": "Late <breaking> results",
+    "add_duration": "150",
+    "add_speakers": ["y.bengio", "dynamic-sparsity-team"],
+    "add_track": "efficiency",
+    "add_kind": "tutorial",
+    "add_attendance": "300",
+}
+
+
+def test_add_a_talk_from_the_page(client):
+    """Every slot is taken in version 1: the added talk has no place (explained); after a withdrawal it takes it."""
+    test_client, workspace, _ = client
+    assert 'value="add"' in test_client.get("/").text
+    full = test_client.post("/whatif", data=ADD)
+    assert full.status_code == 422 and "No schedule" in full.text and "<breaking>" not in full.text
+    token = test_client.post("/api/whatif", data={"kind": "withdraw", "talk": "dynamic-sparsity"}).json()["token"]
+    assert test_client.post(f"/whatif/{token}/accept", follow_redirects=False).status_code == 303
+    answer = test_client.post("/api/whatif", data=ADD)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["changes"] == ["talk 'late-breaking' added"] and body["version"] == 3
+    assert [(row["talk"], row["change"]) for row in body["moved"]] == [("late-breaking", "added")]
+    shown = test_client.get(f"/whatif/{body['token']}")
+    assert "talk added" in shown.text and "Late &lt;breaking&gt; results" in shown.text
+    assert "<breaking>" not in shown.text
+    assert test_client.post(f"/whatif/{body['token']}/accept", follow_redirects=False).status_code == 303
+    added = workspace.data(workspace.version(3).data_path).talks[-1]
+    assert (added.id, added.duration, added.speakers, added.track, added.kind, added.attendance) == (
+        "late-breaking",
+        150,
+        ["y.bengio", "dynamic-sparsity-team"],
+        "efficiency",
+        "tutorial",
+        300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"add_id": "causality-llm"}, "talk 'causality-llm' already exists; give the new talk another id"),
+        ({"add_title": ""}, "add: talk.title: Field required"),
+        ({"add_duration": "0"}, "add: talk.duration: Input should be greater than 0"),
+        ({"add_duration": "ninety"}, "add: talk.duration: a whole number, not 'ninety'"),
+        ({"add_speakers": ["g.hopper"]}, "speaker 'g.hopper' is not defined"),
+        ({"add_kind": "keynote"}, "kind 'keynote' is not listed under 'kinds'"),
+        ({"add_attendance": "-5", "add_title": "<b>x</b>"}, "add: talk.attendance: a whole number, not '-5'"),
+    ],
+)
+def test_add_errors_are_one_line_on_the_page(client, fields, message):
+    test_client, _, out = client
+    page = test_client.post("/whatif", data={**ADD, **fields})
+    assert page.status_code == 400
+    alert = next(line for line in page.text.splitlines() if 'role="alert"' in line)
+    assert message.replace("'", "&#39;") in alert and "<b>x" not in page.text
+    assert test_client.post("/api/whatif", data={**ADD, **fields}).json()["error"].count("\n") == 0
+    assert not out.exists()
+
+
 def test_solve_from_the_page_writes_version_one(tmp_path):
     workspace = Workspace(DATA, None, tmp_path / "out")
     with TestClient(create_app(workspace)) as test_client:
@@ -261,3 +325,107 @@ def test_chair_whatif_in_chromium(server, tmp_path):
     keep.mkdir(parents=True, exist_ok=True)
     for shot in shots.iterdir():
         shutil.copy(shot, keep / shot.name)
+
+
+def test_drag_a_talk_to_a_cell_pins_it_in_chromium(server, tmp_path):
+    """Drag the morning talk of a room onto the afternoon of the same room: the page asks the pin what-if (day, start
+    snapped to the grid, room) and shows the diff; the form does the same without a mouse."""
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright drives Chromium")
+    url, out = server
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # tall enough that the whole day is in view: a drag near the window's edge scrolls it
+        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page.goto(url + "/")
+        morning = page.locator("article.talk[data-room='West Ballroom A']", has_text="09:30")
+        afternoon = page.locator("article.talk[data-room='West Ballroom A']", has_text="13:30")
+        talk = morning.get_attribute("data-talk")
+        assert morning.get_attribute("draggable") == "true"
+        source, target = morning.bounding_box(), afternoon.bounding_box()
+        # grab the box near its top and let its top land 2 px below the afternoon box's top: it snaps to 13:30
+        page.mouse.move(source["x"] + 20, source["y"] + 6)
+        page.mouse.down()
+        page.mouse.move(target["x"] + 30, target["y"] + 8, steps=8)
+        page.mouse.move(target["x"] + 31, target["y"] + 8)  # dragover follows the pointer a move behind
+        marker = page.locator(".drop-target")
+        playwright_api.expect(marker).to_have_text("13:30 West Ballroom A")
+        page.screenshot(path=tmp_path / "web-drag.png")
+        page.mouse.up()
+        page.wait_for_url("**/whatif/*", timeout=60_000)
+        summary = page.locator("ul.summary").inner_text()
+        assert f"talk '{talk}' pinned to 2024-12-10 13:30 West Ballroom A" in summary
+        moved = page.locator(f"#talk-{talk}")
+        assert "moved" in moved.get_attribute("class") and "13:30" in moved.inner_text()
+        assert page.locator(".ghost").count() >= 1
+        page.screenshot(path=tmp_path / "web-drag-whatif.png", full_page=True)
+        # the same pin without a mouse: the form
+        page.goto(url + "/")
+        page.select_option("#kind", "pin")
+        page.select_option("select[name=talk]", talk)
+        page.select_option("select[name=pin_day]", "2024-12-10")
+        page.fill("input[name=pin_start]", "13:30")
+        page.select_option("select[name=pin_room]", "West Ballroom A")
+        page.click("#whatif-form button[type=submit]")
+        page.wait_for_url("**/whatif/*", timeout=60_000)
+        assert page.locator("ul.summary").inner_text() == summary
+        browser.close()
+    assert not out.exists() or not any(out.iterdir())
+    keep = ROOT / "out" / "web-screenshots"
+    keep.mkdir(parents=True, exist_ok=True)
+    for name in ("web-drag.png", "web-drag-whatif.png"):
+        shutil.copy(tmp_path / name, keep / name)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Solve progress streamed (server-sent events)
+
+
+def _events(response) -> list[dict]:
+    assert response.headers["content-type"].startswith("text/event-stream")
+    return [json.loads(line.removeprefix("data: ")) for line in response.iter_lines() if line.startswith("data: ")]
+
+
+def test_solve_progress_is_streamed(tmp_path):
+    workspace = Workspace(DATA, None, tmp_path / "out")
+    with TestClient(create_app(workspace)) as test_client:
+        with test_client.stream("GET", "/api/solve/events") as idle:
+            assert _events(idle) == [{"state": "none"}]
+        assert test_client.post("/solve", data={"time_limit": "20"}, follow_redirects=False).status_code == 303
+        with test_client.stream("GET", "/api/solve/events") as response:
+            events = _events(response)
+    assert events[0]["state"] == "running" and events[-1]["state"] == "done"
+    assert all(event["state"] == "running" for event in events[:-1])
+    assert {"elapsed", "penalty", "bound", "gap", "message"} <= set(events[0])
+    elapsed = [event["elapsed"] for event in events]
+    assert elapsed == sorted(elapsed)
+    last = events[-1]
+    assert last["penalty"] == 406 and last["bound"] == 406 and last["gap"] == 0  # proven optimal
+    assert (tmp_path / "out" / "schedule.json").is_file()
+
+
+def test_stop_while_streaming_keeps_the_best_verified_timetable(tmp_path):
+    data = tmp_path / "generated.yaml"
+    data.write_text(generate_yaml(talks=120, rooms=6, days=2, seed=3), encoding="utf-8")
+    workspace = Workspace(data, None, tmp_path / "out")
+    with TestClient(create_app(workspace)) as test_client:
+        assert test_client.post("/solve", data={"time_limit": "120"}, follow_redirects=False).status_code == 303
+
+        def stop_when_placed():
+            deadline = time.monotonic() + 60
+            while workspace.job.penalty is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            test_client.post("/solve/stop")
+
+        stopper = threading.Thread(target=stop_when_placed)
+        stopper.start()
+        with test_client.stream("GET", "/api/solve/events") as response:
+            events = _events(response)
+        stopper.join()
+    assert len(events) >= 2 and events[-1]["state"] == "stopped", events[-1]
+    assert any(event["penalty"] is not None for event in events[:-1])  # incumbents streamed while it ran
+    assert events[-1]["elapsed"] < 100
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["status"] == "interrupted"
+    assert (tmp_path / "out" / "schedule.json").is_file()

@@ -7,6 +7,8 @@ of the in-memory table. POSTs from another origin are refused (a page elsewhere 
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -26,13 +28,16 @@ from . import views
 from .workspace import DOWNLOADS, Busy, Conflict, NoSchedule, Pending, Workspace
 
 _MAX_FORM = 16_384
+_EVENT_EVERY = 0.5  # seconds between the progress events of a solve
 _WHATIF_KINDS = {
     "speaker-unavailable": ("speaker", "day", "start", "end"),
     "room-closed": ("room", "day", "start", "end"),
     "withdraw": ("talk",),
     "duration": ("talk", "minutes"),
     "pin": ("talk", "pin_day", "pin_start", "pin_room"),
+    "add": ("add_id", "add_title", "add_duration", "add_speakers", "add_track", "add_kind", "add_attendance"),
 }
+_MAX_SPEAKERS = 50
 _change = TypeAdapter(Change)
 
 
@@ -66,6 +71,10 @@ def create_app(workspace: Workspace) -> Starlette:
             "warnings": views.warnings(schedule.data, schedule),
             "data": schedule.data,
             "days": [day.date.isoformat() for day in schedule.data.conference.days],
+            "tracks": sorted(
+                {t.name for t in schedule.data.tracks} | {t.track for t in schedule.data.talks if t.track}
+            ),
+            "kinds": list(schedule.data.kinds) or sorted({talk.kind for talk in schedule.data.talks} | {"talk"}),
             "message": message,
             "downloads": list(DOWNLOADS),
         }
@@ -199,6 +208,22 @@ def create_app(workspace: Workspace) -> Starlette:
         job = workspace.job
         return JSONResponse(job.as_dict() if job else {"state": "none"})
 
+    async def solve_events(request: Request) -> Response:
+        """The solve's progress as server-sent events: one `data:` line of JSON (state, elapsed, penalty, bound, gap,
+        message) every half second while it runs, then its last state, then the stream ends."""
+
+        async def events():
+            while True:
+                job = workspace.job
+                state = job.as_dict() if job else {"state": "none"}
+                yield f"data: {json.dumps(state)}\n\n"
+                if state["state"] != "running" or await request.is_disconnected():
+                    return
+                await asyncio.sleep(_EVENT_EVERY)
+
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
     async def stop_solve(request: Request) -> Response:
         _same_origin(request)
         if workspace.job:
@@ -231,6 +256,7 @@ def create_app(workspace: Workspace) -> Starlette:
         Route("/solve", start_solve, methods=["POST"]),
         Route("/solve/stop", stop_solve, methods=["POST"]),
         Route("/api/solve", solve_progress),
+        Route("/api/solve/events", solve_events),
         Mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={PageError: handle_page_error, 404: not_found})
@@ -250,13 +276,17 @@ def _same_origin(request: Request) -> None:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    """An urlencoded form (the pages post nothing else), small, last value of each field."""
+    """An urlencoded form (the pages post nothing else), small, last value of each field; the speakers of an added
+    talk (a multiple select) are all kept, joined by commas."""
     _same_origin(request)
     body = await request.body()
     if len(body) > _MAX_FORM:
         raise PageError(413, "the form is too large")
     fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-    return {name: values[-1].strip() for name, values in fields.items()}
+    form = {name: values[-1].strip() for name, values in fields.items()}
+    if "add_speakers" in fields:
+        form["add_speakers"] = ",".join(value.strip() for value in fields["add_speakers"])
+    return form
 
 
 def _changes(form: dict[str, str]) -> Changes:
@@ -265,14 +295,39 @@ def _changes(form: dict[str, str]) -> Changes:
     if kind not in _WHATIF_KINDS:
         raise PageError(400, f"choose what changed: {', '.join(_WHATIF_KINDS)}")
     item: dict[str, Any] = {"kind": kind}
-    for name in _WHATIF_KINDS[kind]:
-        if form.get(name):
-            item[name.removeprefix("pin_")] = form[name]
+    if kind == "add":
+        item["talk"] = _added_talk(form)
+    else:
+        for name in _WHATIF_KINDS[kind]:
+            if form.get(name):
+                item[name.removeprefix("pin_")] = form[name]
     try:
         change = _change.validate_python(item)
     except ValidationError as error:
-        raise PageError(400, f"{kind}: {_plain(error)}") from None
+        # pydantic names the union member it tried first (add.talk.title); the form has no such level
+        raise PageError(400, f"{kind}: {_plain(error).removeprefix(kind + '.')}") from None
     return Changes([change], None, [(Path("<what-if form>"), None, kind)])
+
+
+def _added_talk(form: dict[str, str]) -> dict[str, Any]:
+    """The new talk as a change file's `add` item writes it (`talk:` as in the data file's `talks` list); empty fields
+    are left out so the data file's defaults apply (kind talk, no track, attendance 0)."""
+    talk: dict[str, Any] = {}
+    for name in _WHATIF_KINDS["add"]:
+        value = form.get(name, "")
+        if value:
+            talk[name.removeprefix("add_")] = value
+    if "speakers" in talk:
+        speakers = [speaker.strip() for speaker in talk["speakers"].split(",") if speaker.strip()]
+        if len(speakers) > _MAX_SPEAKERS:
+            raise PageError(400, f"add: at most {_MAX_SPEAKERS} speakers")
+        talk["speakers"] = speakers
+    for name in ("duration", "attendance"):
+        if name in talk:
+            if not talk[name].isdigit() or len(talk[name]) > 6:
+                raise PageError(400, f"add: talk.{name}: a whole number, not '{talk[name][:40]}'")
+            talk[name] = int(talk[name])
+    return talk
 
 
 def _pending_json(pending: Pending) -> dict:

@@ -51,6 +51,9 @@ class Grid:
     details: dict[str, Details]
     marks: dict[str, str] = field(default_factory=dict)
     ghosts: list[TalkBox] = field(default_factory=list)
+    date: str = ""  # the day, ISO; with `start` (its first minute) and `step` a drop on the grid names a pin
+    start: int = 0
+    step: int = 5
 
 
 def timetable(schedule: Schedule, old: Schedule | None = None, entries: list[Entry] | None = None) -> dict:
@@ -65,13 +68,16 @@ def timetable(schedule: Schedule, old: Schedule | None = None, entries: list[Ent
     changed = {entry.talk: entry for entry in entries}
     details = _details(schedule, changed)
     grids = []
-    for view, before in zip(new_days, old_days, strict=True):
+    step = schedule.data.conference.granularity
+    days = sorted(schedule.data.conference.days, key=lambda day: day.date)
+    for view, before, day in zip(new_days, old_days, days, strict=True):
         marks = {
             box.id: "added" if changed[box.id].change == ADDED else "moved" for box in view.talks if box.id in changed
         }
         ghosts = [box for box in before.talks if box.id in changed] if before is not None else []
         if view.talks or ghosts:
-            grids.append(Grid(view, details, marks, ghosts))
+            start = min(block.start for block in day.blocks)
+            grids.append(Grid(view, details, marks, ghosts, day.date.isoformat(), start, step))
     colours = track_colors(schedule)
     used = {speaker for talk, _ in schedule.rows() for speaker in talk.speakers}
     return {

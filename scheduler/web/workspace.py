@@ -46,6 +46,7 @@ DOWNLOADS = {
 }
 _VERSION_FILE = re.compile(r"^schedule\.v(\d+)\.json$")
 _PROGRESS = re.compile(r"penalty (\S+), bound (\S+)")
+_IMPROVED = re.compile(r"penalty \S+ -> (\S+)")  # a neighbourhood's line: the new incumbent, no bound
 
 
 class Conflict(Exception):
@@ -105,6 +106,10 @@ class SolveJob:
         if found:
             with contextlib.suppress(ValueError):
                 self.penalty, self.bound = float(found.group(1)), float(found.group(2))
+        improved = _IMPROVED.search(message)
+        if improved:
+            with contextlib.suppress(ValueError):
+                self.penalty = float(improved.group(1))
 
     def as_dict(self) -> dict:
         if self.state == "running":
@@ -115,8 +120,18 @@ class SolveJob:
             "elapsed": round(self.elapsed, 1),
             "penalty": self.penalty,
             "bound": self.bound,
+            "gap": self.gap,
             "error": self.error,
         }
+
+    @property
+    def gap(self) -> float | None:
+        """How far the best penalty may be from optimal, as a fraction of it (0: proven optimal)."""
+        if self.penalty is None or self.bound is None:
+            return None
+        if self.penalty <= self.bound:
+            return 0.0
+        return round((self.penalty - self.bound) / max(abs(self.penalty), 1e-9), 4)
 
 
 class Workspace:
@@ -297,6 +312,11 @@ class Workspace:
                 write_atomic(self.out_dir / "report.md", to_report_markdown(schedule))
                 write_atomic(self.out_dir / "report.json", to_report_json(schedule))
             job.penalty = schedule.stats.penalty
+            # the final bound is the search's own (the one of its last progress line may be of one stage only)
+            if schedule.stats.status == "optimal":
+                job.bound = schedule.stats.penalty
+            elif schedule.stats.bound is not None:
+                job.bound = schedule.stats.bound
             job.state = "stopped" if stopped else "done"
             job.message = f"status {schedule.stats.status}; every hard rule verified"
         except Exception as error:  # shown on the page; the server keeps running

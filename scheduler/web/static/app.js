@@ -60,21 +60,119 @@
     });
   }
 
-  // solve progress: polled once a second while a solve runs; the page reloads when it ends
-  const progress = document.getElementById("progress");
-  function poll() {
-    fetch("/api/solve").then((response) => response.json()).then((job) => {
-      if (job.state === "none") return;
-      progress.hidden = false;
-      progress.querySelector(".state").textContent = job.state;
-      progress.querySelector(".elapsed").textContent = job.elapsed;
-      progress.querySelector(".penalty").textContent = job.penalty ?? "–";
-      progress.querySelector(".bound").textContent = job.bound ?? "–";
-      progress.querySelector(".message").textContent = job.message;
-      progress.querySelector(".error").textContent = job.error;
-      if (job.state === "running") setTimeout(poll, 1000);
-      else if (job.state === "done" || job.state === "stopped") window.location.reload();
+  // drag a talk to a (room, time) cell: the pin what-if of the form above, with the day, the start snapped to the
+  // grid's step (where the box's top lands) and the room under the pointer. Only where the form is (current version).
+  const form = document.getElementById("whatif-form");
+  let dragged = null;
+  let grab = 0;
+  function two(n) { return String(n).padStart(2, "0"); }
+  function cellAt(grid, event) {
+    const heads = Array.from(grid.querySelectorAll(".room-head"));
+    if (!heads.length || !dragged) return null;
+    let head = heads[0];
+    for (const candidate of heads) {
+      if (candidate.getBoundingClientRect().left <= event.clientX) head = candidate;
+    }
+    const top = heads[0].getBoundingClientRect().bottom;
+    const steps = Number(grid.dataset.steps);
+    // one step's height, as laid out (the computed track sizes: the room names' row, then one row per step)
+    const height = parseFloat(getComputedStyle(grid).gridTemplateRows.split(" ")[1]) || 1;
+    const row = Math.min(steps - 1, Math.max(0, Math.round((event.clientY - dragged.grab - top) / height)));
+    const minute = Number(grid.dataset.start) + row * Number(grid.dataset.step);
+    return { head, row, day: grid.dataset.day, room: head.dataset.room,
+      start: `${two(Math.floor(minute / 60))}:${two(minute % 60)}` };
+  }
+  function marker(grid) {
+    let mark = grid.querySelector(".drop-target");
+    if (!mark) {
+      mark = document.createElement("div");
+      mark.className = "drop-target";
+      grid.appendChild(mark);
+    }
+    return mark;
+  }
+  function clearMarks() { document.querySelectorAll(".drop-target").forEach((mark) => mark.remove()); }
+  if (form && kind) {
+    talks.forEach((talk) => {
+      talk.draggable = true;
+      talk.title = "drag to a room and time to pin it there";
+      // where in the box it was grabbed: at the press (dragstart comes after the pointer moved some way already)
+      talk.addEventListener("mousedown", (event) => { grab = event.clientY - talk.getBoundingClientRect().top; });
+      talk.addEventListener("dragstart", (event) => {
+        dragged = { id: talk.dataset.talk, grab, span: talk.style.gridRowEnd };
+        event.dataTransfer.setData("text/plain", talk.dataset.talk);
+        event.dataTransfer.effectAllowed = "move";
+      });
+      talk.addEventListener("dragend", clearMarks);
+    });
+    document.querySelectorAll(".day-grid").forEach((grid) => {
+      grid.addEventListener("dragover", (event) => {
+        const cell = cellAt(grid, event);
+        if (!cell) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "move";
+        const mark = marker(grid);
+        mark.style.gridColumn = cell.head.style.gridColumn;
+        mark.style.gridRow = `${cell.row + 2} / ${dragged.span || "span 1"}`;
+        mark.textContent = `${cell.start} ${cell.room}`;
+      });
+      grid.addEventListener("dragleave", (event) => { if (!grid.contains(event.relatedTarget)) clearMarks(); });
+      grid.addEventListener("drop", (event) => {
+        const cell = cellAt(grid, event);
+        if (!cell) return;
+        event.preventDefault();
+        clearMarks();
+        kind.value = "pin";
+        fields();
+        form.elements.talk.value = dragged.id;
+        form.elements.pin_day.value = cell.day;
+        form.elements.pin_start.value = cell.start;
+        form.elements.pin_room.value = cell.room;
+        const busy = form.querySelector(".busy");
+        busy.textContent = `pinning ${dragged.id} to ${cell.day} ${cell.start}, ${cell.room}: rescheduling…`;
+        busy.hidden = false;
+        dragged = null;
+        form.submit();
+      });
     });
   }
-  if (progress && progress.dataset.state === "running") poll();
+
+  // solve progress: streamed (server-sent events, one a half second) while a solve runs, polled once a second where
+  // the stream is unavailable; the page reloads when the solve ends
+  const progress = document.getElementById("progress");
+  function showJob(job) {
+    if (job.state === "none") return false;
+    progress.hidden = false;
+    progress.querySelector(".state").textContent = job.state;
+    progress.querySelector(".elapsed").textContent = job.elapsed;
+    progress.querySelector(".penalty").textContent = job.penalty ?? "–";
+    progress.querySelector(".bound").textContent = job.bound ?? "–";
+    progress.querySelector(".gap").textContent = job.gap === null || job.gap === undefined
+      ? "–" : `${(job.gap * 100).toFixed(1)} %`;
+    progress.querySelector(".message").textContent = job.message;
+    progress.querySelector(".error").textContent = job.error;
+    if (job.state === "done" || job.state === "stopped") window.location.reload();
+    return job.state === "running";
+  }
+  function poll() {
+    fetch("/api/solve").then((response) => response.json()).then((job) => {
+      if (showJob(job)) setTimeout(poll, 1000);
+    });
+  }
+  function stream() {
+    const source = new EventSource("/api/solve/events");
+    let heard = false;
+    source.onmessage = (event) => {
+      heard = true;
+      if (!showJob(JSON.parse(event.data))) source.close();
+    };
+    source.onerror = () => {
+      source.close();
+      if (!heard) poll();
+    };
+  }
+  if (progress && progress.dataset.state === "running") {
+    if (window.EventSource) stream();
+    else poll();
+  }
 })();
