@@ -20,9 +20,10 @@ from ..cosplib import CosplibInstance, CosplibSolution, read_instance
 from ..data import ConferenceData, format_clock
 from ..errors import DataError
 from ..rules import COST_RULES, RULES
-from ..rules.audience import ATTENDEE_CONFLICT
+from ..rules.audience import ATTENDEE_CONFLICT, ATTENDEE_ROOM_CHANGE
 from ..rules.order import ORDER
-from ..rules.sessions import SESSION_MIX, TRACK_SPLIT
+from ..rules.sessions import CHAIR_CONFLICT, CHAIR_TALK_OVERLAP, SESSION_MIX, TRACK_SPLIT
+from ..rules.speakers import SPEAKER_ROOM_CHANGE
 from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM
 from ..schedule import Assignment
 from .to_data_file import import_error
@@ -115,13 +116,21 @@ def _weights(instance: CosplibInstance) -> dict[str, float | str]:
     """Every soft rule's weight: CoSPLib's weight where a rule counts the same thing, 0 for the rest.
 
     The cost rules keep 1 (their costs are weighted already); a session holds one track (CoSPLib's hard rule).
+    CoSPLib's session-level conflicts count pairs in one session in different rooms, whatever their slots
+    (`speaker-room-change`: a shared presenter, or a presenter chairing the other's track; `attendee-room-change`);
+    its timeslot-level ones count pairs in one time slot, which is confsched's overlap (`attendee-conflict`;
+    `chair-talk-overlap`, since two talks sharing a presenter never overlap in confsched).
     """
     w = instance.parameters.weights
     weights: dict[str, float | str] = {name: 0 for name in RULES}
     weights.update(
         {
             TRACK_PARALLEL.name: w.parallel_tracks,
-            ATTENDEE_CONFLICT.name: w.attendees_conflicts + w.attendees_conflicts_timeslot,
+            SPEAKER_ROOM_CHANGE.name: w.presenters_conflicts,
+            CHAIR_TALK_OVERLAP.name: w.presenters_conflicts_timeslot,
+            CHAIR_CONFLICT.name: w.chairs_conflicts,
+            ATTENDEE_ROOM_CHANGE.name: w.attendees_conflicts,
+            ATTENDEE_CONFLICT.name: w.attendees_conflicts_timeslot,
             ORDER.name: w.submissions_order,
             TRACK_SPLIT.name: w.consecutive_tracks,
             TRACK_ROOM.name: w.rooms_per_track,  # one synthetic day: per day is the whole conference
