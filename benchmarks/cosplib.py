@@ -1,13 +1,14 @@
 """CoSPLib: confsched on the six shared CoSPLib instances, judged by CoSPLib's own checker.
 
-    python -m benchmarks cosplib [--time-limit 60] [--workers 2] [--instances N2OR,GECCO21]
+    python -m benchmarks cosplib [--time-limit 60] [--workers 2] [--instances N2OR,GECCO21] [--no-hyper-heuristic]
 
 Per instance: import (scheduler/importers/cosplib.py), solve for the time limit, export CoSPLib's `sol` workbook and
 score it with CoSPLib's own checker (../shared/benchmarks/cosplib/checker/score.py, run as a subprocess with this
 Python). confsched's own objective (scheduler.cosplib.score) of the same workbook is shown beside it; any difference,
-term by term or in feasibility, fails the run (exit 1, naming the instance, the solution and the term). The exact
-model's published solution (reference) is scored too, by the same checker, and also compared with confsched's own
-objective. Prints Markdown tables stamped with the commit and the command
+term by term or in feasibility, fails the run (exit 1, naming the instance, the solution and the term). CoSPLib's own
+hyper-heuristic (checker/hyper_heuristic.py) then gets the same wall-clock time on the same instance (the two never
+run at once), and the exact model's published solution (reference) is scored too: both by the same checker, and both
+also compared with confsched's own objective. Prints Markdown tables stamped with the commit and the command
 (benchmarks/README.md, CoSPLib, keeps the latest) and progress to stderr.
 """
 
@@ -34,6 +35,7 @@ from scheduler.search.solve import solve
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "benchmarks" / "cosplib"
 CHECKER = SHARED / "checker" / "score.py"
+HYPER_HEURISTIC = SHARED / "checker" / "hyper_heuristic.py"
 INSTANCES = ["N2OR", "GECCO19", "GECCO20", "GECCO21", "OR60F", "OR60F2"]
 SHORT = {
     "Tracks_Sessions|Penalty": "TS",
@@ -57,7 +59,7 @@ SHORT = {
 
 
 class CheckerError(RuntimeError):
-    """CoSPLib's checker did not run to the end."""
+    """CoSPLib's checker (or its hyper-heuristic) did not run to the end."""
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,25 @@ def differences(judged: Judged, instance, solution) -> list[str]:
     return found
 
 
-def run_one(name: str, time_limit: float, workers: int, params: SolveParams | None = None) -> dict:
-    """Import, solve, export and judge one instance; and the reference, judged alike.
+def run_hyper_heuristic(instance: Path, seconds: float, out: Path, python: str = sys.executable) -> float:
+    """CoSPLib's own hyper-heuristic on the instance for `seconds` of wall-clock time, written to `out`; the wall-clock
+    seconds it took, instance reading and writing included."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [python, str(HYPER_HEURISTIC), str(instance), f"{seconds:g}", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=3 * seconds + 600,
+    )
+    if result.returncode != 0 or not out.is_file():
+        raise CheckerError(f"CoSPLib's hyper-heuristic failed on {instance}: {result.stderr.strip()[-2000:]}")
+    return time.perf_counter() - started
+
+
+def run_one(
+    name: str, time_limit: float, workers: int, params: SolveParams | None = None, hyper_heuristic: bool = True
+) -> dict:
+    """Import, solve, export and judge one instance; then the hyper-heuristic and the reference, judged alike.
 
     The row of the tables; its `differences` list every disagreement between the checker and confsched's own
     objective, each naming the solution and the term."""
@@ -154,6 +173,10 @@ def run_one(name: str, time_limit: float, workers: int, params: SolveParams | No
                 path=stats.room_stage,
             )
             judge("confsched", Path(folder) / "cosplib" / "solution.xlsx")
+        if hyper_heuristic:
+            out = Path(folder) / "hyper-heuristic.xlsx"
+            row["hh_seconds"] = run_hyper_heuristic(path, time_limit, out)
+            judge("hyper-heuristic", out)
     return row
 
 
@@ -181,43 +204,52 @@ def _own(row: dict, which: str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    """The objectives: confsched's solution and the reference, each by CoSPLib's checker."""
+    """The objectives: confsched's and the hyper-heuristic's solutions and the reference, each by CoSPLib's checker."""
     lines = [
         "| instance | scheduled | confsched, by CoSPLib's checker | confsched's own objective of it "
-        "| reference, by the checker | confsched / reference | confsched's penalty | first feasible | best found "
+        "| CoSPLib's hyper-heuristic, same time, by the checker | reference, by the checker "
+        "| confsched / hyper-heuristic | confsched / reference | confsched's penalty | first feasible | best found "
         "| path |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
-        ours, reference = row["judged"].get("confsched"), row["judged"]["reference"]
+        ours, theirs, reference = (row["judged"].get(key) for key in ("confsched", "hyper-heuristic", "reference"))
         if "failed" in row:
             lines.append(
-                f"| {row['instance']} | - | {row['failed']} | - | {_objective(row, 'reference')} | - | - | - | - | - |"
+                f"| {row['instance']} | - | {row['failed']} | - | {_objective(row, 'hyper-heuristic')} "
+                f"| {_objective(row, 'reference')} | - | - | - | - | - | - |"
             )
             continue
+        versus_hh = f"{ours.objective / theirs.objective:.3g}" if ours and theirs and theirs.objective else "-"
         versus_ref = f"{ours.objective / reference.objective:.3g}" if ours and reference.objective else "-"
         lines.append(
             f"| {row['instance']} | {row['scheduled']}/{row['submissions']} | {_objective(row, 'confsched')} "
-            f"| {_own(row, 'confsched')} | {_objective(row, 'reference')} | {versus_ref} | {_number(row['penalty'])} "
-            f"| {row['first']:.2f} s | {row['best']:.1f} s | {row['path']} |"
+            f"| {_own(row, 'confsched')} | {_objective(row, 'hyper-heuristic')} | {_objective(row, 'reference')} "
+            f"| {versus_hh} | {versus_ref} | {_number(row['penalty'])} | {row['first']:.2f} s | {row['best']:.1f} s "
+            f"| {row['path']} |"
         )
     return "\n".join(lines)
 
 
 def terms_table(rows: list[dict]) -> str:
     """Every solution's nonzero terms as CoSPLib's checker reports them (abbreviated; see SHORT)."""
-    lines = ["| instance | solution | objective (checker) | nonzero terms (checker) |", "|---|---|---:|---|"]
+    lines = [
+        "| instance | solution | wall time | objective (checker) | nonzero terms (checker) |",
+        "|---|---|---:|---:|---|",
+    ]
     for row in rows:
-        for which in ("confsched", "reference"):
+        seconds = {"confsched": row.get("total"), "hyper-heuristic": row.get("hh_seconds")}
+        for which in ("confsched", "hyper-heuristic", "reference"):
             judged = row["judged"].get(which)
             if judged is None:
                 continue
+            wall = f"{seconds[which]:.0f} s" if seconds.get(which) is not None else "-"
             terms = ", ".join(
                 f"{SHORT.get(term, term)} {value:,}"
                 for term, value in judged.terms.items()
                 if term != OBJECTIVE and value
             )
-            lines.append(f"| {row['instance']} | {which} | {judged.objective:,} | {terms or 'none'} |")
+            lines.append(f"| {row['instance']} | {which} | {wall} | {judged.objective:,} | {terms or 'none'} |")
     return "\n".join(lines)
 
 
@@ -241,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (2)")
     parser.add_argument("--instances", default=",".join(INSTANCES), help="comma-separated instance names")
     parser.add_argument(
+        "--no-hyper-heuristic", action="store_true", help="do not run CoSPLib's hyper-heuristic beside confsched"
+    )
+    parser.add_argument(
         "--coupled-options",
         type=int,
         help="SolveParams.coupled_options: one times+rooms model up to this many (talk, room) pairs (400)",
@@ -253,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name in args.instances.split(","):
         print(f"{name}: solving for {args.time_limit:g} s with {args.workers} workers", file=sys.stderr, flush=True)
-        rows.append(run_one(name, args.time_limit, args.workers, params))
+        rows.append(run_one(name, args.time_limit, args.workers, params, not args.no_hyper_heuristic))
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
         for line in rows[-1]["differences"]:
             print(f"DIFFERENCE {line}", file=sys.stderr, flush=True)

@@ -17,7 +17,7 @@ from scheduler.cosplib import read_instance, read_solution, score, write_solutio
 if str(ROOT) not in sys.path:  # `pytest` run without `python -m` does not put the repository root on the path
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.cosplib import CHECKER, checker_score, differences
+from benchmarks.cosplib import CHECKER, checker_score, differences, run_hyper_heuristic
 
 needs_checker = pytest.mark.skipif(
     not CHECKER.is_file(), reason=f"CoSPLib's checker is not at {CHECKER} (../shared beside the repository)"
@@ -90,3 +90,14 @@ def test_a_schedule_confsched_solves_and_exports_scores_as_the_checker_says(name
     judged = judged_alike(instance_path, out / "cosplib" / "solution.xlsx")
     assert judged.feasible and judged.valid
     assert set(judged.terms) == set(REFERENCE[name])  # the terms the instance weighs, and the multi-slot term
+
+
+@needs_checker
+def test_cosplibs_hyper_heuristic_runs_and_its_solution_scores_alike(tmp_path):
+    """The benchmark's other column: CoSPLib's own hyper-heuristic, judged by the same checker (the `bench` extra)."""
+    pytest.importorskip("scipy", reason="CoSPLib's hyper-heuristic needs scipy (the bench extra)")
+    pytest.importorskip("pulp", reason="CoSPLib's hyper-heuristic needs pulp (the bench extra)")
+    instance_path = BENCHMARKS / "instances" / "N2OR.xlsx"
+    run_hyper_heuristic(instance_path, 2, tmp_path / "hh.xlsx")
+    judged = judged_alike(instance_path, tmp_path / "hh.xlsx")
+    assert judged.feasible and judged.valid
