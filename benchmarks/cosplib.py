@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if not CHECKER.is_file():
         print(f"CoSPLib's checker is not at {CHECKER} (../shared beside the repository)", file=sys.stderr)
         return 1
+    stamped = stamp(argv)  # before the run: the code that ran, whatever changes while it runs
     rows = []
     for name in args.instances.split(","):
         print(f"{name}: solving for {args.time_limit:g} s with {args.workers} workers", file=sys.stderr, flush=True)
@@ -292,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
         for line in rows[-1]["differences"]:
             print(f"DIFFERENCE {line}", file=sys.stderr, flush=True)
-    print(stamp(argv) + "\n")
+    print(stamped + "\n")
     print(table(rows) + "\n")
     print(terms_table(rows))
     differing = [line for row in rows for line in row["differences"]]
