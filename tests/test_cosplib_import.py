@@ -191,12 +191,12 @@ def test_unsupported_workbooks_are_one_line(tmp_path):
         "rooms, tracks_sessions|penalty, tracks_rooms|penalty, sessions_rooms|penalty)"
     )
     workbook = copy.deepcopy(sheets())
-    workbook["sessions"][1][1] = 100  # 100 slots of 15 minutes: more than a day
+    workbook["sessions"][1][1] = 100  # 100 slots of 15 minutes: more than a day (many sessions take several days)
     long = save(tmp_path / "long.xlsx", workbook)
     result = run_cli("import", long, "--format", "cosplib", "--out", tmp_path / "out.yaml")
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"error: {long}: cannot import: the sessions' time slots do not fit one synthetic day"
+        f"error: {long}: cannot import: session 'Mon1' has 100 time slots; a synthetic day holds 72 at most"
     )
     assert not (tmp_path / "out.yaml").exists()
 

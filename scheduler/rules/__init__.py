@@ -29,7 +29,7 @@ from .speakers import (
     SPEAKER_ROOM,
     SPEAKER_ROOM_CHANGE,
 )
-from .tracks import SIMILAR_TRACKS, TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM
+from .tracks import SIMILAR_TRACKS, TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM, TRACK_ROOM_OVERALL
 
 # The order of encoding, the time rules first (a model's variables, and so the search, follow it), and of the report.
 RULES: dict[str, SoftRule] = {
@@ -57,6 +57,7 @@ RULES: dict[str, SoftRule] = {
         TRACK_PAIR_COST,
         ROOM_SIZE,
         TRACK_ROOM,
+        TRACK_ROOM_OVERALL,
         SESSION_MIX,
         SPEAKER_ROOM,
         SPEAKER_ROOM_CHANGE,
