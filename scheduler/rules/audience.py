@@ -43,7 +43,8 @@ def attendees_stay_in_one_room(
     block: int | None = None,
 ) -> None:
     """Penalises, per interested attendee, two wanted talks in one block but different rooms (whatever the minutes:
-    the attendee has to leave one session for the other)."""
+    the attendee has to leave one session for the other). Like `speaker-room-change`, seen by the session plan, the
+    room stage and every model with rooms, not by the time stage."""
     if not objective.active("attendee-room-change"):
         return
     for a, b, count, about in _interest_pairs(problem, room_choices):

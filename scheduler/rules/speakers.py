@@ -195,7 +195,9 @@ def speaker_in_one_room_per_block(
     block: int | None = None,
 ) -> None:
     """Penalises two talks one person must be at (as a speaker of both, or speaking in one and chairing the other's
-    track) in one block but different rooms: the person has to leave one session for the other."""
+    track) in one block but different rooms: the person has to leave one session for the other. The times alone do
+    not decide it, so the time stage does not see it; the session plan (exactly, for talks of different tracks), the
+    room stage and every model with rooms do."""
     if not objective.active("speaker-room-change"):
         return
     for (a, b), person in needing_one_person(problem, room_choices).items():
