@@ -1,18 +1,27 @@
-"""CoSPLib: confsched on the six shared CoSPLib instances, scored by CoSPLib's own objective.
+"""CoSPLib: confsched on the six shared CoSPLib instances, judged by CoSPLib's own checker.
 
-    python -m benchmarks cosplib [--time-limit 60] [--workers 2] [--instances N2OR,GECCO21]
+    python -m benchmarks cosplib [--time-limit 60] [--workers 2] [--instances N2OR,GECCO21] [--no-hyper-heuristic]
 
-Per instance: import (scheduler/importers/cosplib.py), solve, export the `sol` layout, read it back and score it with
-scheduler.cosplib.score (the checker's terms); the reference objective is the exact model's solution scored the same
-way. Prints a Markdown table (benchmarks/README.md, CoSPLib, keeps the latest) and progress to stderr.
+Per instance: import (scheduler/importers/cosplib.py), solve for the time limit, export CoSPLib's `sol` workbook and
+score it with CoSPLib's own checker (../shared/benchmarks/cosplib/checker/score.py, run as a subprocess with this
+Python). confsched's own objective (scheduler.cosplib.score) of the same workbook is shown beside it; any difference,
+term by term or in feasibility, fails the run (exit 1, naming the instance, the solution and the term). CoSPLib's own
+hyper-heuristic (checker/hyper_heuristic.py) then gets the same wall-clock time on the same instance (the two never
+run at once), and the exact model's published solution (reference) is scored too: both by the same checker, and both
+also compared with confsched's own objective. Prints Markdown tables stamped with the commit and the command
+(benchmarks/README.md, CoSPLib, keeps the latest) and progress to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_problems, score
@@ -23,7 +32,10 @@ from scheduler.importers.cosplib import to_data
 from scheduler.search.params import SolveParams
 from scheduler.search.solve import solve
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "cosplib"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "benchmarks" / "cosplib"
+CHECKER = SHARED / "checker" / "score.py"
+HYPER_HEURISTIC = SHARED / "checker" / "hyper_heuristic.py"
 INSTANCES = ["N2OR", "GECCO19", "GECCO20", "GECCO21", "OR60F", "OR60F2"]
 SHORT = {
     "Tracks_Sessions|Penalty": "TS",
@@ -46,52 +58,126 @@ SHORT = {
 }
 
 
-def run_one(name: str, time_limit: float, workers: int, params: SolveParams | None = None) -> dict:
-    """Import, solve, export and score one instance; the row of the table."""
-    instance = read_instance(SHARED / "instances" / f"{name}.xlsx")
-    reference = score(instance, read_solution(SHARED / "reference-solutions" / f"{name}Solution.xlsx", instance))
-    data = to_data(instance)
-    started = time.perf_counter()
-    improvements: list[float] = []
+class CheckerError(RuntimeError):
+    """CoSPLib's checker (or its hyper-heuristic) did not run to the end."""
 
-    def progress(message: str) -> None:
-        if "penalty" in message:  # "penalty X, bound Y after T s" or "neighbourhood N: penalty X -> Y"
-            improvements.append(time.perf_counter() - started)
 
-    try:
-        schedule = solve(data, time_limit=time_limit, workers=workers, progress=progress, params=params)
-    except NoScheduleError as error:
-        return {"instance": name, "failed": str(error), "reference": reference[OBJECTIVE], "path": "-"}
-    stats = schedule.stats
-    assert stats is not None
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            export(schedule, folder, ["cosplib"])
-            solution = read_solution(Path(folder) / "cosplib" / "solution.xlsx", instance)
-    except CosplibExportError as error:  # a room holding two tracks: no CoSPLib solution at all
-        return {"instance": name, "failed": str(error), "reference": reference[OBJECTIVE], "path": stats.room_stage}
+@dataclass(frozen=True)
+class Judged:
+    """A solution workbook as CoSPLib's checker scored it."""
+
+    feasible: bool  # evaluate_all_submissions_scheduled
+    valid: bool  # validate_solution
+    terms: dict[str, int]  # every term by the checker's name, then OBJECTIVE
+
+    @property
+    def objective(self) -> int:
+        return self.terms[OBJECTIVE]
+
+
+def checker_score(instance: Path, solution: Path, python: str = sys.executable) -> Judged:
+    """CoSPLib's own checker on a solution workbook: `checker/score.py INSTANCE SOLUTION --terms`, parsed."""
+    result = subprocess.run(
+        [python, str(CHECKER), str(instance), str(solution), "--terms"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise CheckerError(f"CoSPLib's checker failed on {solution}: {result.stderr.strip()[-2000:]}")
+    head, *lines = result.stdout.strip().splitlines()
+    fields = dict(field.split("=", 1) for field in head.split())
+    terms = {}
+    for line in lines:
+        name, _, value = line.strip().rpartition(": ")
+        terms[name] = int(value)
+    terms[OBJECTIVE] = int(fields["objective"])
+    return Judged(fields["feasible"] == "True", fields["valid"] == "True", terms)
+
+
+def differences(judged: Judged, instance, solution) -> list[str]:
+    """Where confsched's own objective (scheduler.cosplib) of the solution differs from the checker's: one line per
+    term, and one if they disagree on whether every submission is scheduled where its track is."""
     ours = score(instance, solution)
-    return {
-        "instance": name,
-        "scheduled": f"{len(schedule.assignments)}/{len(instance.submissions)}",
-        "valid": not schedule_problems(instance, solution),
-        "objective": ours[OBJECTIVE],
-        "reference": reference[OBJECTIVE],
-        "confsched": stats.penalty,
-        "bound": _bound(stats),
-        "first": stats.first_feasible_seconds,
-        "best": improvements[-1] if improvements else stats.first_feasible_seconds,
-        "total": time.perf_counter() - started,
-        "terms": {SHORT.get(term, term): value for term, value in ours.items() if term != OBJECTIVE and value},
-        "path": stats.room_stage,
-    }
+    found = [
+        f"'{term}' is {judged.terms.get(term, '-')} by CoSPLib's checker but {ours.get(term, '-')} by confsched's "
+        "own objective"
+        for term in dict.fromkeys([*judged.terms, *ours])
+        if judged.terms.get(term) != ours.get(term)
+    ]
+    problems = schedule_problems(instance, solution)
+    if (judged.feasible and judged.valid) != (not problems):
+        found.append(
+            f"the checker says feasible={judged.feasible} valid={judged.valid}; confsched's own check says "
+            f"{problems[:3] or 'no problems'}"
+        )
+    return found
 
 
-def _bound(stats) -> float | None:
-    """A proven lower bound on confsched's whole penalty: the lead's bound, else the one-model path's own bound."""
-    if stats.bound is not None:
-        return stats.bound
-    return stats.time_bound if stats.room_stage == "coupled" else None
+def run_hyper_heuristic(instance: Path, seconds: float, out: Path, python: str = sys.executable) -> float:
+    """CoSPLib's own hyper-heuristic on the instance for `seconds` of wall-clock time, written to `out`; the wall-clock
+    seconds it took, instance reading and writing included."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [python, str(HYPER_HEURISTIC), str(instance), f"{seconds:g}", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=3 * seconds + 600,
+    )
+    if result.returncode != 0 or not out.is_file():
+        raise CheckerError(f"CoSPLib's hyper-heuristic failed on {instance}: {result.stderr.strip()[-2000:]}")
+    return time.perf_counter() - started
+
+
+def run_one(
+    name: str, time_limit: float, workers: int, params: SolveParams | None = None, hyper_heuristic: bool = True
+) -> dict:
+    """Import, solve, export and judge one instance; then the hyper-heuristic and the reference, judged alike.
+
+    The row of the tables; its `differences` list every disagreement between the checker and confsched's own
+    objective, each naming the solution and the term."""
+    path = SHARED / "instances" / f"{name}.xlsx"
+    instance = read_instance(path)
+    row: dict = {"instance": name, "submissions": len(instance.submissions), "judged": {}, "differences": []}
+
+    def judge(which: str, workbook: Path) -> None:
+        solution = read_solution(workbook, instance)
+        judged = checker_score(path, workbook)
+        row["judged"][which] = judged
+        row["differences"] += [f"{name} ({which}): {line}" for line in differences(judged, instance, solution)]
+
+    judge("reference", SHARED / "reference-solutions" / f"{name}Solution.xlsx")
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        improvements: list[float] = []
+
+        def progress(message: str) -> None:
+            if "penalty" in message:  # "penalty X, bound Y after T s" or "neighbourhood N: penalty X -> Y"
+                improvements.append(time.perf_counter() - started)
+
+        try:
+            data = to_data(instance)
+            schedule = solve(data, time_limit=time_limit, workers=workers, progress=progress, params=params)
+            export(schedule, folder, ["cosplib"])
+        except (NoScheduleError, CosplibExportError) as error:  # no timetable, or a room holding two tracks
+            row["failed"] = str(error)
+        else:
+            stats = schedule.stats
+            assert stats is not None
+            row.update(
+                scheduled=len(schedule.assignments),
+                penalty=stats.penalty,
+                first=stats.first_feasible_seconds,
+                best=improvements[-1] if improvements else stats.first_feasible_seconds,
+                total=time.perf_counter() - started,
+                path=stats.room_stage,
+            )
+            judge("confsched", Path(folder) / "cosplib" / "solution.xlsx")
+        if hyper_heuristic:
+            out = Path(folder) / "hyper-heuristic.xlsx"
+            row["hh_seconds"] = run_hyper_heuristic(path, time_limit, out)
+            judge("hyper-heuristic", out)
+    return row
 
 
 def _number(value: float | None) -> str:
@@ -100,34 +186,95 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _objective(row: dict, which: str) -> str:
+    judged = row["judged"].get(which)
+    if judged is None:
+        return "-"
+    flag = "" if judged.feasible and judged.valid else f" (feasible={judged.feasible}, valid={judged.valid})"
+    return f"{judged.objective:,}{flag}"
+
+
+def _own(row: dict, which: str) -> str:
+    """confsched's own objective of the solution: the checker's number when they agree (else the run fails)."""
+    judged = row["judged"].get(which)
+    if judged is None:
+        return "-"
+    disagree = [line for line in row["differences"] if f"({which})" in line]
+    return "DIFFERS" if disagree else f"{judged.objective:,}"
+
+
 def table(rows: list[dict]) -> str:
+    """The objectives: confsched's and the hyper-heuristic's solutions and the reference, each by CoSPLib's checker."""
     lines = [
-        "| instance | scheduled | valid | objective | reference | ratio | confsched's penalty | bound | first feasible "
-        "| best found | terms (nonzero, CoSPLib's) | path |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| instance | scheduled | confsched, by CoSPLib's checker | confsched's own objective of it "
+        "| CoSPLib's hyper-heuristic, same time, by the checker | reference, by the checker "
+        "| confsched / hyper-heuristic | confsched / reference | confsched's penalty | first feasible | best found "
+        "| path |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
+        ours, theirs, reference = (row["judged"].get(key) for key in ("confsched", "hyper-heuristic", "reference"))
         if "failed" in row:
             lines.append(
-                f"| {row['instance']} | - | NO | - | {row['reference']:,} | - | - | - | - | - | {row['failed']} "
-                f"| {row['path']} |"
+                f"| {row['instance']} | - | {row['failed']} | - | {_objective(row, 'hyper-heuristic')} "
+                f"| {_objective(row, 'reference')} | - | - | - | - | - | - |"
             )
             continue
-        ratio = row["objective"] / row["reference"] if row["reference"] else float("nan")
-        terms = ", ".join(f"{term} {value:,}" for term, value in row["terms"].items()) or "none"
+        versus_hh = f"{ours.objective / theirs.objective:.3g}" if ours and theirs and theirs.objective else "-"
+        versus_ref = f"{ours.objective / reference.objective:.3g}" if ours and reference.objective else "-"
         lines.append(
-            f"| {row['instance']} | {row['scheduled']} | {'yes' if row['valid'] else 'NO'} | {row['objective']:,} "
-            f"| {row['reference']:,} | {ratio:.3g} | {_number(row['confsched'])} | {_number(row['bound'])} "
-            f"| {row['first']:.2f} s | {row['best']:.1f} s | {terms} | {row['path']} |"
+            f"| {row['instance']} | {row['scheduled']}/{row['submissions']} | {_objective(row, 'confsched')} "
+            f"| {_own(row, 'confsched')} | {_objective(row, 'hyper-heuristic')} | {_objective(row, 'reference')} "
+            f"| {versus_hh} | {versus_ref} | {_number(row['penalty'])} | {row['first']:.2f} s | {row['best']:.1f} s "
+            f"| {row['path']} |"
         )
     return "\n".join(lines)
 
 
+def terms_table(rows: list[dict]) -> str:
+    """Every solution's nonzero terms as CoSPLib's checker reports them (abbreviated; see SHORT)."""
+    lines = [
+        "| instance | solution | wall time | objective (checker) | nonzero terms (checker) |",
+        "|---|---|---:|---:|---|",
+    ]
+    for row in rows:
+        seconds = {"confsched": row.get("total"), "hyper-heuristic": row.get("hh_seconds")}
+        for which in ("confsched", "hyper-heuristic", "reference"):
+            judged = row["judged"].get(which)
+            if judged is None:
+                continue
+            wall = f"{seconds[which]:.0f} s" if seconds.get(which) is not None else "-"
+            terms = ", ".join(
+                f"{SHORT.get(term, term)} {value:,}"
+                for term, value in judged.terms.items()
+                if term != OBJECTIVE and value
+            )
+            lines.append(f"| {row['instance']} | {which} | {wall} | {judged.objective:,} | {terms or 'none'} |")
+    return "\n".join(lines)
+
+
+def stamp(argv: list[str]) -> str:
+    """The commit and the command a table came from."""
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT)
+        return result.stdout.strip() if result.returncode == 0 else "unknown"
+
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = " with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    command = shlex.join(["python", "-m", "benchmarks", "cosplib", *argv])
+    return f"At commit {commit}{dirty}, {os.cpu_count()} cores: `{command}`"
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks cosplib", description=__doc__.splitlines()[0])
-    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance (60)")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance and solver (60)")
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (2)")
     parser.add_argument("--instances", default=",".join(INSTANCES), help="comma-separated instance names")
+    parser.add_argument(
+        "--no-hyper-heuristic", action="store_true", help="do not run CoSPLib's hyper-heuristic beside confsched"
+    )
     parser.add_argument(
         "--coupled-options",
         type=int,
@@ -135,16 +282,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     params = SolveParams(coupled_options=args.coupled_options) if args.coupled_options is not None else None
-    if not SHARED.is_dir():
-        print(f"the CoSPLib instances are not at {SHARED}", file=sys.stderr)
+    if not CHECKER.is_file():
+        print(f"CoSPLib's checker is not at {CHECKER} (../shared beside the repository)", file=sys.stderr)
         return 1
+    stamped = stamp(argv)  # before the run: the code that ran, whatever changes while it runs
     rows = []
     for name in args.instances.split(","):
         print(f"{name}: solving for {args.time_limit:g} s with {args.workers} workers", file=sys.stderr, flush=True)
-        rows.append(run_one(name, args.time_limit, args.workers, params))
+        rows.append(run_one(name, args.time_limit, args.workers, params, not args.no_hyper_heuristic))
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
-    print(table(rows))
-    return 0 if all(row.get("valid") for row in rows) else 1
+        for line in rows[-1]["differences"]:
+            print(f"DIFFERENCE {line}", file=sys.stderr, flush=True)
+    print(stamped + "\n")
+    print(table(rows) + "\n")
+    print(terms_table(rows))
+    differing = [line for row in rows for line in row["differences"]]
+    if differing:
+        print(
+            "\nFAILED: confsched's own objective differs from CoSPLib's checker:\n"
+            + "\n".join(f"  {line}" for line in differing),
+            file=sys.stderr,
+        )
+        return 1
+    failed = [row["instance"] for row in rows if "failed" in row]
+    judged = {row["instance"]: row["judged"].get("confsched") for row in rows}
+    invalid = [name for name, ours in judged.items() if ours is not None and not (ours.feasible and ours.valid)]
+    if failed or invalid:
+        print(f"\nFAILED: no CoSPLib solution for {failed}; infeasible or invalid for {invalid}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -350,6 +350,48 @@ def test_a_good_schedule_of_the_small_instance(tmp_path):
     }
 
 
+def conflicting_sheets() -> dict[str, list[list[object]]]:
+    """The small instance with presenters and chairs in common: b2 is presented by Eve and Ann (who presents a1),
+    Carol chairs track B as well as A and co-presents a2 (track A)."""
+    workbook = copy.deepcopy(sheets())
+    workbook["submissions"][2][5] = "Bob, Carol"  # a2
+    workbook["submissions"][4][5] = "Eve, Ann"  # b2
+    workbook["tracks"][2][1] = "Carol"  # B
+    return workbook
+
+
+def test_presenter_and_chair_conflicts_as_the_checker_derives_them(tmp_path):
+    instance = read_instance(save(tmp_path / "conflicts.xlsx", conflicting_sheets()))
+    # a shared presenter (Ann: a1, b2); a presenter chairing another track (Carol, a2's presenter, chairs B)
+    assert instance.presenter_conflicts == {"a1": {"b2"}, "a2": {"b1", "b2"}, "b1": {"a2"}, "b2": {"a1", "a2"}}
+    assert instance.chair_conflicts == {"A": {"B"}, "B": {"A"}}
+    solution = schedule(
+        instance,
+        {
+            ("Mon1", "Hall"): ("A", ["a2", "a2"]),
+            ("Mon1", "Room"): ("B", ["b1", "b2"]),
+            ("Mon2", "Hall"): ("A", ["a1", None]),
+        },
+    )
+    terms = score(instance, solution)
+    assert terms["Presenters conflicts [Session Level]"] == 2  # a2 (Hall) with b1 and with b2 (Room) in Mon1
+    assert terms["Presenters conflicts [Timeslot Level]"] == 2  # a2 with b1 in slot 1, with b2 in slot 2
+    assert terms["Chairs conflicts"] == 1  # A and B, both chaired by Carol, in Mon1
+    apart = schedule(
+        instance,
+        {
+            ("Mon1", "Hall"): ("A", ["a1", None]),
+            ("Mon1", "Room"): ("B", ["b2", None]),
+            ("Mon2", "Hall"): ("A", ["a2", "a2"]),
+            ("Tue1", "Room"): ("B", ["b1", None]),
+        },
+    )
+    terms = score(instance, apart)
+    assert terms["Presenters conflicts [Session Level]"] == 1  # a1 and b2 share Ann in Mon1
+    assert terms["Presenters conflicts [Timeslot Level]"] == 1
+    assert terms["Chairs conflicts"] == 1
+
+
 def test_a_bad_schedule_of_the_small_instance(tmp_path):
     instance = small(tmp_path)
     solution = schedule(

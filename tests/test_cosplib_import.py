@@ -10,7 +10,7 @@ import json
 import pytest
 import yaml
 from conftest import conference, run_cli, solved
-from test_cosplib import BENCHMARKS, needs_benchmarks, save, sheets
+from test_cosplib import BENCHMARKS, conflicting_sheets, needs_benchmarks, save, schedule, sheets
 
 from scheduler import SolveParams, load
 from scheduler.checks.score import score as confsched_score
@@ -125,6 +125,10 @@ def test_the_small_instance_becomes_costs_order_and_interest(tmp_path):
     # Dan attends a1 and presents b1; Carol attends b2 and chairs track A (a1, a2)
     assert {tuple(interest.talks) for interest in data.interest} == {("a1", "b1"), ("a1", "b2"), ("a2", "b2")}
     assert data.weights["session-mix"] == "hard" and data.weights["track-split"] == 10
+    # session level: one session, different rooms; timeslot level: at the same time
+    assert data.weights["speaker-room-change"] == data.weights["attendee-room-change"] == 1
+    assert data.weights["chair-conflict"] == data.weights["chair-talk-overlap"] == 1
+    assert data.weights["attendee-conflict"] == 1
     assert data.tracks[0].chair == "Carol" and "Carol" in {speaker.id for speaker in data.speakers}
 
 
@@ -138,6 +142,44 @@ def test_a_schedule_of_the_small_instance_scores_the_same_both_ways(tmp_path):
     assert score(instance, solution)[OBJECTIVE] == schedule.stats.penalty
 
 
+def test_presenter_chair_and_attendee_conflicts_are_confscheds_rules(tmp_path):
+    instance = read_instance(save(tmp_path / "conflicts.xlsx", conflicting_sheets()))
+    data = to_data(instance)
+    solutions = [
+        {
+            ("Mon1", "Hall"): ("A", ["a2", "a2"]),
+            ("Mon1", "Room"): ("B", ["b1", "b2"]),
+            ("Mon2", "Hall"): ("A", ["a1", None]),
+        },
+        {
+            ("Mon1", "Hall"): ("A", ["a1", None]),
+            ("Mon1", "Room"): ("B", [None, "b2"]),  # after a1: Ann presents both, so they cannot overlap
+            ("Mon2", "Hall"): ("A", ["a2", "a2"]),
+            ("Tue1", "Room"): ("B", ["b1", None]),
+        },
+    ]
+    for cells in solutions:
+        solution = schedule(instance, cells)
+        rules = {rule.rule: rule.penalty for rule in confsched_score(data, solution_assignments(data, solution))}
+        theirs = score(instance, solution)
+        assert rules["speaker-room-change"] == theirs["Presenters conflicts [Session Level]"] > 0
+        assert rules["chair-talk-overlap"] == theirs["Presenters conflicts [Timeslot Level]"]
+        assert rules["chair-conflict"] == theirs["Chairs conflicts"] == 1
+        assert rules["attendee-room-change"] == theirs["Attendees conflicts [Session Level]"]
+        assert rules["attendee-conflict"] == theirs["Attendees conflicts [Timeslot Level]"]
+
+
+def test_a_solve_of_the_small_instance_with_conflicts_avoids_them(tmp_path):
+    instance = read_instance(save(tmp_path / "conflicts.xlsx", conflicting_sheets()))
+    schedule_ = solved(to_data(instance), time_limit=10)
+    export(schedule_, tmp_path, ["cosplib"])
+    solution = read_solution(tmp_path / "cosplib" / "solution.xlsx", instance)
+    assert schedule_problems(instance, solution) == []
+    theirs = score(instance, solution)
+    assert theirs["Presenters conflicts [Session Level]"] == theirs["Chairs conflicts"] == 0
+    assert theirs[OBJECTIVE] == schedule_.stats.penalty
+
+
 def test_unsupported_workbooks_are_one_line(tmp_path):
     workbook = copy.deepcopy(sheets())
     workbook.pop("similar tracks")
@@ -149,12 +191,12 @@ def test_unsupported_workbooks_are_one_line(tmp_path):
         "rooms, tracks_sessions|penalty, tracks_rooms|penalty, sessions_rooms|penalty)"
     )
     workbook = copy.deepcopy(sheets())
-    workbook["sessions"][1][1] = 100  # 100 slots of 15 minutes: more than a day
+    workbook["sessions"][1][1] = 100  # 100 slots of 15 minutes: more than a day (many sessions take several days)
     long = save(tmp_path / "long.xlsx", workbook)
     result = run_cli("import", long, "--format", "cosplib", "--out", tmp_path / "out.yaml")
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"error: {long}: cannot import: the sessions' time slots do not fit one synthetic day"
+        f"error: {long}: cannot import: session 'Mon1' has 100 time slots; a synthetic day holds 72 at most"
     )
     assert not (tmp_path / "out.yaml").exists()
 

@@ -297,11 +297,89 @@ def block_name(schedule, talk_id):
 
 
 def test_chair_does_not_present_during_their_session():
+    # presenting another track's talk in another room during the session one chairs is a room change for the chair
     schedule = solved(chaired_conference())
     assert block_name(schedule, "cv0") != block_name(schedule, "ml0")
-    assert penalties(schedule)["chair-conflict"] == 0
-    careless = solved(chaired_conference(**{"chair-conflict": 0}))
+    assert penalties(schedule)["speaker-room-change"] == 0
+    careless = solved(chaired_conference(**{"speaker-room-change": 0}))
     assert {block_name(careless, t) for t in ("ml0", "ml1", "cv0", "cv1")} == {"Morning"}
+    assert penalties(careless)["chair-conflict"] == 0  # one chair, one session: not a chair conflict
+
+
+def test_chair_talk_overlap_counts_only_the_minutes_that_clash():
+    weights = {"speaker-room-change": 0, "chair-talk-overlap": 50}
+    schedule = solved(chaired_conference(**weights))
+    assert not overlaps(schedule, "cv0", "ml0") and not overlaps(schedule, "cv0", "ml1")
+    assert penalties(schedule)["chair-talk-overlap"] == 0
+    careless = solved(chaired_conference(**{**weights, "chair-talk-overlap": 0}))
+    assert {block_name(careless, t) for t in ("ml0", "ml1", "cv0", "cv1")} == {"Morning"}
+
+
+def test_a_chair_of_two_tracks_runs_one_session_at_a_time():
+    speakers = [{"id": name, "prefers": {"blocks": ["Morning"]}} for name in ("ada", "bob", "cy")]
+    talks = [talk("ml0", track="ml", speakers=["bob"]), talk("cv0", track="cv", speakers=["cy"])]
+    tracks = [{"name": "ml", "chair": "ada"}, {"name": "cv", "chair": "ada"}]
+
+    def run(**weights):
+        data = conference(
+            conference={"days": MORNING_AFTERNOON},
+            rooms=TWO_ROOMS,
+            speakers=speakers,
+            tracks=tracks,
+            talks=talks,
+            weights=weights,
+        )
+        return solved(data)
+
+    schedule = run()
+    assert block_name(schedule, "ml0") != block_name(schedule, "cv0")
+    assert penalties(schedule)["chair-conflict"] == 0
+    careless = run(**{"chair-conflict": 0})
+    assert {block_name(careless, t) for t in ("ml0", "cv0")} == {"Morning"}
+
+
+def room_change_conference(**weights):
+    # bob gives an ml talk and a cv talk; everyone would like the morning, where each track has a room
+    speakers = [{"id": name, "prefers": {"blocks": ["Morning"]}} for name in ("bob", "cy", "dan")]
+    talks = [
+        talk("ml0", track="ml", speakers=["bob"]),
+        talk("cv0", track="cv", speakers=["bob"]),
+        talk("ml1", track="ml", speakers=["cy"]),
+        talk("cv1", track="cv", speakers=["dan"]),
+    ]
+    return conference(
+        conference={"days": MORNING_AFTERNOON},
+        rooms=TWO_ROOMS,
+        speakers=speakers,
+        tracks=[{"name": "ml"}, {"name": "cv"}],
+        talks=talks,
+        interest=[{"talks": ["ml1", "cv1"], "count": 40}],
+        weights=weights,
+    )
+
+
+def apart_in_one_block(schedule, a, b):
+    return block_name(schedule, a) == block_name(schedule, b) and schedule.assignment(a).room != (
+        schedule.assignment(b).room
+    )
+
+
+def test_a_speaker_does_not_change_rooms_within_a_block():
+    schedule = solved(room_change_conference())
+    assert not apart_in_one_block(schedule, "ml0", "cv0")
+    assert penalties(schedule)["speaker-room-change"] == 0
+    careless = solved(room_change_conference(**{"speaker-room-change": 0}))
+    assert {block_name(careless, t) for t in ("ml0", "ml1", "cv0", "cv1")} == {"Morning"}
+    assert apart_in_one_block(careless, "ml0", "cv0")
+
+
+def test_attendees_can_be_kept_from_changing_rooms_within_a_block():
+    weights = {"speaker-room-change": 0, "attendee-room-change": 1}
+    schedule = solved(room_change_conference(**weights))
+    assert not apart_in_one_block(schedule, "ml1", "cv1")
+    assert penalties(schedule)["attendee-room-change"] == 0
+    careless = solved(room_change_conference(**{"speaker-room-change": 0}))  # off by default
+    assert apart_in_one_block(careless, "ml1", "cv1") and not overlaps(careless, "ml1", "cv1")
 
 
 def test_chair_must_be_a_defined_speaker():

@@ -22,6 +22,7 @@ Modules, one concept each:
 - :mod:`.scoring`: the objective term by term, and what makes a solution infeasible for the checker
 - :mod:`.reading`: an instance or a solution from its workbook
 - :mod:`.writing`: a solution as a workbook
+- :mod:`.generate`: random instance workbooks of any size, for tests and benchmarks
 - :mod:`.sheets`, :mod:`.cells`, :mod:`.timezones`: workbooks and sheets, cell values, time-zone labels
 
 Everything other code uses is importable from here.

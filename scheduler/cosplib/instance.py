@@ -151,25 +151,28 @@ class CosplibInstance:
 
     @cached_property
     def presenter_conflicts(self) -> Mapping[str, frozenset[str]]:
-        """Submission -> the submissions it conflicts with for presenters, as the checker uses them: none. CoSPLib's
-        Problem.build derives only attendee conflicts, so the presenter terms are 0 for every schedule; the relation
-        its documentation describes (a shared presenter) is :attr:`shared_presenters`."""
-        return {submission.name: frozenset() for submission in self.submissions}
+        """Submission -> the submissions it conflicts with for presenters, as the checker's Problem.build derives
+        them: a and b conflict when a presenter of a also presents b, or chairs b's track while a is in another
+        track; the relation is symmetric."""
+        presenting = _by_person({submission.name: submission.presenters for submission in self.submissions})
+        chairing = _by_person({track.name: track.chairs for track in self.tracks})
+        members: dict[str, set[str]] = {}  # track -> its submissions
+        for submission in self.submissions:
+            members.setdefault(submission.track, set()).add(submission.name)
+        conflicts: dict[str, set[str]] = {submission.name: set() for submission in self.submissions}
+        for submission in self.submissions:
+            for person in submission.presenters:
+                others = set(presenting.get(person, set()))
+                for track in chairing.get(person, set()) - {submission.track}:
+                    others |= members.get(track, set())
+                for other in others - {submission.name}:
+                    conflicts[submission.name].add(other)
+                    conflicts[other].add(submission.name)
+        return {name: frozenset(others) for name, others in conflicts.items()}
 
     @cached_property
     def chair_conflicts(self) -> Mapping[str, frozenset[str]]:
-        """Track -> the tracks it conflicts with for chairs, as the checker uses them: none (see
-        :attr:`presenter_conflicts`); the documented relation (a shared chair) is :attr:`shared_chairs`."""
-        return {track.name: frozenset() for track in self.tracks}
-
-    @cached_property
-    def shared_presenters(self) -> Mapping[str, frozenset[str]]:
-        """Submission -> the other submissions that share a presenter with it (not used by the checker)."""
-        return _sharing({submission.name: submission.presenters for submission in self.submissions})
-
-    @cached_property
-    def shared_chairs(self) -> Mapping[str, frozenset[str]]:
-        """Track -> the other tracks that share a chair with it (not used by the checker)."""
+        """Track -> the other tracks that share a chair with it, as the checker derives them."""
         return _sharing({track.name: track.chairs for track in self.tracks})
 
     def timezone_penalty(self, submission: str, session: str) -> int:

@@ -110,7 +110,8 @@ TERMS: tuple[Term, ...] = (
         "presenters_conflicts",
         "Presenters Conflicts:",
         13,
-        "one pair of presenter-conflicting submissions in one session, different rooms (the checker has no such pairs)",
+        "one pair of presenter-conflicting submissions (a shared presenter, or a presenter chairing the other's track) "
+        "in one session, different rooms",
     ),
     Term(
         "Attendees conflicts [Session Level]",
@@ -124,14 +125,14 @@ TERMS: tuple[Term, ...] = (
         "chairs_conflicts",
         "Chairs Conflicts:",
         15,
-        "one pair of chair-conflicting tracks in one session (the checker has no such pairs)",
+        "one pair of rooms holding two tracks that share a chair in one session",
     ),
     Term(
         "Presenters conflicts [Timeslot Level]",
         "presenters_conflicts_timeslot",
         "Presenters Conflicts Timeslot Level:",
         16,
-        "one pair of presenter-conflicting submissions in one time slot of a session (the checker has no such pairs)",
+        "one pair of presenter-conflicting submissions in one time slot of a session",
     ),
     Term(
         "Attendees conflicts [Timeslot Level]",

@@ -1,9 +1,9 @@
 """CoSPLib instances (docs/cosplib.md) as confsched data files: every concept mapped onto confsched's own rules.
 
-A session becomes a block named after it (on a synthetic timeline: one day, sessions in sheet order, SLOT_MINUTES per
-time slot), a submission a talk whose id is its Reference, lasting k slots. CoSPLib's penalty matrices become
-`costs` entries already multiplied by their weights, so every cost rule keeps weight 1; the other terms become
-weights of the matching rules, and every confsched rule CoSPLib does not have is turned off. The exporter
+A session becomes a block named after it (on a synthetic timeline: sessions in sheet order, SLOT_MINUTES per time
+slot, as many days as they need), a submission a talk whose id is its Reference, lasting k slots. CoSPLib's penalty
+matrices become `costs` entries already multiplied by their weights, so every cost rule keeps weight 1; the other
+terms become weights of the matching rules, and every confsched rule CoSPLib does not have is turned off. The exporter
 (scheduler/exporters/cosplib.py) maps a schedule back through the block names and talk ids alone.
 """
 
@@ -20,10 +20,11 @@ from ..cosplib import CosplibInstance, CosplibSolution, read_instance
 from ..data import ConferenceData, format_clock
 from ..errors import DataError
 from ..rules import COST_RULES, RULES
-from ..rules.audience import ATTENDEE_CONFLICT
+from ..rules.audience import ATTENDEE_CONFLICT, ATTENDEE_ROOM_CHANGE
 from ..rules.order import ORDER
-from ..rules.sessions import SESSION_MIX, TRACK_SPLIT
-from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM
+from ..rules.sessions import CHAIR_CONFLICT, CHAIR_TALK_OVERLAP, SESSION_MIX, TRACK_SPLIT
+from ..rules.speakers import SPEAKER_ROOM_CHANGE
+from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM_OVERALL
 from ..schedule import Assignment
 from .to_data_file import import_error, without_control_characters
 
@@ -32,6 +33,7 @@ BREAK_MINUTES = 15  # between two sessions, so blocks read as separate
 DAY_START = 6 * 60  # the first session starts at 06:00
 SYNTHETIC_DATE = dt.date(2021, 7, 21)  # used when the sessions sheet gives no date
 _GMT = re.compile(r"^GMT([+-])(\d{1,2})$")
+MINUTES_PER_DAY = 24 * 60
 MAX_COST = 1_000_000  # a data file's numbers stay within this (docs/format.md, Limits); larger costs are split
 
 
@@ -49,7 +51,7 @@ def to_data(instance: CosplibInstance) -> ConferenceData:
             "name": instance.source.stem,
             "timezone": _iana_zone(instance.parameters.local_time_zone),
             "granularity": SLOT_MINUTES,
-            "days": [{"date": _date(instance), "blocks": _blocks(instance)}],
+            "days": _days(instance),
         },
         "weights": _weights(instance),
         "interest": _interest(instance) if weights.attendees_conflicts or weights.attendees_conflicts_timeslot else [],
@@ -74,8 +76,9 @@ def header(instance: CosplibInstance) -> str:
         [
             f"Imported by `confsched import` from cosplib: {instance.source}",
             "Synthetic, not read (CoSPLib's scoring never uses clock times; docs/import.md, cosplib):",
-            f"  - one day: each session is a block named after it, in sheet order, {SLOT_MINUTES} minutes per time",
-            f"    slot, {BREAK_MINUTES} minutes apart from {format_clock(DAY_START)} (real sessions may overlap);",
+            f"  - days: each session is a block named after it, in sheet order, {SLOT_MINUTES} minutes per time",
+            f"    slot, {BREAK_MINUTES} minutes apart from {format_clock(DAY_START)}, a new day when one is full (real",
+            "    sessions may overlap);",
             "  - room capacities 0 (CoSPLib has none); a track's chair is its first chair.",
             "Costs are CoSPLib's penalties already multiplied by their weights (time-zone penalties precomputed per",
             "session); talk ids are Reference values and block names session names, which `export --format cosplib`",
@@ -97,34 +100,54 @@ def _date(instance: CosplibInstance) -> dt.date:
     return next((session.date for session in instance.sessions if session.date), SYNTHETIC_DATE)
 
 
-def _blocks(instance: CosplibInstance) -> list[dict]:
-    """One block per session, in sheet order, on the synthetic timeline."""
-    blocks, start = [], DAY_START
+def _days(instance: CosplibInstance) -> list[dict]:
+    """The sessions in sheet order as blocks on synthetic days: from DAY_START, SLOT_MINUTES per time slot and
+    BREAK_MINUTES apart; a session that would run past midnight opens the next day (consecutive dates from the
+    first session's), so an instance of any number of sessions imports."""
+    days: list[list[dict]] = [[]]
+    start = DAY_START
     for session in instance.sessions:
-        end = start + session.slots * SLOT_MINUTES
-        if end > 24 * 60:
+        length = session.slots * SLOT_MINUTES
+        if DAY_START + length > MINUTES_PER_DAY:
+            most = (MINUTES_PER_DAY - DAY_START) // SLOT_MINUTES
             raise DataError(
-                instance.source, None, None, "cannot import: the sessions' time slots do not fit one synthetic day"
+                instance.source,
+                None,
+                None,
+                f"cannot import: session '{session.name}' has {session.slots} time slots; a synthetic day holds "
+                f"{most} at most",
             )
-        blocks.append({"start": format_clock(start), "end": format_clock(end), "name": session.name})
-        start = end + BREAK_MINUTES
-    return blocks
+        if start + length > MINUTES_PER_DAY:
+            days.append([])
+            start = DAY_START
+        days[-1].append({"start": format_clock(start), "end": format_clock(start + length), "name": session.name})
+        start += length + BREAK_MINUTES
+    first = _date(instance)
+    return [{"date": first + dt.timedelta(days=index), "blocks": blocks} for index, blocks in enumerate(days)]
 
 
 def _weights(instance: CosplibInstance) -> dict[str, float | str]:
     """Every soft rule's weight: CoSPLib's weight where a rule counts the same thing, 0 for the rest.
 
     The cost rules keep 1 (their costs are weighted already); a session holds one track (CoSPLib's hard rule).
+    CoSPLib's session-level conflicts count pairs in one session in different rooms, whatever their slots
+    (`speaker-room-change`: a shared presenter, or a presenter chairing the other's track; `attendee-room-change`);
+    its timeslot-level ones count pairs in one time slot, which is confsched's overlap (`attendee-conflict`;
+    `chair-talk-overlap`, since two talks sharing a presenter never overlap in confsched).
     """
     w = instance.parameters.weights
     weights: dict[str, float | str] = {name: 0 for name in RULES}
     weights.update(
         {
             TRACK_PARALLEL.name: w.parallel_tracks,
-            ATTENDEE_CONFLICT.name: w.attendees_conflicts + w.attendees_conflicts_timeslot,
+            SPEAKER_ROOM_CHANGE.name: w.presenters_conflicts,
+            CHAIR_TALK_OVERLAP.name: w.presenters_conflicts_timeslot,
+            CHAIR_CONFLICT.name: w.chairs_conflicts,
+            ATTENDEE_ROOM_CHANGE.name: w.attendees_conflicts,
+            ATTENDEE_CONFLICT.name: w.attendees_conflicts_timeslot,
             ORDER.name: w.submissions_order,
             TRACK_SPLIT.name: w.consecutive_tracks,
-            TRACK_ROOM.name: w.rooms_per_track,  # one synthetic day: per day is the whole conference
+            TRACK_ROOM_OVERALL.name: w.rooms_per_track,  # over the whole conference, whatever its days
             SESSION_MIX.name: "hard",
         }
     )

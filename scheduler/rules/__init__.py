@@ -9,7 +9,7 @@ and its score in its family's module, make the object, list it in :data:`RULES` 
 
 from __future__ import annotations
 
-from .audience import ATTENDEE_CONFLICT, LEVEL_ORDER, ROOM_SIZE
+from .audience import ATTENDEE_CONFLICT, ATTENDEE_ROOM_CHANGE, LEVEL_ORDER, ROOM_SIZE
 from .base import SoftRule
 from .costs import (
     ROOM_BLOCK_COST,
@@ -20,9 +20,16 @@ from .costs import (
     TRACK_ROOM_COST,
 )
 from .order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
-from .sessions import CHAIR_CONFLICT, SESSION_MIX, TRACK_CONSECUTIVE, TRACK_GAPS, TRACK_SPLIT
-from .speakers import REMOTE_HOURS, SPEAKER_DAYS, SPEAKER_PAUSE, SPEAKER_PREFERENCE, SPEAKER_ROOM
-from .tracks import SIMILAR_TRACKS, TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM
+from .sessions import CHAIR_CONFLICT, CHAIR_TALK_OVERLAP, SESSION_MIX, TRACK_CONSECUTIVE, TRACK_GAPS, TRACK_SPLIT
+from .speakers import (
+    REMOTE_HOURS,
+    SPEAKER_DAYS,
+    SPEAKER_PAUSE,
+    SPEAKER_PREFERENCE,
+    SPEAKER_ROOM,
+    SPEAKER_ROOM_CHANGE,
+)
+from .tracks import SIMILAR_TRACKS, TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM, TRACK_ROOM_OVERALL
 
 # The order of encoding, the time rules first (a model's variables, and so the search, follow it), and of the report.
 RULES: dict[str, SoftRule] = {
@@ -41,6 +48,7 @@ RULES: dict[str, SoftRule] = {
         SPEAKER_PREFERENCE,
         REMOTE_HOURS,
         CHAIR_CONFLICT,
+        CHAIR_TALK_OVERLAP,
         TRACK_GAPS,
         TRACK_CONSECUTIVE,
         TRACK_SPLIT,
@@ -49,8 +57,11 @@ RULES: dict[str, SoftRule] = {
         TRACK_PAIR_COST,
         ROOM_SIZE,
         TRACK_ROOM,
+        TRACK_ROOM_OVERALL,
         SESSION_MIX,
         SPEAKER_ROOM,
+        SPEAKER_ROOM_CHANGE,
+        ATTENDEE_ROOM_CHANGE,
         TALK_ROOM_COST,
         TRACK_ROOM_COST,
         ROOM_BLOCK_COST,

@@ -8,7 +8,7 @@ from ortools.sat.python import cp_model
 
 from ..problem import Problem
 from .base import FinishedTimetable, Offence, SoftRule
-from .timing import could_meet, overlap_literal
+from .timing import apart_in_block, apart_on_plan, could_meet, overlap_literal
 
 if TYPE_CHECKING:
     from ..objective import Objective
@@ -32,6 +32,47 @@ def attendees_can_see_both(
             objective.penalise(
                 "attendee-conflict", interest.count * clash, f"'{interest.talks[0]}' + '{interest.talks[1]}'"
             )
+
+
+def attendees_stay_in_one_room(
+    model: cp_model.CpModel,
+    problem: Problem,
+    starts: dict[int, cp_model.IntVar] | None,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+    block: int | None = None,
+) -> None:
+    """Penalises, per interested attendee, two wanted talks in one block but different rooms (whatever the minutes:
+    the attendee has to leave one session for the other). Like `speaker-room-change`, seen by the session plan, the
+    room stage and every model with rooms, not by the time stage."""
+    if not objective.active("attendee-room-change"):
+        return
+    for a, b, count, about in _interest_pairs(problem, room_choices):
+        if starts is not None and (a not in starts or b not in starts):
+            continue
+        for _, apart in apart_in_block(model, problem, starts, room_choices, a, b, block):
+            objective.penalise("attendee-room-change", count * apart, about)
+
+
+def attendees_stay_in_one_session(model, problem: Problem, coarse: Problem, starts, cells, objective) -> None:
+    """Penalises (session plan), per interested attendee, two wanted talks in one block in sessions of different
+    tracks."""
+    if not objective.active("attendee-room-change"):
+        return
+    for a, b, count, about in _interest_pairs(problem, starts):
+        for _, both in apart_on_plan(model, problem, coarse, starts, a, b):
+            objective.penalise("attendee-room-change", count * both, about)
+
+
+def _interest_pairs(problem: Problem, talks) -> list[tuple[int, int, int, str]]:
+    """(a, b, attendees, label) for each interest entry whose two talks are among `talks`."""
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    pairs = []
+    for interest in problem.data.interest:
+        a, b = (index[talk_id] for talk_id in interest.talks)
+        if a in talks and b in talks:
+            pairs.append((a, b, interest.count, f"'{interest.talks[0]}' + '{interest.talks[1]}'"))
+    return pairs
 
 
 def room_fits_audience(
@@ -110,6 +151,22 @@ def score_attendee_conflict(done: FinishedTimetable) -> list[Offence]:
     return found
 
 
+def score_attendee_room_change(done: FinishedTimetable) -> list[Offence]:
+    """Per pair of talks attendees want to see both of, the interested attendees when the two are in one block but
+    in different rooms."""
+    found = []
+    for interest in done.data.interest:
+        a, b = interest.talks
+        if (
+            a in done.where
+            and b in done.where
+            and done.block[a] == done.block[b]
+            and done.where[a].room != done.where[b].room
+        ):
+            found.append((f"'{a}' + '{b}'", interest.count))
+    return found
+
+
 def score_room_size(done: FinishedTimetable) -> list[Offence]:
     """Per placed talk, whole hundreds of empty seats beyond twice its expected audience."""
     capacity = {room.name: room.capacity for room in done.data.rooms}
@@ -149,6 +206,16 @@ ATTENDEE_CONFLICT = SoftRule(
     encode=attendees_can_see_both,
     score=score_attendee_conflict,
     plan="same",
+)
+ATTENDEE_ROOM_CHANGE = SoftRule(
+    "attendee-room-change",
+    0,
+    "one attendee who wants two talks in one block that are in different rooms (interest counts)",
+    "rooms",
+    note="session hopping, whatever the minutes; off by default (`attendee-conflict` counts wanted talks that overlap)",
+    encode=attendees_stay_in_one_room,
+    score=score_attendee_room_change,
+    plan=attendees_stay_in_one_session,
 )
 LEVEL_ORDER = SoftRule(
     "level-order",

@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 
 from ..problem import Problem
 from .base import FinishedTimetable, Offence, SoftRule
-from .timing import block_literal, blocks_of, track_session_literal
+from .timing import block_literal, blocks_of, could_meet, overlap_literal, track_session_literal
 from .tracks import talks_by_track
 
 if TYPE_CHECKING:
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 def chair_not_elsewhere(
     model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
 ) -> None:
-    """Penalises a session whose chair presents a talk of another track, or chairs another session, in its block."""
+    """Penalises two tracks with the same chair both holding sessions in one block (a chair presenting elsewhere
+    during their session is `speaker-room-change`'s)."""
     if not objective.active("chair-conflict"):
         return
     by_track = talks_by_track(problem, starts)
@@ -28,7 +29,6 @@ def chair_not_elsewhere(
         if track.chair is not None and by_track.get(track.name):
             chaired[track.chair].append(track.name)
     for chair, tracks in sorted(chaired.items()):
-        own = [talk for talk in problem.speaker_talks.get(chair, []) if talk in starts]
         for i, track in enumerate(tracks):
             for block in sorted({b for talk in by_track[track] for b in blocks_of(problem, talk)}):
                 session = track_session_literal(model, problem, starts, track, by_track[track], block)
@@ -37,15 +37,30 @@ def chair_not_elsewhere(
                     for other in tracks[i + 1 :]
                     if block in {b for talk in by_track[other] for b in blocks_of(problem, talk)}
                 ]
-                others += [
-                    block_literal(model, problem, starts, talk, block)
-                    for talk in own
-                    if problem.talks[talk].track != track and block in blocks_of(problem, talk)
-                ]
                 for other in others:
                     clash = model.new_bool_var("")
                     model.add_bool_or([session.Not(), other.Not(), clash])
                     objective.penalise("chair-conflict", clash, f"chair {chair} ({track})")
+
+
+def chair_not_presenting_meanwhile(
+    model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
+) -> None:
+    """Penalises a talk of a chaired track overlapping in time a talk its chair presents in another track."""
+    if not objective.active("chair-talk-overlap"):
+        return
+    by_track = talks_by_track(problem, starts)
+    for track in problem.data.tracks:
+        own = [talk for talk in problem.speaker_talks.get(track.chair or "", []) if talk in starts]
+        for chaired in by_track.get(track.name, []) if own else []:
+            for talk in own:
+                if problem.talks[talk].track != track.name and could_meet(
+                    problem.starts[chaired], problem.duration(chaired), problem.starts[talk], problem.duration(talk)
+                ):
+                    clash = overlap_literal(
+                        model, (starts[chaired], problem.duration(chaired)), (starts[talk], problem.duration(talk))
+                    )
+                    objective.penalise("chair-talk-overlap", clash, f"chair {track.chair} ({track.name})")
 
 
 def track_talks_back_to_back(
@@ -201,20 +216,30 @@ def tracks_fit_rooms(
 
 
 def score_chair_conflict(done: FinishedTimetable) -> list[Offence]:
-    """Per block of a chaired session: the chair's other sessions and the chair's talks of other tracks there."""
+    """Per block of a chaired session: the chair's other tracks holding sessions there too."""
     chaired: dict[str, list[str]] = defaultdict(list)
     for track in done.data.tracks:
         if track.chair is not None and done.sessions.get(track.name):
             chaired[track.chair].append(track.name)
     found = []
     for chair, tracks in sorted(chaired.items()):
-        own = [t for t in done.where if chair in done.talks[t].speakers]
         for i, track in enumerate(tracks):
             for block in sorted(done.sessions[track]):
                 clashes = sum(block in done.sessions[other] for other in tracks[i + 1 :])
-                clashes += sum(done.block[t] == block and done.talks[t].track != track for t in own)
                 if clashes:
                     found.append((f"chair {chair} ({track})", clashes))
+    return found
+
+
+def score_chair_talk_overlap(done: FinishedTimetable) -> list[Offence]:
+    """Per chaired track: its placed talks overlapping a placed talk of another track that its chair presents."""
+    found = []
+    for track in done.data.tracks:
+        if track.chair is None:
+            continue
+        own = [t for t in done.where if track.chair in done.talks[t].speakers and done.talks[t].track != track.name]
+        for chaired in done.placed(done.by_track.get(track.name, [])):
+            found += [(f"chair {track.chair} ({track.name})", 1) for talk in own if done.close(chaired, talk)]
     return found
 
 
@@ -275,10 +300,21 @@ def score_session_mix(done: FinishedTimetable) -> list[Offence]:
 CHAIR_CONFLICT = SoftRule(
     "chair-conflict",
     50,
-    "one session whose chair presents a talk of another track, or chairs another session, in the same block",
+    "one pair of tracks with the same chair both holding sessions in one block",
     "times",
+    note="a chair presenting another track's talk during their session is `speaker-room-change`",
     encode=chair_not_elsewhere,
     score=score_chair_conflict,
+    plan="same",
+)
+CHAIR_TALK_OVERLAP = SoftRule(
+    "chair-talk-overlap",
+    0,
+    "one talk of a chaired track overlapping in time a talk its chair presents in another track",
+    "times",
+    note="off by default: `speaker-room-change` already counts it, for the whole block",
+    encode=chair_not_presenting_meanwhile,
+    score=score_chair_talk_overlap,
     plan="same",
 )
 TRACK_GAPS = SoftRule(

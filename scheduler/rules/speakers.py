@@ -1,8 +1,9 @@
-"""Speaker rules: a person is in one place at a time."""
+"""Speaker rules: a person is in one place at a time, and in one room during a block."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from ..problem import MINUTES_PER_DAY, Problem
 from .base import FinishedTimetable, Offence, SoftRule
-from .timing import could_meet, outside_literal, overlap_literal
+from .timing import apart_in_block, apart_on_plan, could_meet, outside_literal, overlap_literal
 
 if TYPE_CHECKING:
     from ..objective import Objective
@@ -163,6 +164,58 @@ def speaker_preferred_rooms(
                 )
 
 
+def needing_one_person(problem: Problem, talks) -> dict[tuple[int, int], str]:
+    """(a, b) with a < b -> the person both talks need, for each pair among `talks` that one person must be at: a
+    speaker of both, or a speaker of one who chairs the other's track (another track than their own talk's)."""
+    chaired: dict[str, set[str]] = {}
+    for track in problem.data.tracks:
+        if track.chair is not None:
+            chaired.setdefault(track.chair, set()).add(track.name)
+    present = sorted(talks)
+    pairs: dict[tuple[int, int], str] = {}
+    for person, own in sorted(problem.speaker_talks.items()):
+        own = [talk for talk in own if talk in talks]
+        for i, a in enumerate(own):
+            for b in own[i + 1 :]:
+                pairs.setdefault((min(a, b), max(a, b)), person)
+        for a in own:
+            for b in present:
+                track = problem.talks[b].track
+                if track in chaired.get(person, ()) and track != problem.talks[a].track:
+                    pairs.setdefault((min(a, b), max(a, b)), person)
+    return dict(sorted(pairs.items()))
+
+
+def speaker_in_one_room_per_block(
+    model: cp_model.CpModel,
+    problem: Problem,
+    starts: dict[int, cp_model.IntVar] | None,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+    block: int | None = None,
+) -> None:
+    """Penalises two talks one person must be at (as a speaker of both, or speaking in one and chairing the other's
+    track) in one block but different rooms: the person has to leave one session for the other. The times alone do
+    not decide it, so the time stage does not see it; the session plan (exactly, for talks of different tracks), the
+    room stage and every model with rooms do."""
+    if not objective.active("speaker-room-change"):
+        return
+    for (a, b), person in needing_one_person(problem, room_choices).items():
+        if starts is not None and (a not in starts or b not in starts):
+            continue
+        for _, apart in apart_in_block(model, problem, starts, room_choices, a, b, block):
+            objective.penalise("speaker-room-change", apart, f"speaker {person}")
+
+
+def speaker_in_one_session_per_block(model, problem: Problem, coarse: Problem, starts, cells, objective) -> None:
+    """Penalises (session plan) two talks one person must be at in one block, in sessions of different tracks."""
+    if not objective.active("speaker-room-change"):
+        return
+    for (a, b), person in needing_one_person(problem, starts).items():
+        for _, both in apart_on_plan(model, problem, coarse, starts, a, b):
+            objective.penalise("speaker-room-change", both, f"speaker {person}")
+
+
 def score_speaker_days(done: FinishedTimetable) -> list[Offence]:
     """Days beyond the first on which a speaker has placed talks."""
     found = []
@@ -236,6 +289,31 @@ def score_speaker_room(done: FinishedTimetable) -> list[Offence]:
     return found
 
 
+def score_speaker_room_change(done: FinishedTimetable) -> list[Offence]:
+    """Pairs of placed talks in one block but different rooms that one person must be at: a speaker of both, or a
+    speaker of one who chairs the other's track (another track than that talk's)."""
+    chairs = {track.name: track.chair for track in done.data.tracks if track.chair is not None}
+    by_block: dict[int, list] = {}
+    for talk in done.data.talks:
+        if talk.id in done.where:
+            by_block.setdefault(done.block[talk.id], []).append(talk)
+    found = []
+    for _, here in sorted(by_block.items()):
+        for first, second in itertools.combinations(here, 2):
+            if done.where[first.id].room == done.where[second.id].room:
+                continue
+            shared = [person for person in first.speakers if person in second.speakers]
+            shared += [
+                person
+                for one, other in ((first, second), (second, first))
+                for person in one.speakers
+                if other.track is not None and other.track != one.track and chairs.get(other.track) == person
+            ]
+            if shared:
+                found.append((f"speaker {min(shared)}", 1))
+    return found
+
+
 SPEAKER_DAYS = SoftRule(
     "speaker-days",
     20,
@@ -282,4 +360,15 @@ SPEAKER_ROOM = SoftRule(
     encode=speaker_preferred_rooms,
     score=score_speaker_room,
     room_cost=speaker_room_cost,
+)
+SPEAKER_ROOM_CHANGE = SoftRule(
+    "speaker-room-change",
+    50,
+    "one pair of talks in one block but different rooms that one person must be at: a speaker of both, or a speaker "
+    "of one who chairs the other's track",
+    "rooms",
+    note="whatever their minutes, the person has to leave one session for the other",
+    encode=speaker_in_one_room_per_block,
+    score=score_speaker_room_change,
+    plan=speaker_in_one_session_per_block,
 )

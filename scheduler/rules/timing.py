@@ -1,4 +1,5 @@
-"""Literals about the relative timing of two talks, shared by the soft rules."""
+"""Literals about the relative timing of two talks (and whether they share a block in different rooms), shared by
+the soft rules."""
 
 from __future__ import annotations
 
@@ -128,3 +129,55 @@ def track_session_literal(
         model.add_bool_or([*members, held.Not()])
         cache[key] = held
     return cache[key]
+
+
+def apart_in_block(
+    model: cp_model.CpModel,
+    problem,
+    starts: dict[int, cp_model.IntVar] | None,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    a: int,
+    b: int,
+    block: int | None = None,
+) -> list[tuple[int, cp_model.IntVar]]:
+    """(block, literal) per block both talks could take place in: the literal must be true when both are in that
+    block, in different rooms. `starts` None means both are already known to lie in block `block` (the room stage)."""
+    rooms_b = dict(room_choices[b])
+    if starts is None:
+        assert block is not None
+        shared = [(block, [])]
+    else:
+        common = sorted(set(blocks_of(problem, a)) & set(blocks_of(problem, b)))
+        shared = [
+            (k, [block_literal(model, problem, starts, a, k).Not(), block_literal(model, problem, starts, b, k).Not()])
+            for k in common
+        ]
+    if len(room_choices[a]) == 1 and [room for room, _ in room_choices[a]] == list(rooms_b):
+        return []  # one and the same room for both: never apart
+    result = []
+    for k, absent in shared:
+        apart = model.new_bool_var("")
+        for room, literal in room_choices[a]:
+            same = [rooms_b[room]] if room in rooms_b else []
+            model.add_bool_or([*absent, literal.Not(), *same, apart])
+        result.append((k, apart))
+    return result
+
+
+def apart_on_plan(
+    model: cp_model.CpModel, problem, coarse, starts: dict[int, cp_model.IntVar], a: int, b: int
+) -> list[tuple[int, cp_model.IntVar]]:
+    """(block, literal) per block two talks of different sessions could share on the session plan (scheduler.search.
+    sessionplan): the literal must be true when both are in that block, where sessions of different tracks hold
+    different rooms. Two talks of one track give nothing: the timetable within the sessions decides their rooms."""
+    track_a, track_b = problem.talks[a].track, problem.talks[b].track
+    if track_a and track_a == track_b:
+        return []
+    result = []
+    for k in sorted(set(blocks_of(coarse, a)) & set(blocks_of(coarse, b))):
+        both = model.new_bool_var("")
+        model.add_bool_or(
+            [block_literal(model, coarse, starts, a, k).Not(), block_literal(model, coarse, starts, b, k).Not(), both]
+        )
+        result.append((k, both))
+    return result

@@ -50,27 +50,44 @@ def track_keeps_room(
     block: int | None = None,
 ) -> None:
     """Penalises each extra room a track uses on one day (attendees should not have to hop between rooms)."""
-    if not objective.active("track-room"):
+    _track_rooms(model, problem, starts, room_choices, objective, "track-room", per_day=True)
+
+
+def track_keeps_room_overall(
+    model: cp_model.CpModel,
+    problem: Problem,
+    starts: dict[int, cp_model.IntVar],
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+    block: int | None = None,
+) -> None:
+    """Penalises each extra room a track uses over the whole conference."""
+    _track_rooms(model, problem, starts, room_choices, objective, "track-room-overall", per_day=False)
+
+
+def _track_rooms(model, problem: Problem, starts, room_choices, objective: Objective, rule: str, per_day: bool) -> None:
+    """Each extra room a track uses per day (`per_day`) or over the whole conference, under `rule`."""
+    if not objective.active(rule):
         return
     by_track = talks_by_track(problem, room_choices)
     for track, talks in sorted(by_track.items()):
         days = sorted({start // MINUTES_PER_DAY for talk in talks for start in problem.starts[talk]})
-        for day in days:
+        for day in days if per_day else [None]:
             used: dict[int, cp_model.IntVar] = {}
             present = []
             for talk in talks:
-                on_day = day_literal(model, problem, starts, talk, day)
-                present.append(on_day)
+                here = 1 if day is None or starts is None else day_literal(model, problem, starts, talk, day)
+                present.append(here)
                 for room, literal in room_choices[talk]:
                     if room not in used:
                         used[room] = model.new_bool_var("")
-                    model.add(used[room] >= literal + on_day - 1)
+                    model.add(used[room] >= literal + here - 1)
             held = model.new_bool_var("")
             model.add(held <= sum(present))
             extra = model.new_int_var(0, len(used), "")
             model.add(extra >= sum(used.values()) - held)
-            day_name = problem.data.conference.days[day].date.isoformat()
-            objective.penalise("track-room", extra, f"track {track} on {day_name}")
+            where = f"track {track}" if day is None else f"track {track} on {problem.data.conference.days[day].date}"
+            objective.penalise(rule, extra, where)
 
 
 def track_sessions_single(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
@@ -90,13 +107,22 @@ def track_sessions_single(model, problem: Problem, coarse: Problem, starts, cell
 
 def track_rooms_few(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
     """Penalises (session plan) each room beyond the first that a track's sessions use on one day."""
-    if not objective.active("track-room"):
+    _plan_track_rooms(model, problem, cells, objective, "track-room", per_day=True)
+
+
+def track_rooms_few_overall(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
+    """Penalises (session plan) each room beyond the first that a track's sessions use over the whole conference."""
+    _plan_track_rooms(model, problem, cells, objective, "track-room-overall", per_day=False)
+
+
+def _plan_track_rooms(model, problem: Problem, cells, objective: Objective, rule: str, per_day: bool) -> None:
+    if not objective.active(rule):
         return
-    per_day: dict[tuple[str, int], dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    per_scope: dict[tuple[str, int | None], dict[int, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
     for (key, block, room), literal in sorted(cells.items()):
         if not key.startswith(SOLO_SESSION):
-            per_day[(key, problem.blocks[block].day)][room].append(literal)
-    for (key, day), rooms in sorted(per_day.items()):
+            per_scope[(key, problem.blocks[block].day if per_day else None)][room].append(literal)
+    for (key, day), rooms in sorted(per_scope.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         if len(rooms) < 2:
             continue
         used = []
@@ -108,8 +134,8 @@ def track_rooms_few(model, problem: Problem, coarse: Problem, starts, cells, obj
         model.add_max_equality(held, used)
         extra = model.new_int_var(0, len(used) - 1, "")
         model.add(extra >= sum(used) - held)
-        day_name = problem.data.conference.days[day].date.isoformat()
-        objective.penalise("track-room", extra, f"track {key} on {day_name}")
+        where = f"track {key}" if day is None else f"track {key} on {problem.data.conference.days[day].date}"
+        objective.penalise(rule, extra, where)
 
 
 def track_keeps_room_in_block(
@@ -121,11 +147,34 @@ def track_keeps_room_in_block(
     earlier_rooms: dict[tuple[str, int], set[int]],
 ) -> None:
     """Penalises each room a track takes in this block beyond the rooms it had earlier that day (or its first)."""
-    if not objective.active("track-room"):
+    _block_track_rooms(model, problem, room_choices, objective, block, earlier_rooms, "track-room", per_day=True)
+
+
+def track_keeps_room_in_block_overall(
+    model: cp_model.CpModel,
+    problem: Problem,
+    room_choices: dict[int, list[tuple[int, cp_model.IntVar]]],
+    objective: Objective,
+    block: int,
+    earlier_rooms: dict[tuple[str, int], set[int]],
+) -> None:
+    """Penalises each room a track takes in this block beyond the rooms it had in earlier blocks (or its first)."""
+    _block_track_rooms(
+        model, problem, room_choices, objective, block, earlier_rooms, "track-room-overall", per_day=False
+    )
+
+
+def _block_track_rooms(
+    model, problem: Problem, room_choices, objective: Objective, block: int, earlier_rooms, rule: str, per_day: bool
+) -> None:
+    if not objective.active(rule):
         return
     day = problem.blocks[block].day
     for track, talks in sorted(talks_by_track(problem, room_choices).items()):
-        earlier = earlier_rooms.get((track, day), set())
+        if per_day:
+            earlier = earlier_rooms.get((track, day), set())
+        else:
+            earlier = set().union(*(rooms for (name, _), rooms in earlier_rooms.items() if name == track))
         used: dict[int, cp_model.IntVar] = {}
         for talk in talks:
             for room, literal in room_choices[talk]:
@@ -133,7 +182,8 @@ def track_keeps_room_in_block(
                     used[room] = model.new_bool_var("")
                 model.add_implication(literal, used[room])
         new_rooms = sum(flag for room, flag in used.items() if room not in earlier)
-        objective.penalise("track-room", new_rooms - (0 if earlier else 1), f"track {track} on {day}")
+        where = f"track {track} on {day}" if per_day else f"track {track}"
+        objective.penalise(rule, new_rooms - (0 if earlier else 1), where)
 
 
 def similar_tracks_apart(
@@ -223,6 +273,16 @@ def score_track_room(done: FinishedTimetable) -> list[Offence]:
     ]
 
 
+def score_track_room_overall(done: FinishedTimetable) -> list[Offence]:
+    """Rooms beyond the first that a track's placed talks use over the whole conference."""
+    found = []
+    for track, members in sorted(done.by_track.items()):
+        used = {done.where[talk_id].room for talk_id in done.placed(members)}
+        if len(used) > 1:
+            found.append((f"track {track}", len(used) - 1))
+    return found
+
+
 TRACK_PARALLEL = SoftRule(
     "track-parallel",
     100,
@@ -261,4 +321,15 @@ TRACK_ROOM = SoftRule(
     score=score_track_room,
     plan=track_rooms_few,
     block_form=track_keeps_room_in_block,
+)
+TRACK_ROOM_OVERALL = SoftRule(
+    "track-room-overall",
+    0,
+    "one extra room a track uses over the whole conference",
+    "rooms",
+    note="off by default: `track-room` counts per day",
+    encode=track_keeps_room_overall,
+    score=score_track_room_overall,
+    plan=track_rooms_few_overall,
+    block_form=track_keeps_room_in_block_overall,
 )
