@@ -83,6 +83,7 @@ class Schedule:
     assignments: list[Assignment]
     stats: SolveStats | None = None
     _by_talk: dict[str, Assignment] = field(init=False, repr=False)
+    _speaker_names: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         room_order = {room.name: index for index, room in enumerate(self.data.rooms)}
@@ -90,6 +91,8 @@ class Schedule:
             self.assignments, key=lambda a: (a.day, a.start, room_order.get(a.room, len(room_order)), a.talk)
         )
         self._by_talk = {assignment.talk: assignment for assignment in self.assignments}
+        # built once: every exporter asks for each talk's speakers, which must not cost a pass over all speakers
+        self._speaker_names = {speaker.id: speaker.display_name for speaker in self.data.speakers}
 
     def assignment(self, talk_id: str) -> Assignment | None:
         return self._by_talk.get(talk_id)
@@ -100,8 +103,7 @@ class Schedule:
         return [(talks[a.talk], a) for a in self.assignments if a.talk in talks]
 
     def speaker_names(self, talk: Talk) -> list[str]:
-        names = {speaker.id: speaker.display_name for speaker in self.data.speakers}
-        return [names.get(speaker, speaker) for speaker in talk.speakers]
+        return [self._speaker_names.get(speaker, speaker) for speaker in talk.speakers]
 
 
 def schedule_document(schedule: Schedule) -> dict:

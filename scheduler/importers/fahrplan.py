@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from ..formats.slugs import slugify
+from ..formats.slugs import DistinctNames, slugify
 from .programme import (
     ImportedSpeaker,
     ImportedTalk,
@@ -19,7 +19,6 @@ from .programme import (
     parse_datetime,
     parse_duration,
     text_or_none,
-    unused_id,
 )
 
 
@@ -31,6 +30,7 @@ class FahrplanEvents:
     acronym: str
     zone: zoneinfo.ZoneInfo
     _speaker_ids: dict[str, str] = field(default_factory=dict)
+    _names: DistinctNames = field(default_factory=DistinctNames)
 
     def talk(self, event: Mapping[str, Any], where: str, room: str, day: dt.date | None) -> ImportedTalk:
         """The talk an event describes; `day` is the enclosing day's date, used only when the event has no date."""
@@ -104,7 +104,7 @@ class FahrplanEvents:
         code = text_or_none(person.get("code"))
         identity = code or text_or_none(person.get("guid")) or text_or_none(person.get("id")) or f"name:{name}"
         if identity not in self._speaker_ids:
-            self._speaker_ids[identity] = unused_id(code or slugify(name) or "speaker", self._speaker_ids.values())
+            self._speaker_ids[identity] = self._names.name(code or slugify(name) or "speaker")
         return ImportedSpeaker(self._speaker_ids[identity], name)
 
 

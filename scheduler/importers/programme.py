@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,15 +123,6 @@ def local_span(start: dt.datetime, minutes: int, zone: zoneinfo.ZoneInfo) -> tup
             "a talk must end on the day it starts"
         )
     return local_start.date(), first, last
-
-
-def unused_id(wanted: str, taken: Container[str]) -> str:
-    """`wanted`, or with '-2', '-3', ... added when it is taken: two people whose names make the same slug."""
-    candidate, number = wanted, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{wanted}-{number}"
-    return candidate
 
 
 def text_or_none(value: object) -> str | None:

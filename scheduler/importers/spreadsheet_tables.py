@@ -18,9 +18,9 @@ import pandas as pd
 from ..data import format_clock, parse_clock
 from ..errors import DataError
 from ..formats.loading import did_you_mean
-from ..formats.slugs import slugify
+from ..formats.slugs import DistinctNames, slugify
 from ..formats.spreadsheet_cells import restore
-from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme, unused_id
+from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme
 
 TALK_COLUMNS = ("title", "day", "start", "room")  # and "end" or "duration"
 ROOM_COLUMNS = ("name",)
@@ -185,6 +185,7 @@ class _People:
         self.listed = listed
         self.by_id = {speaker.id: speaker for speaker in listed or []}
         self.by_name: dict[str, ImportedSpeaker] = {}
+        self.ids = DistinctNames()  # the ids of speakers made from names (without a speakers table)
         for speaker in listed or []:
             self.by_name.setdefault(speaker.name, speaker)
 
@@ -192,8 +193,7 @@ class _People:
         if self.listed is not None:
             return self.by_id.get(entry) or self.by_name.get(entry)
         if entry not in self.by_name:
-            taken = {speaker.id for speaker in self.by_name.values()}
-            self.by_name[entry] = ImportedSpeaker(unused_id(slugify(entry) or "speaker", taken), entry)
+            self.by_name[entry] = ImportedSpeaker(self.ids.name(slugify(entry) or "speaker"), entry)
         return self.by_name[entry]
 
     def suggest(self, entry: str) -> str:
