@@ -326,6 +326,10 @@ CROSS_CHECK = "cross_check"
 """The pydantic error type of a broken cross-item rule; its context holds `where` (the path) and `message`."""
 
 MAX_NUMBER = 1_000_000  # larger numbers (or .nan, .inf) would overflow the solver's integer arithmetic
+# characters the talks take in an export: each talk's title, abstract and track, the longest room name, and the name
+# of each of its speakers (a name is written again with every talk of its speaker, so a file well under the size
+# limit could still make gigabytes of schedule.csv, schedule.ics or HTML)
+MAX_TALK_TEXT = 20_000_000
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
@@ -384,6 +388,23 @@ def _leaves(value: Any, where: Where = ()) -> Iterator[tuple[Where, Any]]:
             yield from _leaves(inner, (*where, index))
     else:
         yield where, value
+
+
+def _talk_text_bounded(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids talks whose text, as every export writes it, adds up to more than MAX_TALK_TEXT characters."""
+    names = {speaker.id: len(speaker.display_name) for speaker in data.speakers}
+    room = max((len(room.name) for room in data.rooms), default=0)
+    total = 0
+    for t, talk in enumerate(data.talks):
+        total += len(talk.title) + len(talk.abstract or "") + len(talk.track or "") + room
+        total += sum(names.get(speaker, len(speaker)) for speaker in talk.speakers)
+        if total > MAX_TALK_TEXT:
+            yield (
+                ("talks", t),
+                "the talks' text as the exports write it (with each speaker's name again for every talk of theirs) "
+                f"adds up to more than {MAX_TALK_TEXT:,} characters; shorten the abstracts or names",
+            )
+            return
 
 
 def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
@@ -625,6 +646,7 @@ def _talks_fit_some_block(data: ConferenceData) -> Iterator[Problem]:
 
 
 CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
+    _talk_text_bounded,
     _numbers_in_range,
     _blocks_on_grid,
     _ids_unique,
@@ -643,5 +665,6 @@ CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
     _pins_possible,
     _talks_fit_some_block,
 )
-"""The cross-item rules in the order they are checked (and so reported): numbers and ids before the names that
-refer to them, and whether a talk fits some block last, as the rules before it narrow the blocks it may use."""
+"""The cross-item rules in the order they are checked (and so reported): the size of the talks' text first (it
+bounds the work of the rest), numbers and ids before the names that refer to them, and whether a talk fits some
+block last, as the rules before it narrow the blocks it may use."""
