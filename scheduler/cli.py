@@ -17,7 +17,7 @@ from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
 from .errors import ConfschedError, DataError, NoScheduleError
-from .exporters import DEFAULT_FORMATS, EXPORTERS, export
+from .exporters import DEFAULT_FORMATS, EXPORTERS, export, size_problem
 from .formats.atomic import write_atomic
 from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
@@ -83,6 +83,7 @@ def solve(
     chosen = _formats(formats)
     try:
         data = load(data_file)
+        _check_export_size(data_file, data, chosen)  # before the solve, not after it
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
         # written inside the block too, so a Ctrl-C while writing cannot leave half of them old and half new
         with interruptible() as interrupt:
@@ -122,6 +123,13 @@ def solve(
         what = "the best timetable found so far (not proven optimal)" if interrupted else "the finished timetable"
         err.print(f"interrupted: wrote {what}; every hard rule verified", markup=False)
         raise typer.Exit(130)
+
+
+def _check_export_size(data_file: Path, data, formats: list[str]) -> None:
+    """A DataError naming the data file when the chosen formats would be too large to write (docs/format.md)."""
+    problem = size_problem(data, formats)
+    if problem:
+        raise DataError(data_file, None, None, problem)
 
 
 def _formats(text: str) -> list[str]:
@@ -260,6 +268,10 @@ def export_schedule(
     """Write a schedule in other formats (frab, per-room calendars, XLSX, HTML, ...); refuse one that breaks a rule."""
     chosen = _formats(formats)
     data, schedule = _load_schedule(data_file, schedule_file)
+    try:
+        _check_export_size(data_file, data, chosen)
+    except DataError as error:
+        _fail(error)
     violations = verify(data, schedule.assignments)
     if violations:
         for violation in violations:

@@ -390,14 +390,26 @@ def _leaves(value: Any, where: Where = ()) -> Iterator[tuple[Where, Any]]:
         yield where, value
 
 
-def _talk_text_bounded(data: ConferenceData) -> Iterator[Problem]:
-    """Forbids talks whose text, as every export writes it, adds up to more than MAX_TALK_TEXT characters."""
+def exported_text(data: ConferenceData) -> list[int]:
+    """The characters each talk takes in an export: its title, abstract and track, the longest room name (it may be
+    placed in any), and each of its speakers' names. In talk order; linear in the talks and their speakers."""
     names = {speaker.id: len(speaker.display_name) for speaker in data.speakers}
     room = max((len(room.name) for room in data.rooms), default=0)
+    return [
+        len(talk.title)
+        + len(talk.abstract or "")
+        + len(talk.track or "")
+        + room
+        + sum(names.get(speaker, len(speaker)) for speaker in talk.speakers)
+        for talk in data.talks
+    ]
+
+
+def _talk_text_bounded(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids talks whose text, as every export writes it, adds up to more than MAX_TALK_TEXT characters."""
     total = 0
-    for t, talk in enumerate(data.talks):
-        total += len(talk.title) + len(talk.abstract or "") + len(talk.track or "") + room
-        total += sum(names.get(speaker, len(speaker)) for speaker in talk.speakers)
+    for t, size in enumerate(exported_text(data)):
+        total += size
         if total > MAX_TALK_TEXT:
             yield (
                 ("talks", t),

@@ -13,11 +13,11 @@ import icalendar
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import DATA, conference, run_cli, solved
+from conftest import DATA, ROOT, conference, run_cli, solved
 
 from scheduler import load
-from scheduler.data import Speaker, format_clock
-from scheduler.exporters import EXPORTERS, Exporter, export, ics
+from scheduler.data import Speaker, exported_text, format_clock
+from scheduler.exporters import EXPORTERS, Exporter, export, ics, ics_split
 from scheduler.exporters.csv import talk_table
 from scheduler.exporters.html import to_html
 from scheduler.exporters.ics_split import to_split_ics
@@ -320,6 +320,39 @@ def test_split_ics_work_is_linear_in_talks_and_speakers(speakers, monkeypatch):
     speaker_files = [name for name in files if name.startswith("ics/speakers/")]
     assert len(speaker_files) == speakers  # 'Same Name' many times still gives each speaker a file
     assert len([name for name in speaker_files if "same-name" in name]) == speakers // 2
+
+
+def test_split_ics_refuses_calendars_that_repeat_too_much_text(tmp_path, monkeypatch):
+    """Issue 17: each talk is written again into each of its speakers' calendars, so 100 speakers with 10,000-character
+    names on 19 talks (a 15 KB file that validates) would make 1.9 GB of calendars. `solve` refuses before solving,
+    `export` before writing, each with one line naming the data file; other formats are still written."""
+    catalogue = (ROOT / "tests" / "bad_inputs" / "data" / "talk-text-speaker-names-repeated.yaml").read_text()
+    lines = catalogue.splitlines()[1:-1]  # without its expectation and its last talk: below the talks' text limit
+    path = tmp_path / "panels.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    data = load(path)
+    sizes = exported_text(data)  # a talk's title, the room's name and 100 names of 10,000 characters
+    assert len(sizes) == 19 and min(sizes) > 100 * 10_000
+    total = sum(size * (1 + 100) for size in sizes)  # in its room's calendar and each speaker's (no track)
+    expected = (
+        f"error: {path}: ics-split would write {total:,} characters of talk text, more than 100,000,000: each talk is "
+        "written again into its room's, its track's and each of its speakers' calendar; shorten the abstracts or "
+        "speaker names, or leave ics-split out"
+    )
+    solved_run = run_cli("solve", path, "--formats", "csv,ics-split", "--out", tmp_path / "out")
+    assert (solved_run.returncode, solved_run.stdout, solved_run.stderr) == (2, "", expected + "\n")
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "schedule.json").write_text('{"assignments": []}')
+    exported_run = run_cli(
+        "export", tmp_path / "schedule.json", "--data", path, "--format", "ics-split", "--out", tmp_path / "out"
+    )
+    assert (exported_run.returncode, exported_run.stdout, exported_run.stderr) == (2, "", expected + "\n")
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setattr(ics_split, "MAX_SPLIT_TEXT", total)  # at the limit it writes
+    assert ics_split.size_problem(data) is None
+    monkeypatch.setattr(ics_split, "MAX_SPLIT_TEXT", total - 1)
+    with pytest.raises(ics_split.SplitTooLarge):
+        to_split_ics(Schedule(data, []))
 
 
 def test_distinct_names_for_many_alike_cost_linear_work():

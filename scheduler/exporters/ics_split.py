@@ -3,13 +3,38 @@ attendee can subscribe to just the room they staff, their own talks or the track
 
 from __future__ import annotations
 
-from ..data import Talk
+from ..data import ConferenceData, Talk, exported_text
+from ..errors import ConfschedError
 from ..formats.slugs import file_stems
 from ..schedule import Assignment, Schedule
 from .ics import RenderedEvent, calendar_bytes
 from .track_colours import track_names
 
 SPLIT_DIRECTORIES = ("ics/rooms", "ics/speakers", "ics/tracks")
+# characters of talk text in all the calendars together: each talk is written again into its room's, its track's and
+# each of its speakers' calendar, so a panel of 100 speakers with long names makes 100 copies of a long description
+MAX_SPLIT_TEXT = 100_000_000
+
+
+class SplitTooLarge(ConfschedError):
+    """The calendars would be larger than MAX_SPLIT_TEXT."""
+
+
+def size_problem(data: ConferenceData) -> str | None:
+    """Why ics-split refuses this data for the size of its calendars, or None; counted from the data alone (linear
+    in the talks and their speakers), so `confsched solve` can refuse before it solves."""
+    speakers = {speaker.id for speaker in data.speakers}
+    total = 0
+    for talk, size in zip(data.talks, exported_text(data), strict=True):
+        calendars = 1 + (talk.track is not None) + sum(speaker in speakers for speaker in talk.speakers)
+        total += calendars * size
+    if total <= MAX_SPLIT_TEXT:
+        return None
+    return (
+        f"ics-split would write {total:,} characters of talk text, more than {MAX_SPLIT_TEXT:,}: each talk is written "
+        "again into its room's, its track's and each of its speakers' calendar; shorten the abstracts or speaker "
+        "names, or leave ics-split out"
+    )
 
 Rows = list[tuple[Talk, Assignment]]
 
@@ -22,6 +47,9 @@ def to_split_ics(schedule: Schedule) -> dict[str, bytes]:
     is linear in the talks and their speakers (benchmarks/ics_split.py), never rooms, speakers or tracks times talks.
     """
     data = schedule.data
+    problem = size_problem(data)
+    if problem:
+        raise SplitTooLarge(problem)
     # (label, rows) lists rather than dicts keyed by label: two speakers may share a display name and still get a
     # file each; the rows of each are gathered under the room name, speaker id and track name, which are unique
     by_room: dict[str, Rows] = {room.name: [] for room in data.rooms}
