@@ -376,7 +376,10 @@ def whatif(
         _explain_and_fail(after, error)
     except ConfschedError as error:
         _fail(error, 3)
-    revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
+    try:
+        revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
+    except DataError as error:  # the next version's data file would be refused (its size: docs/format.md, Limits)
+        _fail(error)
     try:
         written = write_revision(out_dir, revision.files, baseline_file)
     except (OSError, ValueError) as error:

@@ -45,10 +45,12 @@ def _mode_of(path: Path) -> int:
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
 
 
-def read_source(source: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
-    """The source file's bytes; a missing, unreadable or too large file is a DataError naming it.
+def read_source(source: Path, limit: int | None = None) -> bytes:
+    """The source file's bytes; a missing, unreadable or too large file (over `limit` bytes, by default
+    MAX_SOURCE_BYTES) is a DataError naming it.
 
     Never reads more than `limit` + 1 bytes: the path may name something endless, such as /dev/zero."""
+    limit = MAX_SOURCE_BYTES if limit is None else limit
     try:
         with source.open("rb") as stream:
             raw = stream.read(limit + 1)

@@ -15,6 +15,7 @@ from ..formats.slugs import DistinctNames, slugify
 from .programme import (
     ImportedSpeaker,
     ImportedTalk,
+    check_count,
     local_span,
     parse_datetime,
     parse_duration,
@@ -31,9 +32,12 @@ class FahrplanEvents:
     zone: zoneinfo.ZoneInfo
     _speaker_ids: dict[str, str] = field(default_factory=dict)
     _names: DistinctNames = field(default_factory=DistinctNames)
+    _talks: int = 0  # events read so far
 
     def talk(self, event: Mapping[str, Any], where: str, room: str, day: dt.date | None) -> ImportedTalk:
         """The talk an event describes; `day` is the enclosing day's date, used only when the event has no date."""
+        self._talks += 1
+        check_count(self.source, "talks", self._talks)  # before the work of another talk
         title = text_or_none(event.get("title"))
         label = f"{where} '{title}'" if title else where
         if title is None:
@@ -104,6 +108,7 @@ class FahrplanEvents:
         code = text_or_none(person.get("code"))
         identity = code or text_or_none(person.get("guid")) or text_or_none(person.get("id")) or f"name:{name}"
         if identity not in self._speaker_ids:
+            check_count(self.source, "speakers", len(self._speaker_ids) + 1)
             self._speaker_ids[identity] = self._names.name(code or slugify(name) or "speaker")
         return ImportedSpeaker(self._speaker_ids[identity], name)
 

@@ -27,6 +27,8 @@ def read_json(source: Path) -> Any:
         raise DataError(source, None, None, f"file is not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise DataError(source, error.lineno, None, f"invalid JSON: {error.msg} (column {error.colno})") from None
+    except RecursionError:  # the decoder nests one call per level of [ or {
+        raise DataError(source, None, None, "invalid JSON: nested too deep") from None
 
 
 def from_document(source: Path, document: Any, timezone: str | None, format_name: str) -> Programme:

@@ -17,6 +17,9 @@ from ..errors import DataError
 from ..formats.atomic import read_source  # noqa: F401  (the importers' one way to read a source file)
 
 MINUTES_PER_DAY = 24 * 60
+# Limit (docs/format.md, "Limits") on talks, speakers and rooms of one imported programme, counted while reading: the
+# largest real programmes have about 10,000 talks, and each item costs time in validation and in the written file
+MAX_ITEMS = 50_000
 # frab writes durations as "HH:MM"; some generators add seconds ("00:30:00")
 _DURATION = re.compile(r"^\s*(\d+):([0-5]\d)(?::[0-5]\d)?\s*$")
 
@@ -131,3 +134,9 @@ def text_or_none(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def check_count(source: Path, what: str, count: int) -> None:
+    """A DataError when a programme has more than MAX_ITEMS talks, speakers or rooms (`what`)."""
+    if count > MAX_ITEMS:
+        raise DataError(source, None, None, f"more than {MAX_ITEMS:,} {what}, the most confsched imports")

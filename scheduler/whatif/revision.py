@@ -20,8 +20,7 @@ from ..exporters.csv import to_csv as schedule_csv
 from ..exporters.ics import calendar_bytes
 from ..exporters.json import to_json
 from ..formats.atomic import write_atomic
-from ..formats.loading import parse
-from ..formats.writing import to_yaml
+from ..formats.writing import checked_yaml
 from ..schedule import Schedule
 from .changelog import ADDED, WITHDRAWN, Entry, compare, reasons, to_csv, to_markdown
 from .changes import Changes
@@ -90,16 +89,13 @@ def revision_files(
         f"schedule.v{version}.json": to_json(schedule),
         f"schedule.v{version}.csv": schedule_csv(schedule),
         f"schedule.v{version}.ics": calendar,
-        f"data.v{version}.yaml": _checked_yaml(schedule.data, data_header),
+        f"data.v{version}.yaml": checked_yaml(schedule.data, data_header, f"data.v{version}.yaml"),
         "changes.md": to_markdown(entries, title, preamble),
         "changes.csv": to_csv(entries),
     }
 
 
-def _checked_yaml(data: ConferenceData, header: str) -> str:
-    text = to_yaml(data, header)
-    parse(text, "data.yaml")  # a data file confsched would refuse is never written
-    return text
+
 
 
 def write_revision(directory: str | Path, files: dict[str, str | bytes], baseline_path: str | Path) -> list[Path]:
