@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data import Clock, ConferenceData, Talk
+from .data import Clock, ConferenceData, Talk, Whole
 from .errors import DataError
 from .formats.atomic import read_source
 from .formats.spreadsheet_cells import restore
@@ -35,7 +35,7 @@ class Assignment(BaseModel):
     room: str
     # the iCalendar SEQUENCE of the talk's event: bumped each time a what-if moves the talk, so calendar clients
     # replace the event they hold; written to schedule.json only once it is above 0
-    sequence: int = Field(default=0, ge=0)
+    sequence: Whole = Field(default=0, ge=0)
 
 
 @dataclass

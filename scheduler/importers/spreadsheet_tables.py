@@ -244,10 +244,11 @@ def _clock(value: Any) -> int:
 
 
 def _whole_number(value: Any) -> int:
-    """A whole number of minutes or seats."""
-    if isinstance(value, int) and value >= 0:
+    """A whole number of minutes or seats: a number cell, or text of the digits 0-9 (not a TRUE cell, which Python
+    counts as 1, nor other scripts' digits, which int() reads without a word)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    text = str(value).strip()
-    if not text.isdigit():
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"expected a whole number, got {value!r}")
     return int(text)
