@@ -504,3 +504,18 @@ def test_a_true_cell_is_no_capacity(tmp_path):
         str(error.value)
         == f"{tmp_path / 'book.xlsx'}: sheet 'Rooms' row 2, room 'Hall': capacity: expected a whole number, got True"
     )
+
+
+def test_a_time_cell_with_seconds_is_refused_not_cut_to_the_minute(tmp_path):
+    workbook = openpyxl.Workbook()
+    talks = workbook.active
+    talks.title = "Talks"
+    talks.append(["title", "day", "start", "duration", "room"])
+    talks.append(["T", dt.datetime(2025, 6, 2), dt.time(9, 0, 30), 30, "Hall"])
+    workbook.save(tmp_path / "book.xlsx")
+    with pytest.raises(DataError) as error:
+        import_data(tmp_path / "book.xlsx", "xlsx", timezone="Europe/Berlin")
+    assert str(error.value) == (
+        f"{tmp_path / 'book.xlsx'}: sheet 'Talks' row 2, talk 'T': start: expected a time in whole minutes, "
+        "got 09:00:30"
+    )

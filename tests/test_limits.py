@@ -18,6 +18,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from scheduler import DataError, load, read_schedule
 from scheduler import schedule as schedule_module
 from scheduler.formats import atomic, workbooks, writing
+from scheduler.generate import MAX_SIZE, generate
 from scheduler.importers import import_data, import_file, programme
 from scheduler.importers.fahrplan import FahrplanEvents
 
@@ -294,3 +295,17 @@ def test_an_import_that_would_write_a_data_file_over_its_limit_is_refused(tmp_pa
         import_file(source, "csv", out, timezone="Europe/Berlin")
     assert str(caught.value) == f"{out}: the data file would be 1.2 MB, larger than the 1 MB a data file may be"
     assert not out.exists()
+
+
+# generate: its work and its file grow with the size asked for.
+
+
+def test_generate_refuses_sizes_beyond_its_limits(tmp_path):
+    for name, value in MAX_SIZE.items():
+        with pytest.raises(ValueError) as caught:
+            generate(**{name: value + 1})
+        assert str(caught.value) == f"--{name} {value + 1} is more than {value:,}, the most generate makes"
+    result = run_cli("generate", "--talks", 10**9, "--out", tmp_path / "big.yaml")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "error: --talks 1000000000 is more than 50,000, the most generate makes\n"
+    assert not (tmp_path / "big.yaml").exists()
