@@ -414,6 +414,17 @@ COERCIONS = {
         ),
         "talks[0]: speakers: expected a list of speaker codes, got 'ADA'",
     ),
+    "pretalx speaker code as an object": (
+        "pretalx-json",
+        json.dumps(
+            {
+                "timezone": "UTC",
+                "rooms": [{"id": 1, "name": "Hall"}],
+                "talks": [{**WIDGET_TALK, "room": 1, "speakers": ["ADA", {"code": "X"}]}],
+            }
+        ),
+        'talks[0]: speakers[1]: expected a speaker code, got {"code": "X"}',
+    ),
     "frab code as an object": (  # was the id "{'a': 1}"
         "frab-json",
         frab_document(frab_event(code={"a": 1})),

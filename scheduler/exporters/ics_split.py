@@ -15,6 +15,8 @@ SPLIT_DIRECTORIES = ("ics/rooms", "ics/speakers", "ics/tracks")
 # each of its speakers' calendar, so a panel of 100 speakers with long names makes 100 copies of a long description
 MAX_SPLIT_TEXT = 100_000_000
 
+Rows = list[tuple[Talk, Assignment]]
+
 
 class SplitTooLarge(ConfschedError):
     """The calendars would be larger than MAX_SPLIT_TEXT."""
@@ -35,8 +37,6 @@ def size_problem(data: ConferenceData) -> str | None:
         "again into its room's, its track's and each of its speakers' calendar; shorten the abstracts or speaker "
         "names, or leave ics-split out"
     )
-
-Rows = list[tuple[Talk, Assignment]]
 
 
 def to_split_ics(schedule: Schedule) -> dict[str, bytes]:

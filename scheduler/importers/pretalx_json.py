@@ -59,6 +59,9 @@ def _from_widget(source: Path, document: dict[str, Any], timezone: str | None) -
             codes = []
         if not isinstance(codes, list):  # "ADA" would be read letter by letter: speakers A and D
             raise DataError(source, None, where, f"speakers: expected a list of speaker codes, got {shown(codes)}")
+        for c, code in enumerate(codes):
+            if _key(code) is None:
+                raise DataError(source, None, where, f"speakers[{c}]: expected a speaker code, got {shown(code)}")
         event = {
             "code": talk["code"],
             "title": _text(source, where, talk, "title"),
