@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -16,18 +17,20 @@ from . import generate as generator
 from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
-from .errors import ConfschedError, DataError, NoScheduleError
+from .errors import ConfschedError, DataError, NoScheduleError, after_ctrl_c, one_line
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export, size_problem
-from .formats.atomic import write_atomic
+from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
-from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, import_file
+from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, ControlCharactersRemoved, import_file
 from .interrupt import interruptible
 from .schedule import read_schedule
+from .search.cpsat import SEEDS
 from .search.solve import solve as solve_schedule
 from .whatif import changelog
+from .whatif.baseline import check_same_conference
 from .whatif.changes import Changes, apply_changes, inline_change, load_changes
 from .whatif.reschedule import reschedule
-from .whatif.revision import build_revision, write_revision
+from .whatif.revision import build_revision, refuse_to_overwrite, revision_names, version_of, write_revision
 
 app = typer.Typer(
     name="confsched",
@@ -36,8 +39,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Names come from data files, paths from the command line: without markup by default, so '[/]' or '[link=...]' in a
+# title prints as itself (and cannot raise or send a terminal escape); a print with markup escapes what it quotes.
+# Text printed on one line goes through one_line: a line break or control character shows as an escape (\n, \x1b).
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 FORMATS_HELP = "Comma-separated: " + ", ".join(EXPORTERS) + " (see docs/exports.md)."
 DataArg = Annotated[Path, typer.Argument(help="Conference data file (YAML).", show_default=False)]
@@ -58,8 +64,10 @@ def validate(data_file: DataArg) -> None:
         _fail(error)
     blocks = sum(len(day.blocks) for day in data.conference.days)
     out.print(
-        f"{data_file}: OK: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
-        f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+        one_line(
+            f"{data_file}: OK: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
+            f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+        )
     )
 
 
@@ -81,11 +89,14 @@ def solve(
 ) -> None:
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
     chosen = _formats(formats)
+    _check_seed(seed)
     try:
+        check_output_directory(out_dir)  # a file in the way, or no permission: say so before solving
         data = load(data_file)
         _check_export_size(data_file, data, chosen)  # before the solve, not after it
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
-        # written inside the block too, so a Ctrl-C while writing cannot leave half of them old and half new
+        # written inside the block too, so a first Ctrl-C while writing does not stop it, and a second one leaves the
+        # old set of files (scheduler.formats.atomic.write_files)
         with interruptible() as interrupt:
             try:
                 with err.status("solving", spinner="dots") as status:
@@ -106,11 +117,9 @@ def solve(
             interrupted = interrupt.requested.is_set() and schedule.stats.status != "optimal"
             if interrupted:
                 schedule.stats.status = INTERRUPTED
-            written = export(schedule, out_dir, chosen)
-            written += [
-                write_atomic(out_dir / "report.md", to_report_markdown(schedule)),
-                write_atomic(out_dir / "report.json", to_report_json(schedule)),
-            ]
+            # the schedule files and the report are one set: all new, or (after any failure) all as they were
+            reports = {"report.md": to_report_markdown(schedule), "report.json": to_report_json(schedule)}
+            written = export(schedule, out_dir, chosen, extra=reports)
     except NoScheduleError as error:
         _explain_and_fail(data, error)
     except DataError as error:
@@ -132,6 +141,12 @@ def _check_export_size(data_file: Path, data, formats: list[str]) -> None:
         raise DataError(data_file, None, None, problem)
 
 
+def _check_seed(seed: int) -> None:
+    """Exit 2 with one line for a seed CP-SAT cannot take (its seed is a 32-bit integer)."""
+    if seed not in SEEDS:
+        _fail(ValueError(f"--seed {seed}: outside {SEEDS.start:,}..{SEEDS.stop - 1:,}, the seeds CP-SAT accepts"))
+
+
 def _formats(text: str) -> list[str]:
     """Format names from a comma-separated list; exit 2 naming the first unknown one."""
     chosen = [name.strip() for name in text.split(",") if name.strip()]
@@ -149,16 +164,17 @@ def _print_written(paths: list[Path]) -> None:
         by_folder.setdefault(path.parent, []).append(path)
     for folder, files in by_folder.items():
         if len(files) > 3:
-            out.print(f"wrote {len(files)} files in {folder}")
+            out.print(one_line(f"wrote {len(files)} files in {folder}"))
         else:
             for path in files:
-                out.print(f"wrote {path}")
+                out.print(one_line(f"wrote {path}"))
 
 
 def _print_summary(schedule) -> None:
     stats = schedule.stats
     data = schedule.data
-    table = Table(title=f"{data.conference.name}: {len(schedule.assignments)} of {len(data.talks)} talks placed")
+    placed = f"{len(schedule.assignments)} of {len(data.talks)} talks placed"
+    table = Table(title=f"{one_line(data.conference.name)}: {placed}")
     table.add_column("day")
     table.add_column("talks", justify="right")
     table.add_column("rooms used", justify="right")
@@ -182,7 +198,7 @@ def _print_summary(schedule) -> None:
             quality.add_column(column, justify="right" if column in ("weight", "violations", "penalty") else "left")
         for rule in stats.quality:
             if rule.violations:
-                worst = "; ".join(f"{about} ({count})" for about, count in rule.worst[:3]) or "-"
+                worst = "; ".join(f"{one_line(about)} ({count})" for about, count in rule.worst[:3]) or "-"
                 quality.add_row(rule.rule, str(rule.weight), str(rule.violations), f"{rule.penalty:g}", worst)
         if quality.row_count:
             out.print(quality)
@@ -193,7 +209,7 @@ def _print_summary(schedule) -> None:
         for line in summary_lines(schedule):
             out.print(line)
     kinds = Counter(talk.kind for talk in data.talks)
-    out.print("kinds: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
+    out.print(one_line("kinds: " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))))
     if stats:
         first = f"{stats.first_feasible_seconds:.2f} s" if stats.first_feasible_seconds is not None else "n/a"
         out.print(
@@ -209,7 +225,7 @@ def _explain_and_fail(data, error: NoScheduleError) -> None:
         _fail(error, 1)
     with err.status("no schedule; looking for the reason", spinner="dots"):
         explanation = explain_data(data)
-    err.print(f"[bold red]error:[/] {error}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
     if explanation.feasible is False:
         err.print(explanation.render().removeprefix("no schedule exists.\n"), markup=False)
     raise typer.Exit(1)
@@ -250,11 +266,11 @@ def check(
     data, schedule = _load_schedule(data_file, schedule_file)
     violations = verify(data, schedule.assignments)
     if not violations:
-        out.print(f"{schedule_file}: OK: {len(schedule.assignments)} talks, every hard rule holds")
+        out.print(one_line(f"{schedule_file}: OK: {len(schedule.assignments)} talks, every hard rule holds"))
         return
     for violation in violations:
         out.print(str(violation), markup=False)
-    out.print(f"{schedule_file}: {len(violations)} violation(s)")
+    out.print(one_line(f"{schedule_file}: {len(violations)} violation(s)"))
     raise typer.Exit(1)
 
 
@@ -305,15 +321,20 @@ def import_programme(
     if pins not in PIN_MODES:
         _fail(ValueError(f"unknown --pins '{pins}'; choose from {', '.join(PIN_MODES)}"))
     try:
-        data = import_file(source, source_format, out_file, timezone=timezone, pins=pins)
+        with warnings.catch_warnings(record=True) as removed:
+            warnings.simplefilter("always", ControlCharactersRemoved)
+            data = import_file(source, source_format, out_file, timezone=timezone, pins=pins)
     except (ConfschedError, OSError) as error:  # OSError: the data file could not be written
         _fail(error)
+    for warning in removed:
+        err.print(one_line(f"warning: {warning.message}"))
     blocks = sum(len(day.blocks) for day in data.conference.days)
     out.print(
-        f"wrote {out_file}: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
-        f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
-        + ("" if source_format in DATA_IMPORTERS else f"; pins: {pins}"),
-        markup=False,  # names from the source may contain [brackets]
+        one_line(
+            f"wrote {out_file}: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
+            f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+            + ("" if source_format in DATA_IMPORTERS else f"; pins: {pins}")
+        )
     )
 
 
@@ -350,14 +371,20 @@ def whatif(
         "--pin": pin,
         "--duration": duration,
     }
+    inputs = {"the baseline": baseline_file, "the data file": data_file, "the change file": change_file}
+    _check_seed(seed)
     try:
+        check_output_directory(out_dir)
+        recover(out_dir)  # a what-if killed while writing: its version is not there, as if it had never run
         before = load(data_file)
         baseline = read_schedule(baseline_file, before)
+        check_same_conference(before, data_file, baseline, baseline_file)
         changes = load_changes(change_file) if change_file else Changes([])
         for flag, values in inline.items():
             for text in values or []:
                 changes = changes + inline_change(flag, text)
         after = apply_changes(before, changes)
+        refuse_to_overwrite(out_dir, revision_names(version_of(baseline_file) + 1), inputs)
     except ConfschedError as error:
         _fail(error)
     broken = verify(before, baseline.assignments)
@@ -368,30 +395,48 @@ def whatif(
             markup=False,
         )
     try:
-        with err.status("rescheduling", spinner="dots") as status:
-            schedule, disruption = reschedule(
-                after, baseline, changes.costs, time_limit, seed, workers, progress=lambda m: status.update(m)
-            )
+        # Ctrl-C as in solve: the search stops, the least disruptive verified schedule so far is written (marked
+        # interrupted), exit 130; the new version's files are written as one set (scheduler.formats.atomic)
+        with interruptible() as interrupt:
+            try:
+                with err.status("rescheduling", spinner="dots") as status:
+                    schedule, disruption = reschedule(
+                        after,
+                        baseline,
+                        changes.costs,
+                        time_limit,
+                        seed,
+                        workers,
+                        progress=lambda m: status.update(m),
+                        stop=interrupt.requested.is_set,
+                    )
+            except NoScheduleError:
+                if not interrupt.requested.is_set():
+                    raise
+                err.print("interrupted before a new schedule was found; nothing was written", markup=False)
+                raise typer.Exit(130) from None
+            if disruption.interrupted:
+                schedule.stats.status = INTERRUPTED
+            revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
+            written = write_revision(out_dir, revision.files, inputs)
     except NoScheduleError as error:
         _explain_and_fail(after, error)
+    except DataError as error:  # the output cannot be written (OutputError), or the next data file would be refused
+        _fail(error)
     except ConfschedError as error:
         _fail(error, 3)
-    try:
-        revision = build_revision(before, changes, baseline, baseline_file, schedule, disruption, data_file.name)
-    except DataError as error:  # the next version's data file would be refused (its size: docs/format.md, Limits)
-        _fail(error)
-    try:
-        written = write_revision(out_dir, revision.files, baseline_file)
-    except (OSError, ValueError) as error:
-        _fail(error)
-    out.print(f"What-if: {after.conference.name}", markup=False)
-    out.print("\n".join(line for line in revision.summary if line), markup=False)
+    out.print(one_line(f"What-if: {after.conference.name}"))
+    out.print("\n".join(one_line(line) for line in revision.summary if line))
     _print_changelog(revision.entries)
     out.print(
         f"first schedule after {disruption.seconds_to_schedule:.2f} s, this disruption after "
         f"{disruption.seconds_to_best:.2f} s, finished in {disruption.seconds:.2f} s"
     )
     _print_written(written)
+    if interrupt.requested.is_set():
+        what = "the least disruptive schedule found so far" if disruption.interrupted else "the finished new version"
+        err.print(f"interrupted: wrote {what}; every hard rule verified", markup=False)
+        raise typer.Exit(130)
 
 
 @app.command()
@@ -408,7 +453,7 @@ def diff(
         _fail(error)
     entries = changelog.compare(old, new)
     moved = sum(entry.change not in (changelog.ADDED, changelog.WITHDRAWN) for entry in entries)
-    out.print(f"{old_file} -> {new_file}: {moved} moved, {len(entries) - moved} added or withdrawn", markup=False)
+    out.print(one_line(f"{old_file} -> {new_file}: {moved} moved, {len(entries) - moved} added or withdrawn"))
     _print_changelog(entries)
 
 
@@ -419,10 +464,37 @@ def _print_changelog(entries: list) -> None:
         return
     for entry in entries:
         where = f"{changelog.describe_place(entry.old)} -> {changelog.describe_place(entry.new)}"
-        out.print(f"  {entry.talk}: {entry.change}: {where}" + (f" ({entry.why})" if entry.why else ""), markup=False)
+        out.print(one_line(f"  {entry.talk}: {entry.change}: {where}" + (f" ({entry.why})" if entry.why else "")))
     out.print("affected speakers:")
     for name, items in changelog.affected_speakers(entries).items():
-        out.print(f"  {changelog.speaker_line(name, items)}", markup=False)
+        out.print(one_line(f"  {changelog.speaker_line(name, items)}"))
+
+
+@app.command()
+def serve(
+    data_file: DataArg,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="The published schedule.json (never modified); else solve from the page."),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for new versions (schedule.vN.*, data.vN.yaml).")
+    ] = Path("out"),
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (only this machine by default).")
+    ] = "127.0.0.1",
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds each what-if may use.", min=0.1)] = 30.0,
+) -> None:
+    """A local web view for chairs: the timetable, what-ifs with their diff, versions to compare and download."""
+    from .web import serve as serve_web  # starlette and uvicorn load only for this command
+
+    if baseline_file is not None:
+        _load_schedule(data_file, baseline_file)  # a bad baseline is one line and exit 2, before the server starts
+    try:
+        serve_web(data_file, baseline_file, out_dir, host=host, port=port, time_limit=time_limit)
+    except ConfschedError as error:
+        _fail(error)
 
 
 @app.command()
@@ -439,7 +511,7 @@ def generate(
     except ValueError as error:
         _fail(error)
     write_atomic(out_file, text)
-    out.print(f"wrote {out_file}: {talks} talks, {rooms} rooms, {days} days (seed {seed})")
+    out.print(one_line(f"wrote {out_file}: {talks} talks, {rooms} rooms, {days} days (seed {seed})"))
 
 
 @app.command("rules")
@@ -451,12 +523,23 @@ def list_rules() -> None:
 
 
 def main() -> None:
+    # Ctrl-C outside a search (reading the data, building the first model, writing files): every file is written
+    # atomically (scheduler.formats.atomic), so each one on disk is complete, old or new. Typer turns a
+    # KeyboardInterrupt inside a command into a silent exit 130; the chain of the exit still shows it.
     try:
         app()
     except KeyboardInterrupt:
-        # every file is written atomically (scheduler.formats.atomic): each one on disk is complete, old or new
-        err.print("interrupted")
-        sys.exit(130)
+        # every set of files is written as one unit (scheduler.formats.atomic.write_files): the old set or the new
+        _interrupted()
+    except SystemExit as stop:
+        if stop.code == 130 and after_ctrl_c(stop):
+            _interrupted()
+        raise
+
+
+def _interrupted() -> None:
+    err.print("interrupted", markup=False)
+    sys.exit(130)
 
 
 if __name__ == "__main__":

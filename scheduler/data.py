@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .formats.text import refusal
+
 _CLOCK = re.compile(r"([0-9]+):([0-9]{2})")  # ASCII digits: Python's \d and int() also take other scripts' digits
 _ANY_CLOCK = re.compile(r"\s*\d+:\d+\s*")
 
@@ -131,9 +133,27 @@ class Block(Strict):
         return f"{self.name} ({span})" if self.name else span
 
 
+# Conference days lie in these years: every output can write them (a calendar's event that ends at 24:00 on
+# 9999-12-31 would end in a year Python cannot hold, a time zone's offset can move year 1 into year 0, a workbook's
+# dates start in 1900), and a year such as 0225 or 20250 is a typo.
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def check_date(value: dt.date) -> dt.date:
+    """`value`, or ValueError if it lies outside FIRST_DATE..LAST_DATE."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"{value.isoformat()} is outside the years {FIRST_DATE.year}-{LAST_DATE.year}")
+    return value
+
+
 class Day(Strict):
     date: dt.date
     blocks: list[Block] = Field(min_length=1)
+
+    @field_validator("date")
+    @classmethod
+    def _plausible(cls, value: dt.date) -> dt.date:
+        return check_date(value)
 
     @model_validator(mode="after")
     def _no_overlap(self) -> Day:
@@ -453,6 +473,30 @@ def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
             yield where, f"{field}: {out_of_range(value)}" if field else out_of_range(value)
 
 
+def _texts_printable(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids control characters other than tab and line breaks, and U+FFFE/U+FFFF, in any text (keys included):
+    they act in a terminal, a calendar or Markdown, or cannot be written to XML and XLSX (scheduler.formats.text)."""
+    plain = data.model_dump()
+    for where, value in _texts(plain):
+        if refusal(value):
+            field = split_path(where, plain)[1]
+            yield where, f"{field}: {refusal(value)}" if field else refusal(value)
+
+
+def _texts(value: Any, where: Where = ()) -> Iterator[tuple[Where, str]]:
+    """Every text inside nested mappings and lists, mapping keys included (a key at the path of its value)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str):
+                yield (*where, key), key
+            yield from _texts(inner, (*where, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _texts(inner, (*where, index))
+    elif isinstance(value, str):
+        yield where, value
+
+
 def _blocks_on_grid(data: ConferenceData) -> Iterator[Problem]:
     """Forbids a block that starts or ends off the conference's time grid (conference.granularity)."""
     granularity = data.conference.granularity
@@ -683,6 +727,7 @@ def _talks_fit_some_block(data: ConferenceData) -> Iterator[Problem]:
 
 CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
     _talk_text_bounded,
+    _texts_printable,
     _numbers_in_range,
     _blocks_on_grid,
     _ids_unique,
@@ -702,5 +747,5 @@ CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
     _talks_fit_some_block,
 )
 """The cross-item rules in the order they are checked (and so reported): the size of the talks' text first (it
-bounds the work of the rest), numbers and ids before the names that refer to them, and whether a talk fits some
-block last, as the rules before it narrow the blocks it may use."""
+bounds the work of the rest), then text that could act in an output, numbers and ids before the names that refer to
+them, and whether a talk fits some block last, as the rules before it narrow the blocks it may use."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# Line breaks and other control characters, which a quoted YAML value ("a\nb") can put into an id or a name.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Line breaks and other control characters, which a quoted YAML value ("a\nb") can put into an id or a name, and what
+# is not a character (U+FFFE, U+FFFF, lone surrogates, which a UTF-8 terminal cannot even be sent).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def one_line(text: str) -> str:
@@ -37,9 +38,29 @@ class DataError(ConfschedError):
         return one_line(f"{where}: {what}{self.message}")
 
 
+class OutputError(DataError):
+    """An output file or directory cannot be written (not a directory, no permission, disk full, a symbolic link
+    leading elsewhere); the files that were there are unchanged."""
+
+    def __init__(self, path: Path | str, message: str):
+        super().__init__(path, None, None, message)
+
+
 class NoScheduleError(ConfschedError):
     """No schedule satisfies every hard rule (proven, or none found within the time limit)."""
 
     def __init__(self, message: str, proven: bool):
         self.proven = proven
         super().__init__(message)
+
+
+def after_ctrl_c(error: BaseException | None) -> bool:
+    """Whether a KeyboardInterrupt is among the exceptions that led to `error` (its causes and contexts): typer turns
+    one into an exit, and an extension module interrupted while it loads raises ImportError from it."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

@@ -324,7 +324,7 @@ def test_file_names_from_hostile_names_stay_inside_the_output_directory(tmp_path
         "/etc/passwd",
         "~root",
         "$HOME",
-        "a\x00b",
+        "a\tb",  # (NUL cannot be in a data file: test_hostile_input.py)
         ".",
         "nul.ics",
     ]
@@ -432,6 +432,111 @@ def test_ctrl_c_before_any_timetable_writes_nothing(generated_500, tmp_path):
     assert "Traceback" not in result.stderr
     assert [path.name for path in written_files(out)] == ["schedule.json"]
     assert (out / "schedule.json").read_text() == "earlier\n"
+
+
+# whatif and Ctrl-C, as solve: the first Ctrl-C stops the search, the best verified answer is written (marked
+# interrupted) or, without one, nothing; exit 130. The Ctrl-C is a real SIGINT, sent at a point the test controls.
+
+CTRL_C_DURING_A_WHATIF_SEARCH = """
+import os, sys
+from ortools.sat.python import cp_model
+from scheduler.search import cpsat
+from scheduler.whatif import reschedule
+real_run = reschedule.run_cpsat
+
+class HoldTheFirstSolution(cp_model.CpSolverSolutionCallback):
+    first = None  # what run_cpsat reads from its log
+    def on_solution_callback(self):
+        if self.first is not None:
+            return
+        self.first = self.wall_time
+        # the search holds a schedule: the test sends SIGINT now, and the search waits for it to arrive
+        print("ctrl-c now", file=sys.stderr, flush=True)
+        if not cpsat._watchers[0].requested.wait(120):
+            print("the Ctrl-C never reached the search", file=sys.stderr, flush=True)
+            os._exit(99)
+
+searches = []
+def run(model, parameters, **kwargs):
+    searches.append(model)
+    return real_run(model, parameters, log=HoldTheFirstSolution() if len(searches) == 1 else None, **kwargs)
+reschedule.run_cpsat = run
+from scheduler.cli import main
+sys.argv = ["confsched", *sys.argv[1:]]
+main()
+"""
+
+
+def whatif_command(out: Path) -> list[str]:
+    return [
+        "whatif", str(WHATIF / "data.yaml"), "--baseline", str(WHATIF / "schedule.json"), "--out", str(out),
+        "--room-closed", "Foyer@2025-06-02@10:00-10:30", "--time-limit", "120",
+    ]  # fmt: skip
+
+
+def test_ctrl_c_during_a_whatif_writes_the_least_disruptive_schedule_so_far(tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_DURING_A_WHATIF_SEARCH, *whatif_command(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stderr:  # the first search has found a schedule and is still running
+        if line.strip() == "ctrl-c now":
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stdout + stderr
+    assert stderr.strip().splitlines()[-1] == (
+        "interrupted: wrote the least disruptive schedule found so far; every hard rule verified"
+    )
+    names = {"schedule.v2.json", "schedule.v2.csv", "schedule.v2.ics", "data.v2.yaml", "changes.md", "changes.csv"}
+    assert {path.name for path in written_files(out)} == names
+    after = load(out / "data.v2.yaml")
+    new = read_schedule(out / "schedule.v2.json", after)
+    assert verify(after, new.assignments) == [] and len(new.assignments) == len(after.talks)
+    assert json.loads((out / "schedule.v2.json").read_text())["status"] == "interrupted"
+    changes = (out / "changes.md").read_text()
+    assert "- interrupted: Ctrl-C stopped the search; this is the best schedule found until then" in changes
+    assert "numbers" in (out / "changes.csv").read_text()  # the talk in the closed room moved
+
+
+CTRL_C_BEFORE_A_WHATIF_SCHEDULE = """
+import os, signal, sys
+from ortools.sat.python import cp_model
+from scheduler.search import cpsat
+from scheduler.whatif import reschedule
+
+def run(model, parameters, **kwargs):  # Ctrl-C as the first search starts: it is stopped before any solution
+    os.kill(os.getpid(), signal.SIGINT)
+    assert cpsat._watchers[0].requested.wait(120)
+    return cpsat.Outcome(cp_model.UNKNOWN, cp_model.CpSolver())
+reschedule.run_cpsat = run
+from scheduler.cli import main
+sys.argv = ["confsched", *sys.argv[1:]]
+main()
+"""
+
+
+def test_ctrl_c_before_a_whatif_has_a_schedule_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "changes.md").write_text("the previous what-if's changelog\n")
+    result = subprocess.run(
+        [sys.executable, "-c", CTRL_C_BEFORE_A_WHATIF_SCHEDULE, *whatif_command(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "interrupted before a new schedule was found; nothing was written"
+    assert [path.name for path in written_files(out)] == ["changes.md"]
+    assert (out / "changes.md").read_text() == "the previous what-if's changelog\n"
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):

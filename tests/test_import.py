@@ -471,7 +471,10 @@ for shown_value, value in {"NaN": float("nan"), "-5": -5, "'lots'": "lots", "tru
     COERCIONS[f"frab capacity {shown_value}"] = (
         "frab-json",
         frab_document(rooms=[{"name": "Hall", "capacity": value}]),
-        f"schedule.conference.rooms[0] 'Hall': capacity: expected a whole number of seats, got {shown_value}",
+        # NaN is no JSON at all: the JSON reader refuses it before the capacity is read
+        "invalid JSON: NaN is not a JSON number"
+        if shown_value == "NaN"
+        else f"schedule.conference.rooms[0] 'Hall': capacity: expected a whole number of seats, got {shown_value}",
     )
 
 

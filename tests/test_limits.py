@@ -154,7 +154,7 @@ def test_a_frab_xml_that_declares_entities_is_refused_before_it_expands(tmp_path
 def test_a_frab_json_nested_too_deep_is_one_line(tmp_path):
     source = tmp_path / "schedule.json"
     source.write_text("[" * 100_000 + "]" * 100_000)
-    assert imported_error(source, "frab-json") == f"{source}: invalid JSON: nested too deep"
+    assert imported_error(source, "frab-json") == f"{source}: values are nested more than 100 levels deep"
 
 
 @pytest.mark.parametrize(

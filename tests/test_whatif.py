@@ -17,10 +17,11 @@ import pytest
 import yaml
 from conftest import DATA, ROOT, run_cli
 
-from scheduler import Assignment, NoScheduleError, Schedule, load, parse, solve, verify
+from scheduler import Assignment, NoScheduleError, Schedule, load, parse, verify
 from scheduler.errors import DataError
 from scheduler.exporters.ics import talk_uid, to_ics
 from scheduler.exporters.json import to_json
+from scheduler.schedule import read_schedule
 from scheduler.whatif.changelog import compare, reasons
 from scheduler.whatif.changes import Changes, apply_changes, inline_change, load_changes
 from scheduler.whatif.disruption import DisruptionCosts, move_cost
@@ -297,11 +298,14 @@ def original_ics(directory):
 
 
 def test_the_neurips_walkthrough_swaps_the_two_west_ballroom_a_tutorials():
-    """examples/neurips_speaker_drops_out: the numbers its README shows."""
+    """examples/neurips_speaker_drops_out: the numbers its README shows, from the schedule it ships as published
+    (a fresh solve may put either of a room's two tutorials in the morning: both score the same)."""
+    example = ROOT / "examples" / "neurips_speaker_drops_out"
     before = load(DATA / "neurips2024_tutorials.yaml")
-    baseline = solve(before, time_limit=20)
+    baseline = read_schedule(example / "published" / "schedule.json", before)
+    assert verify(before, baseline.assignments) == []
     assert place(baseline, "causality-llm") == ("09:30", "West Ballroom A")
-    changes = load_changes(ROOT / "examples" / "neurips_speaker_drops_out" / "changes.yaml")
+    changes = load_changes(example / "changes.yaml")
     after = apply_changes(before, changes)
     schedule, disruption = reschedule(after, baseline, changes.costs, time_limit=20)
     assert verify(after, schedule.assignments) == []
@@ -325,3 +329,95 @@ def test_a_move_in_the_change_file_works_like_a_pin(before, baseline, tmp_path):
         ("t2", "another block", "talk 't2' moved to 14:00")
     ]
     assert place(schedule, "t2") == ("14:00", "Hall") and disruption.proven
+
+
+# Refusals (issue 17): one line, exit 2, before any solving, nothing written
+
+
+def published_directory(tmp_path, baseline) -> tuple:
+    published = tmp_path / "published"
+    published.mkdir()
+    (published / "schedule.json").write_text(to_json(baseline), encoding="utf-8")
+    return published, {path.name: path.read_bytes() for path in published.iterdir()}
+
+
+def refused(result) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_whatif_refuses_to_overwrite_its_own_data_file(baseline, tmp_path):
+    """The data file of version 2 lives in --out and the baseline is version 1: the new data.v2.yaml would replace
+    the very file the what-if reads."""
+    published, _ = published_directory(tmp_path, baseline)
+    data = published / "data.v2.yaml"
+    data.write_text(data_text(), encoding="utf-8")
+    before = {path.name: path.read_bytes() for path in published.iterdir()}
+    line = refused(
+        run_cli("whatif", data, "--baseline", published / "schedule.json", "--out", published, "--withdraw", "t3")
+    )
+    assert line == (
+        f"error: {data}: is the data file of this what-if; the new data.v2.yaml would overwrite it; "
+        "choose another --out directory"
+    )
+    assert {path.name: path.read_bytes() for path in published.iterdir()} == before
+
+
+def test_whatif_refuses_a_baseline_named_for_another_conference(baseline, tmp_path):
+    published, _ = published_directory(tmp_path, baseline)
+    other = json.loads((published / "schedule.json").read_text())
+    other["conference"] = "Another Workshop"  # the same talk ids: only the name tells
+    (published / "schedule.json").write_text(json.dumps(other), encoding="utf-8")
+    before = {path.name: path.read_bytes() for path in published.iterdir()}
+    data = tmp_path / "data.yaml"
+    data.write_text(data_text(), encoding="utf-8")
+    line = refused(
+        run_cli("whatif", data, "--baseline", published / "schedule.json", "--out", published, "--withdraw", "t3")
+    )
+    assert line == (
+        f"error: {published / 'schedule.json'}: a schedule of 'Another Workshop', but {data} is 'What-if Workshop'; "
+        "give the schedule published from this data file"
+    )
+    assert {path.name: path.read_bytes() for path in published.iterdir()} == before
+
+
+def test_whatif_refuses_a_baseline_whose_talks_are_mostly_unknown(tmp_path):
+    """A schedule.csv names no conference: a baseline of another conference shows in its talks, none (or fewer than
+    half) of which the data file knows. Before, this was a what-if that withdrew all of them, 'proven minimal'."""
+    data = tmp_path / "data.yaml"
+    data.write_text(data_text(), encoding="utf-8")
+    other = ROOT / "tests" / "bad_inputs" / "whatif"
+    csv = tmp_path / "published" / "schedule.csv"
+    csv.parent.mkdir()
+    result = run_cli("export", other / "schedule.json", "--data", other / "data.yaml", "--format", "csv", "--out",
+                     csv.parent)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    line = refused(run_cli("whatif", data, "--baseline", csv, "--out", tmp_path / "out"))
+    assert line == (
+        f"error: {csv}: 3 of its 3 talks are not in {data} ('keynote', 'numbers', 'posters'); "
+        "it is not a schedule of this conference"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_baseline_with_a_few_unknown_talks_is_still_a_what_if(before, baseline, tmp_path):
+    """One published talk that the data file no longer has (removed by hand) among three: the same conference;
+    the what-if warns and goes on, as before."""
+    published = tmp_path / "published"
+    published.mkdir()
+    extra = Assignment(talk="gone", day=DAY, start="14:00", end="15:00", room="Hall")
+    (published / "schedule.csv").write_text(
+        "talk_id,title,kind,track,speakers,day,start,end,room\n"
+        + "".join(f"{a.talk},x,talk,,,{DAY},{a.start // 60:02d}:00,{a.end // 60:02d}:00,{a.room}\n"
+                  for a in [*baseline.assignments, extra]),
+        encoding="utf-8",
+    )  # fmt: skip
+    data = tmp_path / "data.yaml"
+    data.write_text(data_text(), encoding="utf-8")
+    result = run_cli("whatif", data, "--baseline", published / "schedule.csv", "--out", published)
+    assert result.returncode == 0, result.stderr
+    assert "breaks 1 hard rule(s)" in result.stderr
+    assert (published / "schedule.v2.json").exists()

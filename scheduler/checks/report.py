@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..formats.text import markdown
 from ..schedule import Schedule
 
 # the status of a schedule written after Ctrl-C stopped the search (confsched solve; scheduler.interrupt)
@@ -45,9 +46,10 @@ def to_report_json(schedule: Schedule) -> str:
 
 
 def to_report_markdown(schedule: Schedule) -> str:
+    """report.md; names from the data file are escaped, so they read as text in any Markdown renderer."""
     document = report_document(schedule)
     lines = [
-        f"# Schedule quality: {document['conference']}",
+        f"# Schedule quality: {markdown(document['conference'])}",
         "",
         f"- status: **{document['status']}**"
         + (" (proven optimal)" if document["proven_optimal"] else "")
@@ -57,7 +59,7 @@ def to_report_markdown(schedule: Schedule) -> str:
     lines += [f"- {line}" for line in summary_lines(schedule)]
     lines += ["", "| rule | weight | violations | penalty | worst offenders |", "|---|---:|---:|---:|---|"]
     for rule in document["rules"]:
-        worst = "; ".join(f"{item['about']} ({item['count']})" for item in rule["worst"]) or "-"
+        worst = "; ".join(f"{markdown(item['about'])} ({item['count']})" for item in rule["worst"]) or "-"
         lines.append(f"| {rule['rule']} | {rule['weight']} | {rule['violations']} | {rule['penalty']:g} | {worst} |")
     lines += ["", "One unit of each rule:", ""]
     lines += [f"- **{rule['rule']}**: {rule['unit']}" for rule in document["rules"]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..data import ConferenceData
-from ..formats.atomic import write_atomic
+from ..formats.atomic import relative_path, write_files
 from ..schedule import Schedule
 from .cosplib import to_cosplib
 from .csv import to_csv
@@ -57,35 +57,34 @@ def size_problem(data: ConferenceData, formats: list[str]) -> str | None:
     return next((problem for name in formats if name in SIZE_CHECKS and (problem := SIZE_CHECKS[name](data))), None)
 
 
-def export(schedule: Schedule, directory: str | Path, formats: list[str]) -> list[Path]:
-    """Render every format first, then write each file atomically, so a failure while rendering writes nothing.
+def render(schedule: Schedule, formats: list[str]) -> dict[str, str | bytes]:
+    """Every file of the chosen formats, path relative to the output directory -> content; nothing is written.
 
-    Raises KeyError for an unknown format name and ValueError for a path that would leave `directory`.
+    Raises KeyError for an unknown format name and ValueError for a path that is not plain and relative.
     """
-    directory = Path(directory)
-    rendered: dict[Path, str | bytes] = {}
+    rendered: dict[str, str | bytes] = {}
     for name in formats:
         for relative, content in EXPORTERS[name].render(schedule).items():
-            rendered[_inside(directory, relative)] = content
-    written = [write_atomic(path, content) for path, content in rendered.items()]
-    for name in formats:
-        for pattern in EXPORTERS[name].owned_files:
-            for stale in sorted(set(directory.glob(pattern)) - set(written)):
-                if stale.is_file():
-                    stale.unlink()
-    return written
+            rendered[relative_path(relative).as_posix()] = content
+    return rendered
 
 
-def _inside(directory: Path, relative: str) -> Path:
-    """`directory / relative`, refusing anything that could land outside `directory`."""
-    parts = PurePosixPath(relative).parts
-    if (
-        not parts
-        or PurePosixPath(relative).is_absolute()
-        or any(part in ("", ".", "..") or "\\" in part for part in parts)
-    ):
-        raise ValueError(f"refusing to write {relative!r}: not a plain path inside the output directory")
-    path = directory.joinpath(*parts)
-    if not path.resolve().is_relative_to(directory.resolve()):
-        raise ValueError(f"refusing to write {relative!r}: it resolves outside {directory}")
-    return path
+def owned_files(formats: list[str]) -> list[str]:
+    """Glob patterns of the files only these formats write (stale ones are removed with the new set)."""
+    return [pattern for name in formats for pattern in EXPORTERS[name].owned_files]
+
+
+def export(
+    schedule: Schedule, directory: str | Path, formats: list[str], extra: Mapping[str, str | bytes] | None = None
+) -> list[Path]:
+    """Write the chosen formats (and `extra` files, e.g. the report) into `directory` as one unit.
+
+    Every file is rendered first, so a failure while rendering writes nothing; then the whole set replaces the old
+    one (scheduler.formats.atomic.write_files): after any failure the directory holds the old set, never a mix, and
+    stale calendars of a split export go with the old set. Raises KeyError for an unknown format name, ValueError
+    for a path that would leave `directory`, OutputError when the directory cannot be written.
+    """
+    rendered = render(schedule, formats)
+    for relative, content in (extra or {}).items():
+        rendered[relative_path(relative).as_posix()] = content
+    return write_files(directory, rendered, owned=owned_files(formats))

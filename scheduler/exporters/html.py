@@ -7,7 +7,9 @@ text and attribute, so titles and names are shown as written and never run as ma
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 import jinja2
@@ -81,14 +83,23 @@ def to_html(schedule: Schedule) -> str:
         ),
         key=lambda speaker: (speaker["name"].casefold(), speaker["id"]),
     )
-    days = [
-        _day_view(schedule, day, list(colors)) for day in sorted(schedule.data.conference.days, key=lambda d: d.date)
-    ]
+    days = day_views(schedule)
     template = _environment.get_template("timetable.html.j2")
     return template.render(conference=schedule.data.conference, tracks=tracks, speakers=speakers, days=days)
 
 
-def _day_view(schedule: Schedule, day: Day, track_order: list[str]) -> DayView:
+def day_views(schedule: Schedule, extra_rooms: Mapping[dt.date, Set[str]] | None = None) -> list[DayView]:
+    """One grid per day, in date order. `extra_rooms` adds columns for rooms a day does not use (the web view's diff
+    lays two versions out on the same columns)."""
+    order = list(track_colors(schedule))
+    extra_rooms = extra_rooms or {}
+    return [
+        _day_view(schedule, day, order, extra_rooms.get(day.date, set()))
+        for day in sorted(schedule.data.conference.days, key=lambda d: d.date)
+    ]
+
+
+def _day_view(schedule: Schedule, day: Day, track_order: list[str], extra_rooms: Set[str] = frozenset()) -> DayView:
     step = schedule.data.conference.granularity
     day_start = min(block.start for block in day.blocks)
     day_end = max(block.end for block in day.blocks)
@@ -100,7 +111,7 @@ def _day_view(schedule: Schedule, day: Day, track_order: list[str]) -> DayView:
         return max(1, -(-(end - start) // step))
 
     rows = [(talk, assignment) for talk, assignment in schedule.rows() if assignment.day == day.date]
-    used = {assignment.room for _, assignment in rows}
+    used = {assignment.room for _, assignment in rows} | set(extra_rooms)
     # only the rooms in use that day, in the data file's order: attendees have no use for an empty column
     rooms = [room.name for room in schedule.data.rooms if room.name in used]
     talks = [

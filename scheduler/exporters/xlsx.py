@@ -9,7 +9,6 @@ import io
 import zipfile
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,6 +16,7 @@ from openpyxl.xml.functions import tostring
 
 from ..data import Day, format_clock
 from ..formats.spreadsheet_cells import neutralise
+from ..formats.text import NOT_TEXT
 from ..schedule import Schedule
 from .csv import talk_table
 from .track_colours import NO_TRACK_COLOR, track_colors
@@ -73,9 +73,10 @@ def day_grid(schedule: Schedule, day: Day) -> pd.DataFrame:
 
 
 def _cell_text(text: str) -> str:
-    # control characters (a pasted bell or form feed) cannot be stored in a worksheet; openpyxl would refuse them.
+    # control characters (a pasted bell or form feed) and U+FFFE/U+FFFF cannot be stored in a worksheet (its XML
+    # cannot hold them); a data file cannot hold them either (scheduler.formats.text), this keeps any other caller's.
     # Then text that would start a formula is neutralised: openpyxl itself stores a string starting with = as one.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+    return neutralise(NOT_TEXT.sub("", text))
 
 
 def _room_columns(schedule: Schedule) -> dict[str, int]:
@@ -135,6 +136,8 @@ def _with_fixed_timestamps(payload: bytes, properties, day: dt.date) -> bytes:
     stamp = dt.datetime.combine(day, dt.time(0, 0))
     fixed = copy.copy(properties)
     fixed.created = fixed.modified = stamp
+    # a zip entry's time holds only the years 1980-2107 (MS-DOS dates); conference days may lie outside them
+    stamp = min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31))
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(payload)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():

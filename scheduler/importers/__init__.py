@@ -14,7 +14,14 @@ from ..data import ConferenceData
 from ..formats.writing import write_data
 from . import cosplib, csv, frab_json, frab_xml, pretalx_json, xlsx
 from .programme import Programme
-from .to_data_file import BREAK_MINUTES, PIN_MODES, UNKNOWN_CAPACITY, PinMode, build_data
+from .to_data_file import (
+    BREAK_MINUTES,
+    PIN_MODES,
+    UNKNOWN_CAPACITY,
+    ControlCharactersRemoved,
+    PinMode,
+    build_data,
+)
 
 Reader = Callable[[Path, str | None], Programme]
 
@@ -84,6 +91,7 @@ __all__ = [
     "IMPORT_FORMATS",
     "PIN_MODES",
     "UNKNOWN_CAPACITY",
+    "ControlCharactersRemoved",
     "PinMode",
     "Programme",
     "build_data",

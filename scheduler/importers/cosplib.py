@@ -25,7 +25,7 @@ from ..rules.order import ORDER
 from ..rules.sessions import SESSION_MIX, TRACK_SPLIT
 from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM
 from ..schedule import Assignment
-from .to_data_file import import_error
+from .to_data_file import import_error, without_control_characters
 
 SLOT_MINUTES = 15  # the length of one CoSPLib time slot on the synthetic timeline (CoSPLib never uses it)
 BREAK_MINUTES = 15  # between two sessions, so blocks read as separate
@@ -68,7 +68,7 @@ def to_data(instance: CosplibInstance) -> ConferenceData:
         "talks": _talks(instance),
     }
     try:
-        return ConferenceData.model_validate(document)
+        return ConferenceData.model_validate(without_control_characters(document, instance.source))
     except ValidationError as error:
         raise import_error(instance.source, error) from None
 

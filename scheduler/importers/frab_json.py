@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import math
 import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
+from ..formats.loading import MAX_DEPTH
 from .fahrplan import FahrplanEvents, day_date, timeslot_minutes
 from .programme import ImportedRoom, Programme, read_source, resolve_timezone, shown, text_field, text_or_none
 
@@ -19,16 +21,66 @@ def read(source: Path, timezone: str | None = None) -> Programme:
     return from_document(source, read_json(source), timezone, "frab JSON")
 
 
+# Numbers Python's json module would accept but a programme never holds: NaN and Infinity are not JSON at all, and a
+# 5,000-digit integer is beyond what Python converts (and any id, time or capacity)
+MAX_DIGITS = 100
+
+
+class _NotJson(ValueError):
+    """A value the json module reads but JSON (RFC 8259) or a programme cannot hold."""
+
+
+def _constant(name: str) -> float:
+    raise _NotJson(f"{name} is not a JSON number")
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NotJson(f"a number has {len(text.lstrip('-')):,} digits (at most {MAX_DIGITS} are read)")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(f"{text[:20]}{'...' if len(text) > 20 else ''} is too large a number")
+    return value
+
+
 def read_json(source: Path) -> Any:
     """The parsed JSON document; invalid JSON is a DataError with the line of the problem."""
     try:
-        return json.loads(read_source(source).decode("utf-8-sig"))
+        document = json.loads(
+            read_source(source).decode("utf-8-sig"),
+            parse_constant=_constant,
+            parse_int=_integer,
+            parse_float=_float,
+        )
     except UnicodeDecodeError as error:
         raise DataError(source, None, None, f"file is not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise DataError(source, error.lineno, None, f"invalid JSON: {error.msg} (column {error.colno})") from None
-    except RecursionError:  # the decoder nests one call per level of [ or {
-        raise DataError(source, None, None, "invalid JSON: nested too deep") from None
+    except _NotJson as error:
+        raise DataError(source, None, None, f"invalid JSON: {error}") from None
+    except RecursionError:  # the json module reads nested values recursively
+        too_deep = True
+    else:
+        too_deep = _depth_beyond(document, MAX_DEPTH)
+    if too_deep:
+        raise DataError(source, None, None, f"values are nested more than {MAX_DEPTH} levels deep")
+    return document
+
+
+def _depth_beyond(document: Any, limit: int) -> bool:
+    """Whether lists and objects are nested more than `limit` levels deep (as in a data file)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((inner, depth + 1) for inner in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def from_document(source: Path, document: Any, timezone: str | None, format_name: str) -> Programme:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..data import FIRST_DATE, LAST_DATE, check_date
 from ..errors import DataError
 from ..formats.atomic import read_source  # noqa: F401  (the importers' one way to read a source file)
 
@@ -96,18 +97,27 @@ def parse_duration(text: object) -> int:
     """Minutes from frab's "HH:MM" (or "HH:MM:SS"); ValueError with the reason otherwise."""
     match = _DURATION.match(str(text)) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f"expected a duration as 'HH:MM', got {text!r}")
-    return int(match.group(1)) * 60 + int(match.group(2))
+        raise ValueError(f"expected a duration as 'HH:MM', got {shown(text)}")
+    hours = match.group(1).lstrip("0")
+    if len(hours) > 4:  # no talk lasts 10,000 hours; such a number would overflow the date arithmetic
+        raise ValueError(f"expected a duration as 'HH:MM' of at most 9999 hours, got {shown(text)}")
+    return int(hours or "0") * 60 + int(match.group(2))
 
 
 def parse_datetime(text: object) -> dt.datetime:
-    """An ISO 8601 date and time, with or without a UTC offset; ValueError with the reason otherwise."""
+    """An ISO 8601 date and time, with or without a UTC offset, in the years a data file allows
+    (scheduler.data.FIRST_DATE..LAST_DATE); ValueError with the reason otherwise."""
     if not isinstance(text, str):
-        raise ValueError(f"expected a date and time such as '2024-12-10T09:30:00-08:00', got {text!r}")
+        raise ValueError(f"expected a date and time such as '2024-12-10T09:30:00-08:00', got {shown(text)}")
     try:
-        return dt.datetime.fromisoformat(text.strip())
+        value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"expected a date and time such as '2024-12-10T09:30:00-08:00', got {text!r}") from None
+        raise ValueError(f"expected a date and time such as '2024-12-10T09:30:00-08:00', got {shown(text)}") from None
+    try:
+        check_date(value.date())
+    except ValueError:
+        raise ValueError(f"{shown(text)} is outside the years {FIRST_DATE.year}-{LAST_DATE.year}") from None
+    return value
 
 
 def local_span(start: dt.datetime, minutes: int, zone: zoneinfo.ZoneInfo) -> tuple[dt.date, int, int]:
@@ -116,6 +126,7 @@ def local_span(start: dt.datetime, minutes: int, zone: zoneinfo.ZoneInfo) -> tup
     A start without a UTC offset is taken as local time in `zone`; one with an offset is converted to `zone`.
     ValueError if the talk runs past midnight: a data file's talk lies inside one day.
     """
+    check_date(start.date())  # far enough from the years 1 and 9999 that no offset or duration leaves them
     if start.tzinfo is None:
         start = start.replace(tzinfo=zone)
     local_start = start.astimezone(zone)
@@ -152,10 +163,13 @@ def text_field(record: Mapping[str, Any], key: str, prefix: str = "") -> str | N
         raise ValueError(f"{prefix}{key}: {error}") from None
 
 
-def shown(value: object) -> str:
-    """A source's value as a message quotes it: text as Python writes it ('ADA'), anything else as JSON, cut short."""
+def shown(value: object, limit: int = 60) -> str:
+    """A source's value as a message quotes it: text as Python writes it ('ADA'), anything else as JSON, cut short
+    (a source may hold a 5,000-character 'date')."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"a number of more than {limit} digits"  # repr() refuses integers of over 4,300 digits
     text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else f"{text[:57]}..."
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def check_count(source: Path, what: str, count: int) -> None:

@@ -8,15 +8,17 @@ values are the least restrictive ones under which the current timetable is still
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
 
-from ..data import ConferenceData, format_clock
+from ..data import ConferenceData, format_clock, split_path
 from ..errors import DataError
 from ..formats.slugs import distinct, slugify
+from ..formats.text import clean
 from .programme import ImportedRoom, ImportedTalk, Programme, check_count
 
 PinMode = Literal["all", "room", "none"]
@@ -67,9 +69,47 @@ def build_data(programme: Programme, pins: PinMode = "all") -> ConferenceData:
         "talks": [_talk(talk, talk_id, pins) for talk, talk_id in zip(talks, talk_ids, strict=True)],
     }
     try:
-        return ConferenceData.model_validate(document)
+        return ConferenceData.model_validate(without_control_characters(document, programme.source))
     except ValidationError as error:  # a value the sources allow and a data file does not, e.g. an empty room name
         raise import_error(programme.source, error) from None
+
+
+class ControlCharactersRemoved(UserWarning):
+    """An imported programme held characters a data file cannot (scheduler.formats.text); they were removed."""
+
+
+def without_control_characters(document: dict, source: Path) -> dict:
+    """`document` with every text (keys included) cleaned of the characters a data file cannot hold: a form feed
+    or other space-like control becomes a space, any other (NUL, BEL, ESC, DEL, U+FFFE, ...) is dropped. Says how
+    many, and where the first was, as a :class:`ControlCharactersRemoved` warning (the CLI prints it)."""
+    removed = 0
+    first: tuple = ()
+
+    def cleaned(value: object, where: tuple) -> object:
+        nonlocal removed, first
+        if isinstance(value, str):
+            text, count = clean(value)
+            if count and not removed:
+                first = where
+            removed += count
+            return text
+        if isinstance(value, dict):
+            return {cleaned(key, (*where, key)): cleaned(inner, (*where, key)) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [cleaned(inner, (*where, index)) for index, inner in enumerate(value)]
+        return value
+
+    result = cleaned(document, ())
+    if removed:
+        item, field = split_path(first, result)
+        place = " ".join(part for part in (item, field) if part)
+        warnings.warn(
+            ControlCharactersRemoved(
+                f"{source}: removed {removed} control character(s) a data file cannot hold (the first in {place})"
+            ),
+            stacklevel=3,
+        )
+    return result
 
 
 def import_error(source: Path, error: ValidationError) -> DataError:
@@ -77,9 +117,8 @@ def import_error(source: Path, error: ValidationError) -> DataError:
     names its item itself ('talks[3] 'x': speaker 'y' is not defined')."""
     detail = error.errors(include_url=False)[0]
     field = ".".join(str(step) for step in detail["loc"])
-    return DataError(
-        source, None, None, f"cannot import: {field}: {detail['msg']}" if field else f"cannot import: {detail['msg']}"
-    )
+    message = detail["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
+    return DataError(source, None, None, f"cannot import: {field}: {message}" if field else f"cannot import: {message}")
 
 
 def granularity(programme: Programme) -> int:

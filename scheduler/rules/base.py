@@ -5,8 +5,10 @@ rooms (``rooms``: which room a talk is in, alone or with its block). Its ``encod
 :class:`~scheduler.objective.Objective`; its ``score`` counts the same violations on a finished timetable from the
 data file alone, without any model code, so the two check each other (tests/test_rule_registry.py). Where a rule
 has them, ``relaxation`` names the group of talks the lower bound (:mod:`scheduler.search.bound`) solves it in,
-``room_cost`` is its price of one talk in one room (the room stage's greedy pass and the bound read it), and
-``plan`` is its form in the session plan (:mod:`scheduler.search.sessionplan`).
+``room_cost`` is its price of one talk in one room (the bound adds each talk's cheapest room), ``plan`` is its form
+in the session plan (:mod:`scheduler.search.sessionplan`), ``times_form`` what the time stage adds when the rule is
+hard, ``block_form`` its form in the room stage, which fills one block after another
+(:mod:`scheduler.search.room_stage`), and ``cost_fields`` the fields of the `costs` entries it charges.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
+from ..errors import ConfschedError
+
 # CP-SAT needs a moment even when no time is left, to return the hint or first solution it was given
 SHORTEST_SEARCH = 0.1
 
@@ -116,7 +118,24 @@ def run_cpsat(
     finally:
         for watcher in watchers:
             watcher.finished(solver)
+    if status == cp_model.MODEL_INVALID:
+        # every number the data file and a change file may hold is bounded (scheduler.data.MAX_NUMBER), but products
+        # of the largest ones (a cost times a factor times many talks) can still pass CP-SAT's 64-bit integers: say
+        # so, instead of reporting the refused model as a search that found nothing
+        reason = model.validate().splitlines()[0] if model.validate() else "the model is invalid"
+        raise ConfschedError(f"CP-SAT refused the model ({reason}); the weights, costs or attendance are too large")
     return Outcome(status, solver, log.first if log is not None else None)
+
+
+# CP-SAT's random_seed is a 32-bit signed integer; a larger seed would fail inside OR-Tools' bindings
+SEEDS = range(-(2**31), 2**31)
+
+
+def check_seed(seed: int) -> int:
+    """`seed`, or ValueError naming the range CP-SAT accepts (`confsched --seed` refuses the rest with one line)."""
+    if seed not in SEEDS:
+        raise ValueError(f"seed {seed:,} is outside {SEEDS.start:,}..{SEEDS.stop - 1:,} (CP-SAT's 32-bit seed)")
+    return seed
 
 
 def solver_parameters(

@@ -13,6 +13,7 @@ from ..schedule import Schedule
 from .budget import TimeBudget
 from .context import Progress, SolveContext
 from .coupled import optimise_in_one_model
+from .cpsat import check_seed
 from .finish import finish
 from .first import compile_model, first_timetable
 from .improve import improve
@@ -37,8 +38,9 @@ def solve(
     With `optimise` (the default) the timetable is then improved against the soft rules for the rest of the time.
     Once `stop()` is true (Ctrl-C, see scheduler.interrupt) the time limit counts as reached: every later step gets
     no more time, and the best verified timetable in hand is returned. `params` changes the thresholds and time
-    shares of the phases (scheduler.search.params.SolveParams).
+    shares of the phases (scheduler.search.params.SolveParams). A seed outside CP-SAT's 32-bit range is a ValueError.
     """
+    check_seed(seed)
     context = SolveContext.create(
         data,
         TimeBudget.start(time_limit, stop),

@@ -13,6 +13,7 @@ import pandas as pd
 from ..checks.verify import Violation
 from ..data import ConferenceData, Talk, format_clock
 from ..formats.spreadsheet_cells import csv_text
+from ..formats.text import markdown
 from ..schedule import Assignment, Schedule
 from .changes import Changes, forcing_change
 from .disruption import describe_move
@@ -158,10 +159,13 @@ def speaker_line(name: str, entries: list[Entry]) -> str:
 
 
 def to_markdown(entries: list[Entry], title: str, preamble: list[str] | None = None) -> str:
-    """changes.md: a heading, optional preamble lines, the table of moved talks and the affected speakers."""
-    lines = [f"# {title}", ""]
+    """changes.md: a heading, optional preamble lines, the table of moved talks and the affected speakers.
+
+    Titles and names are escaped (scheduler.formats.text.markdown): a '|' or a line break cannot split the table, and
+    markup such as <script> reads as text."""
+    lines = [f"# {markdown(title)}", ""]
     if preamble:
-        lines += [*preamble, ""]
+        lines += [*(markdown(line) for line in preamble), ""]
     if not entries:
         lines += ["No talk moved.", ""]
         return "\n".join(lines)
@@ -175,9 +179,9 @@ def to_markdown(entries: list[Entry], title: str, preamble: list[str] | None = N
             describe_place(entry.new),
             entry.why or "-",
         ]
-        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        lines.append("| " + " | ".join(markdown(cell) for cell in cells) + " |")
     lines += ["", "## Affected speakers", ""]
-    lines += [f"- {speaker_line(name, items)}" for name, items in affected_speakers(entries).items()]
+    lines += [f"- {markdown(speaker_line(name, items))}" for name, items in affected_speakers(entries).items()]
     return "\n".join(lines) + "\n"
 
 

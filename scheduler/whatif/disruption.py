@@ -12,9 +12,9 @@ so a panel of four or a tutorial for 1,500 people costs more to move than a talk
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..data import ConferenceData, Strict, Talk
+from ..data import ConferenceData, Strict, Talk, out_of_range
 from ..schedule import Assignment
 
 # move classes, from the largest to the smallest; "end" is a talk that stays put but ends at another time
@@ -38,6 +38,15 @@ class DisruptionCosts(Strict):
     room: float = Field(default=1, ge=0)
     per_extra_speaker: float = Field(default=0.5, ge=0)
     per_100_attendees: float = Field(default=0.1, ge=0)
+
+    @field_validator("*")
+    @classmethod
+    def _in_range(cls, value: float) -> float:
+        # as in a data file: text such as '1e308' (YAML 1.1 reads it as text) becomes a number only here, and such a
+        # cost would overflow the model's integer coefficients
+        if out_of_range(value):
+            raise ValueError(out_of_range(value))
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> DisruptionCosts:

@@ -34,7 +34,7 @@ from ..rules.base import Weights
 from ..schedule import Assignment, Schedule, SolveStats
 from ..search.budget import TimeBudget
 from ..search.context import raise_if_unplaceable
-from ..search.cpsat import Outcome, run_cpsat, solver_parameters
+from ..search.cpsat import Outcome, check_seed, run_cpsat, solver_parameters
 from .disruption import BLOCK, DAY, ROOM, START, DisruptionCosts, move_cost, tenths
 
 Progress = Callable[[str], None]
@@ -56,6 +56,7 @@ class Disruption:
     seconds_to_best: float  # to the schedule with the final disruption
     seconds: float
     quality_optimal: bool = False
+    interrupted: bool = False  # Ctrl-C stopped the search (scheduler.interrupt): the best answer found until then
     # per neighbourhood tried: (name, talks freed, solver status, best disruption or None, seconds)
     attempts: list[tuple[str, int, str, float | None, float]] = dataclasses.field(default_factory=list)
 
@@ -66,7 +67,8 @@ class Disruption:
             return "proven minimal"
         if self.neighbourhood_optimal:
             return f"minimal among schedules that move only the {self.freed} freed talks"
-        return f"not proven minimal: the time limit ended the search (lower bound {self.lower_bound:g})"
+        ended = "Ctrl-C ended the search" if self.interrupted else "the time limit ended the search"
+        return f"not proven minimal: {ended} (lower bound {self.lower_bound:g})"
 
 
 def reschedule(
@@ -77,12 +79,17 @@ def reschedule(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[Schedule, Disruption]:
     """A schedule for the changed `data` that moves `baseline`'s talks as little as possible, then is as good as can be.
 
-    Raises :class:`NoScheduleError` if the changed data has no schedule at all (or none is found in time).
+    Once `stop()` is true (Ctrl-C, see scheduler.interrupt) no more time is given: the least disruptive verified
+    schedule in hand is returned, with `Disruption.interrupted` set. Raises :class:`NoScheduleError` if the changed
+    data has no schedule at all (or none is found in time, or before `stop()`), and ValueError for a seed outside
+    CP-SAT's 32-bit range.
     """
-    budget = TimeBudget.start(time_limit)
+    check_seed(seed)
+    budget = TimeBudget.start(time_limit, stop)
     costs = costs or DisruptionCosts()
     say = progress or (lambda message: None)
     published = published_placements(data, baseline)
@@ -111,6 +118,7 @@ def reschedule(
         seconds=budget.elapsed(),
         quality_optimal=quality_optimal,
         attempts=least.attempts,
+        interrupted=budget.stop(),
     )
     return schedule, disruption
 
@@ -188,6 +196,8 @@ def _least_disruption(
                 proven = neighbourhood_optimal and (name == EVERYTHING or best <= lower_bound)
         elif found is not None:
             break  # a larger neighbourhood ran out of time: keep the answer in hand
+        elif search.budget.stop():
+            raise NoScheduleError("interrupted before a schedule was found", proven=False)
         elif last and status == cp_model.INFEASIBLE:
             raise NoScheduleError(
                 "no schedule exists: the hard rules contradict each other (proven by CP-SAT)", proven=True
@@ -218,7 +228,7 @@ def _improve_keeping_disruption(
     search: _Search, weights: dict, least: _LeastDisruption
 ) -> tuple[dict[int, int], dict[int, int], bool]:
     """Second solve: the disruption held at its best value, the soft rules minimised; (starts, rooms, optimal)."""
-    if not least.freed:
+    if not least.freed or search.budget.stop():
         return least.starts, least.rooms, False
     search.say("improving the schedule against the soft rules, keeping the disruption")
     quality, quality_disruption = _disruption_model(

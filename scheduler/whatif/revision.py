@@ -9,17 +9,20 @@ talk appears once more, at its old time, with STATUS:CANCELLED and a higher SEQU
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..checks.score import score
 from ..data import ConferenceData
+from ..errors import OutputError
 from ..exporters.csv import to_csv as schedule_csv
 from ..exporters.ics import calendar_bytes
 from ..exporters.json import to_json
-from ..formats.atomic import write_atomic
+from ..formats.atomic import write_files
 from ..formats.writing import checked_yaml
 from ..schedule import Schedule
 from .changelog import ADDED, WITHDRAWN, Entry, compare, reasons, to_csv, to_markdown
@@ -67,6 +70,18 @@ def version_of(path: str | Path) -> int:
     return int(match.group(1)) if match else 1
 
 
+def revision_names(version: int) -> list[str]:
+    """The files a what-if writes for `version`, in the order they are listed."""
+    return [
+        f"schedule.v{version}.json",
+        f"schedule.v{version}.csv",
+        f"schedule.v{version}.ics",
+        f"data.v{version}.yaml",
+        "changes.md",
+        "changes.csv",
+    ]
+
+
 def revision_files(
     schedule: Schedule,
     baseline: Schedule,
@@ -85,27 +100,46 @@ def revision_files(
         if a.talk not in kept and a.talk in talks
     ]
     calendar = calendar_bytes(schedule, schedule.rows(), schedule.data.conference.name, cancelled)
-    return {
-        f"schedule.v{version}.json": to_json(schedule),
-        f"schedule.v{version}.csv": schedule_csv(schedule),
-        f"schedule.v{version}.ics": calendar,
-        f"data.v{version}.yaml": checked_yaml(schedule.data, data_header, f"data.v{version}.yaml"),
-        "changes.md": to_markdown(entries, title, preamble),
-        "changes.csv": to_csv(entries),
-    }
+    names = revision_names(version)
+    contents = [
+        to_json(schedule),
+        schedule_csv(schedule),
+        calendar,
+        checked_yaml(schedule.data, data_header, names[3]),
+        to_markdown(entries, title, preamble),
+        to_csv(entries),
+    ]
+    return dict(zip(names, contents, strict=True))
 
 
+def refuse_to_overwrite(directory: str | Path, names: list[str], inputs: Mapping[str, str | Path | None]) -> None:
+    """Raise :class:`OutputError` if a file `names` would write into `directory` is one of the what-if's `inputs`
+    (what it is, e.g. "the data file" -> its path): the baseline, the data file or the change file is never replaced.
+    """
+    for name in names:
+        target = Path(directory) / name
+        for what, path in inputs.items():
+            if path is not None and _same_file(target, Path(path)):
+                raise OutputError(
+                    path,
+                    f"is {what} of this what-if; the new {name} would overwrite it; choose another --out directory",
+                )
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
 
-def write_revision(directory: str | Path, files: dict[str, str | bytes], baseline_path: str | Path) -> list[Path]:
-    """Write the files atomically into `directory`; refuse (writing nothing) if one would replace the baseline."""
-    directory = Path(directory)
-    protected = Path(baseline_path).resolve()
-    for name in files:
-        if (directory / name).resolve() == protected:
-            raise ValueError(f"refusing to overwrite the baseline {baseline_path}; choose another --out directory")
-    return [write_atomic(directory / name, content) for name, content in files.items()]
+
+def write_revision(
+    directory: str | Path, files: dict[str, str | bytes], inputs: Mapping[str, str | Path | None]
+) -> list[Path]:
+    """Write the files into `directory` as one unit (all of them, or after any failure none: the directory as it
+    was); refuse, writing nothing, if one would replace an input (`inputs` as for :func:`refuse_to_overwrite`)."""
+    refuse_to_overwrite(directory, list(files), inputs)
+    return write_files(directory, files)
 
 
 def summary_lines(
@@ -131,4 +165,6 @@ def summary_lines(
         f"- disruption {disruption.cost:g} (lower bound {disruption.lower_bound:g}): {disruption.verdict}",
         f"- soft-rule penalty {penalties[0]:g} -> {penalties[1]:g}",
     ]
+    if disruption.interrupted:
+        lines.append("- interrupted: Ctrl-C stopped the search; this is the best schedule found until then")
     return lines
