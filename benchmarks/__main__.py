@@ -1,11 +1,12 @@
-"""``python -m benchmarks [table|ladder|sidebyside|cosplib] [options]``: run one benchmark, or all in turn.
+"""``python -m benchmarks [table|ladder|sidebyside|cosplib|ics-split] [options]``: run one benchmark, or all in turn.
 
-    python -m benchmarks                          # all: main table, Timefold ladder, side by side, CoSPLib
+    python -m benchmarks                          # all: main table, Timefold ladder, side by side, CoSPLib, ics-split
     python -m benchmarks --time-limit 30          # all, with this time limit for every solver run
     python -m benchmarks table [options]          # benchmarks/run.py: seed programmes + generated conferences
     python -m benchmarks ladder [options]         # benchmarks/ladder.py: Timefold-shaped conferences
     python -m benchmarks sidebyside [options]     # benchmarks/sidebyside.py: against conference-scheduler
     python -m benchmarks cosplib [options]        # benchmarks/cosplib.py: the six CoSPLib instances
+    python -m benchmarks ics-split [options]      # benchmarks/ics_split.py: calendars for 1,000 to 20,000 speakers
 
 `python -m benchmarks NAME --help` lists a benchmark's options. Each prints Markdown tables to stdout and progress
 to stderr; see benchmarks/README.md.
@@ -18,9 +19,15 @@ import sys
 
 
 def _benchmarks():
-    from benchmarks import cosplib, ladder, run, sidebyside
+    from benchmarks import cosplib, ics_split, ladder, run, sidebyside
 
-    return {"table": run.main, "ladder": ladder.main, "sidebyside": sidebyside.main, "cosplib": cosplib.main}
+    return {
+        "table": run.main,
+        "ladder": ladder.main,
+        "sidebyside": sidebyside.main,
+        "cosplib": cosplib.main,
+        "ics-split": ics_split.main,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
 from .errors import ConfschedError, DataError, NoScheduleError, after_ctrl_c, one_line
-from .exporters import DEFAULT_FORMATS, EXPORTERS, export
+from .exporters import DEFAULT_FORMATS, EXPORTERS, export, size_problem
 from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, ControlCharactersRemoved, import_file
@@ -93,6 +93,7 @@ def solve(
     try:
         check_output_directory(out_dir)  # a file in the way, or no permission: say so before solving
         data = load(data_file)
+        _check_export_size(data_file, data, chosen)  # before the solve, not after it
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
         # written inside the block too, so a first Ctrl-C while writing does not stop it, and a second one leaves the
         # old set of files (scheduler.formats.atomic.write_files)
@@ -131,6 +132,13 @@ def solve(
         what = "the best timetable found so far (not proven optimal)" if interrupted else "the finished timetable"
         err.print(f"interrupted: wrote {what}; every hard rule verified", markup=False)
         raise typer.Exit(130)
+
+
+def _check_export_size(data_file: Path, data, formats: list[str]) -> None:
+    """A DataError naming the data file when the chosen formats would be too large to write (docs/format.md)."""
+    problem = size_problem(data, formats)
+    if problem:
+        raise DataError(data_file, None, None, problem)
 
 
 def _check_seed(seed: int) -> None:
@@ -276,6 +284,10 @@ def export_schedule(
     """Write a schedule in other formats (frab, per-room calendars, XLSX, HTML, ...); refuse one that breaks a rule."""
     chosen = _formats(formats)
     data, schedule = _load_schedule(data_file, schedule_file)
+    try:
+        _check_export_size(data_file, data, chosen)
+    except DataError as error:
+        _fail(error)
     violations = verify(data, schedule.assignments)
     if violations:
         for violation in violations:
@@ -409,7 +421,7 @@ def whatif(
             written = write_revision(out_dir, revision.files, inputs)
     except NoScheduleError as error:
         _explain_and_fail(after, error)
-    except DataError as error:  # the output cannot be written (OutputError)
+    except DataError as error:  # the output cannot be written (OutputError), or the next data file would be refused
         _fail(error)
     except ConfschedError as error:
         _fail(error, 3)

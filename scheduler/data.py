@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
@@ -21,22 +22,31 @@ from pydantic_core import PydanticCustomError
 
 from .formats.text import refusal
 
+_CLOCK = re.compile(r"([0-9]+):([0-9]{2})")  # ASCII digits: Python's \d and int() also take other scripts' digits
+_ANY_CLOCK = re.compile(r"\s*\d+:\d+\s*")
+
 
 def parse_clock(value: object) -> int:
     """Turn 'HH:MM' into minutes after midnight."""
     if isinstance(value, bool | int | float):
         # 930 could mean 09:30 or 930 minutes; refuse rather than guess
         raise ValueError(f"expected a time as 'HH:MM' in quotes, got the number {value!r}")
-    if isinstance(value, dt.time):
+    if isinstance(value, dt.time):  # a spreadsheet's time cell
+        if value.second or value.microsecond:
+            raise ValueError(f"expected a time in whole minutes, got {value.isoformat()}")
         minutes = value.hour * 60 + value.minute
     elif isinstance(value, str):
-        text = value.strip()
-        hours, sep, mins = text.partition(":")
-        if not sep or not hours.isdigit() or not mins.isdigit() or len(mins) != 2:
+        match = _CLOCK.fullmatch(value)
+        if not match:
+            if value != value.strip() and _CLOCK.fullmatch(value.strip()):
+                raise ValueError(f"expected a time as 'HH:MM' without spaces around it, got {value!r}")
+            if _ANY_CLOCK.fullmatch(value):  # digits of another script, such as Arabic-Indic '٠٩:٣٠'
+                raise ValueError(f"expected a time as 'HH:MM' in the digits 0-9, got {value!r}")
             raise ValueError(f"expected a time as 'HH:MM', got {value!r}")
-        minutes = int(hours) * 60 + int(mins)
-        if int(mins) >= 60:
+        hours, mins = int(match.group(1)), int(match.group(2))
+        if mins >= 60:
             raise ValueError(f"expected a time as 'HH:MM', got {value!r}")
+        minutes = hours * 60 + mins
     else:
         raise ValueError(f"expected a time as 'HH:MM', got {value!r}")
     if not 0 <= minutes <= 24 * 60:
@@ -53,6 +63,20 @@ Clock = Annotated[int, BeforeValidator(parse_clock), PlainSerializer(format_cloc
 """A local time of day, written 'HH:MM' in files and held as minutes after midnight."""
 
 Identifier = Annotated[str, Field(min_length=1)]
+
+
+def plain_number(value: object) -> object:
+    """Refuses what pydantic would quietly read as a number: true and false (as 1 and 0), and text with spaces around
+    it or underscores in it (' 30 ', '3_0'); anything else is left to the field's type."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {'true' if value else 'false'}")
+    if isinstance(value, str) and (value != value.strip() or "_" in value):
+        raise ValueError(f"expected a number, got {value!r}")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(plain_number)]
+"""A whole number (minutes, seats, counts) as the file writes it: never true, false or padded text."""
 
 
 class Strict(BaseModel):
@@ -143,7 +167,7 @@ class Day(Strict):
 class Conference(Strict):
     name: str = Field(min_length=1)
     timezone: str
-    granularity: int = Field(default=5, gt=0, le=240)
+    granularity: Whole = Field(default=5, gt=0, le=240)
     starts: Literal["packed", "grid"] = "packed"
     days: list[Day] = Field(min_length=1)
 
@@ -180,7 +204,7 @@ class KindRule(Strict):
 
 class Room(Strict):
     name: Identifier
-    capacity: int = Field(ge=0)
+    capacity: Whole = Field(ge=0)
     tags: list[str] = []
     unavailable: list[Window] = []
 
@@ -245,10 +269,10 @@ class Talk(Strict):
     id: Identifier
     title: str = Field(min_length=1)
     kind: str = "talk"
-    duration: int = Field(gt=0, description="minutes")
+    duration: Whole = Field(gt=0, description="minutes")
     speakers: list[str] = []
     track: str | None = None
-    attendance: int = Field(default=0, ge=0)
+    attendance: Whole = Field(default=0, ge=0)
     requires: list[str] = []
     rooms: list[str] | None = None
     block_types: list[str] | None = None
@@ -265,7 +289,7 @@ class Interest(Strict):
     """How many attendees want to see both talks (from bookmarks or votes)."""
 
     talks: list[str] = Field(min_length=2, max_length=2)
-    count: int = Field(gt=0)
+    count: Whole = Field(gt=0)
 
 
 class Cost(Strict):
@@ -277,7 +301,7 @@ class Cost(Strict):
     tracks: list[str] | None = Field(default=None, min_length=2, max_length=2)
     block: str | None = None
     room: str | None = None
-    cost: int = Field(gt=0)
+    cost: Whole = Field(gt=0)
 
     @model_validator(mode="after")
     def _one_pair(self) -> Cost:
@@ -304,7 +328,7 @@ def _cost_rules() -> dict[tuple[str, ...], str]:
 COST_FIELDS = ("talk", "track", "tracks", "block", "room")
 
 
-Weight = float | Literal["hard"]
+Weight = Annotated[float, BeforeValidator(plain_number)] | Literal["hard"]
 
 
 class ConferenceData(Strict):
@@ -313,7 +337,7 @@ class ConferenceData(Strict):
     conference: Conference
     weights: dict[str, Weight] = {}
     exclusive_tags: list[str] = []
-    min_pause: int = Field(default=0, ge=0, description="minutes between a speaker's talks")
+    min_pause: Whole = Field(default=0, ge=0, description="minutes between a speaker's talks")
     interest: list[Interest] = []
     costs: list[Cost] = []
     tracks: list[Track] = []
@@ -346,6 +370,10 @@ CROSS_CHECK = "cross_check"
 """The pydantic error type of a broken cross-item rule; its context holds `where` (the path) and `message`."""
 
 MAX_NUMBER = 1_000_000  # larger numbers (or .nan, .inf) would overflow the solver's integer arithmetic
+# characters the talks take in an export: each talk's title, abstract and track, the longest room name, and the name
+# of each of its speakers (a name is written again with every talk of its speaker, so a file well under the size
+# limit could still make gigabytes of schedule.csv, schedule.ics or HTML)
+MAX_TALK_TEXT = 20_000_000
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
@@ -404,6 +432,35 @@ def _leaves(value: Any, where: Where = ()) -> Iterator[tuple[Where, Any]]:
             yield from _leaves(inner, (*where, index))
     else:
         yield where, value
+
+
+def exported_text(data: ConferenceData) -> list[int]:
+    """The characters each talk takes in an export: its title, abstract and track, the longest room name (it may be
+    placed in any), and each of its speakers' names. In talk order; linear in the talks and their speakers."""
+    names = {speaker.id: len(speaker.display_name) for speaker in data.speakers}
+    room = max((len(room.name) for room in data.rooms), default=0)
+    return [
+        len(talk.title)
+        + len(talk.abstract or "")
+        + len(talk.track or "")
+        + room
+        + sum(names.get(speaker, len(speaker)) for speaker in talk.speakers)
+        for talk in data.talks
+    ]
+
+
+def _talk_text_bounded(data: ConferenceData) -> Iterator[Problem]:
+    """Forbids talks whose text, as every export writes it, adds up to more than MAX_TALK_TEXT characters."""
+    total = 0
+    for t, size in enumerate(exported_text(data)):
+        total += size
+        if total > MAX_TALK_TEXT:
+            yield (
+                ("talks", t),
+                "the talks' text as the exports write it (with each speaker's name again for every talk of theirs) "
+                f"adds up to more than {MAX_TALK_TEXT:,} characters; shorten the abstracts or names",
+            )
+            return
 
 
 def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
@@ -669,6 +726,7 @@ def _talks_fit_some_block(data: ConferenceData) -> Iterator[Problem]:
 
 
 CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
+    _talk_text_bounded,
     _texts_printable,
     _numbers_in_range,
     _blocks_on_grid,
@@ -688,6 +746,6 @@ CROSS_CHECKS: tuple[Callable[[ConferenceData], Iterator[Problem]], ...] = (
     _pins_possible,
     _talks_fit_some_block,
 )
-"""The cross-item rules in the order they are checked (and so reported): text that could act in an output first,
-numbers and ids before the names that refer to them, and whether a talk fits some block last, as the rules before it
-narrow the blocks it may use."""
+"""The cross-item rules in the order they are checked (and so reported): the size of the talks' text first (it
+bounds the work of the rest), then text that could act in an output, numbers and ids before the names that refer to
+them, and whether a talk fits some block last, as the rules before it narrow the blocks it may use."""

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 FIRST_DAY = dt.date(2026, 6, 8)
+MAX_SIZE = {"talks": 50_000, "rooms": 1_000, "days": 100}  # limits (docs/format.md, "Limits")
 PLENARY = ("08:30", "09:30")
 TALK_BLOCKS = [("10:00", "11:30"), ("11:45", "13:15"), ("14:30", "16:00"), ("16:30", "18:00")]
 SESSION_LENGTHS = (20, 20, 20, 20, 40)
@@ -54,6 +55,9 @@ def _clock(minutes: int) -> str:
 
 def generate(talks: int = 500, rooms: int = 20, days: int = 3, seed: int = 0) -> dict[str, Any]:
     """A conference data file (as a dict) with about `talks` talks that has at least one valid schedule."""
+    for name, value in (("talks", talks), ("rooms", rooms), ("days", days)):
+        if value > MAX_SIZE[name]:  # the work (and the file) grows with each; the importers stop at 50,000 talks
+            raise ValueError(f"--{name} {value} is more than {MAX_SIZE[name]:,}, the most generate makes")
     _check_capacity(talks, rooms, days)
     rng = random.Random(seed)
     # every random draw happens in this order, so a seed always gives the same conference

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +11,16 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .data import Clock, ConferenceData, Talk
+from .data import Clock, ConferenceData, Talk, Whole
 from .errors import DataError
+from .formats.atomic import read_source
 from .formats.spreadsheet_cells import restore
 
 SCHEDULE_FORMAT = "confsched-schedule"
 SCHEDULE_VERSION = 1
+# Limit (docs/format.md, "Limits") on a schedule read by check, export, diff and whatif --baseline: a 2,000-talk
+# schedule.json is about 250 KB; the file is read whole and every assignment validated
+MAX_SCHEDULE_BYTES = 20 * 1024 * 1024
 
 
 class Assignment(BaseModel):
@@ -30,7 +35,7 @@ class Assignment(BaseModel):
     room: str
     # the iCalendar SEQUENCE of the talk's event: bumped each time a what-if moves the talk, so calendar clients
     # replace the event they hold; written to schedule.json only once it is above 0
-    sequence: int = Field(default=0, ge=0)
+    sequence: Whole = Field(default=0, ge=0)
 
 
 @dataclass
@@ -83,6 +88,7 @@ class Schedule:
     assignments: list[Assignment]
     stats: SolveStats | None = None
     _by_talk: dict[str, Assignment] = field(init=False, repr=False)
+    _speaker_names: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         room_order = {room.name: index for index, room in enumerate(self.data.rooms)}
@@ -90,6 +96,8 @@ class Schedule:
             self.assignments, key=lambda a: (a.day, a.start, room_order.get(a.room, len(room_order)), a.talk)
         )
         self._by_talk = {assignment.talk: assignment for assignment in self.assignments}
+        # built once: every exporter asks for each talk's speakers, which must not cost a pass over all speakers
+        self._speaker_names = {speaker.id: speaker.display_name for speaker in self.data.speakers}
 
     def assignment(self, talk_id: str) -> Assignment | None:
         return self._by_talk.get(talk_id)
@@ -100,8 +108,7 @@ class Schedule:
         return [(talks[a.talk], a) for a in self.assignments if a.talk in talks]
 
     def speaker_names(self, talk: Talk) -> list[str]:
-        names = {speaker.id: speaker.display_name for speaker in self.data.speakers}
-        return [names.get(speaker, speaker) for speaker in talk.speakers]
+        return [self._speaker_names.get(speaker, speaker) for speaker in talk.speakers]
 
 
 def schedule_document(schedule: Schedule) -> dict:
@@ -123,20 +130,21 @@ def schedule_document(schedule: Schedule) -> dict:
 def read_schedule(path: str | Path, data: ConferenceData) -> Schedule:
     """Read a schedule written by confsched (schedule.json, or schedule.csv) for the given data file."""
     path = Path(path)
-    if not path.exists():
-        raise DataError(path, None, None, "file not found")
+    raw = read_source(path, MAX_SCHEDULE_BYTES)
     if path.suffix.lower() == ".csv":
-        return Schedule(data, _read_csv(path))
-    return Schedule(data, _read_json(path))
+        return Schedule(data, _read_csv(path, raw))
+    return Schedule(data, _read_json(path, raw))
 
 
-def _read_json(path: Path) -> list[Assignment]:
+def _read_json(path: Path, raw: bytes) -> list[Assignment]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        document = json.loads(raw.decode("utf-8-sig"))
     except json.JSONDecodeError as error:
         raise DataError(path, error.lineno, None, f"invalid JSON: {error.msg}") from None
     except UnicodeDecodeError:
         raise DataError(path, None, None, "file is not UTF-8 text") from None
+    except RecursionError:  # the decoder nests one call per level of [ or {
+        raise DataError(path, None, None, "invalid JSON: nested too deep") from None
     if not isinstance(document, dict) or not isinstance(document.get("assignments"), list):
         raise DataError(path, None, None, "not a confsched schedule: expected an object with 'assignments'")
     return [_assignment(path, None, f"assignments[{i}]", item) for i, item in enumerate(document["assignments"])]
@@ -145,9 +153,9 @@ def _read_json(path: Path) -> list[Assignment]:
 CSV_COLUMNS = ["talk_id", "title", "kind", "track", "speakers", "day", "start", "end", "room"]
 
 
-def _read_csv(path: Path) -> list[Assignment]:
+def _read_csv(path: Path, raw: bytes) -> list[Assignment]:
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        table = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise DataError(path, None, None, f"cannot read CSV: {error}") from None
     missing = [column for column in ("talk_id", "day", "start", "end", "room") if column not in table.columns]

@@ -10,7 +10,9 @@ from conftest import run_cli
 from pydantic import ValidationError
 
 from scheduler import ConferenceData, DataError, load
+from scheduler import data as data_module
 from scheduler.data import CROSS_CHECK, Conference, Room, Speaker, Talk
+from scheduler.formats import loading
 
 GOOD = textwrap.dedent(
     """\
@@ -215,3 +217,44 @@ def test_unquoted_times_are_read_as_times(write):
     data = load(write(GOOD.replace('"09:00"', "9:00").replace('"12:00"', "12:00")))
     assert data.conference.days[0].blocks[0].start == 9 * 60
     assert data.conference.days[0].blocks[1].end == 12 * 60
+
+
+# Issue 17: work bounded by the input's size. The limits are module constants; these files sit just over a lowered
+# limit (the catalogue holds files over the real ones).
+
+
+def test_one_abstract_named_by_many_aliases_is_refused(write, monkeypatch):
+    """The issue's file, scaled down: one long abstract aliased by every talk passed validate and took 4.6 GB in
+    the ICS exporter. Each use of an alias counts its text again."""
+    monkeypatch.setattr(loading, "MAX_TEXT_CHARS", 20_000)
+    talks = "".join(f"  - {{id: t{index}, title: T, duration: 30, abstract: *abstract}}\n" for index in range(1, 20))
+    text = GOOD.replace("    title: Intro\n", f"    title: Intro\n    abstract: &abstract {'x' * 2_000}\n") + talks
+    line = 18 + 9  # talks[9]: its 2,000 characters make the 11th copy (10 x 2,000 is the limit, the rest is small)
+    with pytest.raises(DataError) as caught:
+        load(write(text))
+    assert str(caught.value).endswith(
+        f":{line}: talks[9]: the text adds up to more than 20,000 characters, counting each use of an alias; "
+        "shorten it or use fewer aliases"
+    )
+    monkeypatch.setattr(loading, "MAX_TEXT_CHARS", 50_000)  # room for every copy: the limit, not aliases, refuses
+    assert len(load(write(text)).talks) == 20
+
+
+def test_speaker_names_repeated_with_every_talk_count_towards_the_talks_text(monkeypatch):
+    """Checked by the model, so data built in code or by an importer is refused alike: a long name on many talks."""
+    monkeypatch.setattr(data_module, "MAX_TALK_TEXT", 10_000)
+    document = yaml.safe_load(GOOD)
+    document["speakers"][0]["name"] = "Y" * 1_000
+    document["talks"] = [
+        {"id": f"t{index}", "title": "T", "duration": 30, "speakers": ["y.bengio"]} for index in range(12)
+    ]
+    with pytest.raises(ValidationError) as caught:
+        ConferenceData.model_validate(document)
+    [detail] = caught.value.errors()
+    assert detail["type"] == CROSS_CHECK and detail["ctx"]["where"] == ("talks", 9)  # 10 x (1,000 + 1 + 4) > 10,000
+    assert detail["msg"] == (
+        "talks[9] 't9': the talks' text as the exports write it (with each speaker's name again for every talk of "
+        "theirs) adds up to more than 10,000 characters; shorten the abstracts or names"
+    )
+    document["talks"] = document["talks"][:9]
+    assert len(ConferenceData.model_validate(document).talks) == 9

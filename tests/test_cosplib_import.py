@@ -19,6 +19,7 @@ from scheduler.cosplib import OBJECTIVE, read_instance, read_solution, schedule_
 from scheduler.errors import DataError
 from scheduler.exporters import export
 from scheduler.exporters.cosplib import CosplibExportError, to_cosplib
+from scheduler.importers import cosplib as cosplib_importer
 from scheduler.importers import import_file
 from scheduler.importers.cosplib import SLOT_MINUTES, solution_assignments, to_data
 from scheduler.rules import RULES as SOFT_RULES
@@ -289,3 +290,28 @@ def test_cost_rules_are_off_without_costs_and_default_to_one():
     for name in ("talk-block-cost", "talk-room-cost", "track-block-cost", "track-room-cost", "room-block-cost"):
         assert SOFT_RULES[name].weight == 1
     assert SOFT_RULES["track-split"].weight == 0
+
+
+def test_an_instance_with_too_many_combinations_or_cost_entries_is_refused(tmp_path, monkeypatch):
+    """Issue 17: every submission is priced in every session and room, and a cost above MAX_COST becomes several
+    entries; both are counted before the work, against limits lowered to just below the small instance's."""
+    instance = read_instance(save(tmp_path / "small.xlsx", sheets()))
+    submissions, tracks = len(instance.submissions), len(instance.tracks)
+    sessions, rooms = len(instance.sessions), len(instance.rooms)
+    pairs = (submissions + tracks) * (sessions + rooms) + sessions * rooms + tracks * tracks
+    monkeypatch.setattr(cosplib_importer, "MAX_PAIRS", pairs - 1)
+    with pytest.raises(DataError) as caught:
+        to_data(instance)
+    assert str(caught.value) == (
+        f"{instance.source}: {submissions} submissions, {tracks} tracks, {sessions} sessions and {rooms} rooms make "
+        f"{pairs} combinations to price, more than the {pairs - 1} confsched imports"
+    )
+    monkeypatch.setattr(cosplib_importer, "MAX_PAIRS", pairs)
+    entries = len(to_data(instance).costs)
+    monkeypatch.setattr(cosplib_importer, "MAX_COSTS", entries - 1)
+    with pytest.raises(DataError) as caught:
+        to_data(instance)
+    assert str(caught.value) == (
+        f"{instance.source}: the penalties make {entries} cost entries of at most 1,000,000 each, more than the "
+        f"{entries - 1} confsched imports"
+    )

@@ -13,14 +13,17 @@ import icalendar
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import DATA, conference, run_cli, solved
+from conftest import DATA, ROOT, conference, run_cli, solved
 
 from scheduler import load
-from scheduler.exporters import EXPORTERS, Exporter, export
+from scheduler.data import Speaker, exported_text, format_clock
+from scheduler.exporters import EXPORTERS, Exporter, export, ics, ics_split
 from scheduler.exporters.csv import talk_table
 from scheduler.exporters.html import to_html
+from scheduler.exporters.ics_split import to_split_ics
 from scheduler.exporters.stable_ids import TALK_NAMESPACE
-from scheduler.formats.slugs import file_stems
+from scheduler.formats.slugs import DistinctNames, distinct, file_stems
+from scheduler.schedule import Assignment, Schedule
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
 NEURIPS = DATA / "neurips2024_tutorials.yaml"
@@ -237,6 +240,138 @@ def test_split_ics_removes_calendars_that_no_longer_exist(hostile, tmp_path):
     exported(hostile, tmp_path, "ics-split")
     assert not stale.exists()
     assert notes.read_text() == "mine"  # only calendars are ours to remove
+
+
+def many_speakers(speakers: int) -> Schedule:
+    """`speakers` speakers with a talk each (every tenth a panel with the next speaker), placed without a solve."""
+    talks = [
+        {
+            "id": f"t{index}",
+            "title": f"Talk {index}",
+            "duration": 30,
+            "track": f"Track {index % 7}",
+            "speakers": [f"s{index}"] + ([f"s{(index + 1) % speakers}"] if index % 10 == 0 else []),
+        }
+        for index in range(speakers)
+    ]
+    days = [{"date": f"2025-06-{2 + day:02d}", "blocks": [{"start": "00:00", "end": "24:00"}]} for day in range(9)]
+    data = conference(
+        conference={"days": days, "granularity": 30},
+        rooms=[{"name": f"Room {room}", "capacity": 100} for room in range(3)],
+        speakers=[
+            {"id": f"s{index}", "name": "Same Name" if index % 2 else f"Speaker {index}"} for index in range(speakers)
+        ],
+        talks=talks,
+    )
+    assignments = []
+    for index in range(speakers):
+        day, within = divmod(index, 3 * 48)
+        slot, room = divmod(within, 3)
+        start = slot * 30
+        assignments.append(
+            Assignment(
+                talk=f"t{index}",
+                day=data.conference.days[day].date,
+                start=format_clock(start),
+                end=format_clock(start + 30),
+                room=f"Room {room}",
+            )
+        )
+    return Schedule(data, assignments)
+
+
+class CountingRows(list):
+    """The schedule's (talk, assignment) rows, counting how many of them are visited."""
+
+    visited = 0
+
+    def __iter__(self):
+        for row in super().__iter__():
+            CountingRows.visited += 1
+            yield row
+
+
+@pytest.mark.parametrize("speakers", [40, 400])
+def test_split_ics_work_is_linear_in_talks_and_speakers(speakers, monkeypatch):
+    """Issue 17: ics-split was quadratic (each speaker's calendar scanned every talk; each event rebuilt a table of
+    every speaker's name). Counted, not timed (benchmarks/ics_split.py times it): whatever the number of speakers,
+    the talks are passed over once, each talk's event is made once, and each speaker's name is looked up a constant
+    number of times."""
+    schedule = many_speakers(speakers)
+    made, names = [], []
+    original_event = ics.talk_event
+    original_name = Speaker.display_name
+    monkeypatch.setattr(ics, "talk_event", lambda *args: made.append(args[1].id) or original_event(*args))
+    monkeypatch.setattr(
+        Speaker, "display_name", property(lambda self: names.append(self.id) or original_name.fget(self))
+    )
+    rows = CountingRows(schedule.rows())
+    monkeypatch.setattr(schedule, "rows", lambda: rows)
+    CountingRows.visited = 0
+    files = to_split_ics(schedule)
+
+    assert CountingRows.visited == speakers  # one pass over the talks
+    assert sorted(made) == sorted(talk.id for talk in schedule.data.talks)  # each event made once
+    assert len(names) <= 2 * speakers  # a name for each speaker's file (labels), none per event
+    panels = speakers // 10
+    memberships = speakers + speakers + (speakers + panels)  # its room's, its track's and each speaker's calendar
+    assert sum(content.count(b"BEGIN:VEVENT") for content in files.values()) == memberships
+    assert sum(content.count(b"BEGIN:VTIMEZONE") for content in files.values()) == len(files)
+    speaker_files = [name for name in files if name.startswith("ics/speakers/")]
+    assert len(speaker_files) == speakers  # 'Same Name' many times still gives each speaker a file
+    assert len([name for name in speaker_files if "same-name" in name]) == speakers // 2
+
+
+def test_split_ics_refuses_calendars_that_repeat_too_much_text(tmp_path, monkeypatch):
+    """Issue 17: each talk is written again into each of its speakers' calendars, so 100 speakers with 10,000-character
+    names on 19 talks (a 15 KB file that validates) would make 1.9 GB of calendars. `solve` refuses before solving,
+    `export` before writing, each with one line naming the data file; other formats are still written."""
+    catalogue = (ROOT / "tests" / "bad_inputs" / "data" / "talk-text-speaker-names-repeated.yaml").read_text()
+    lines = catalogue.splitlines()[1:-1]  # without its expectation and its last talk: below the talks' text limit
+    path = tmp_path / "panels.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    data = load(path)
+    sizes = exported_text(data)  # a talk's title, the room's name and 100 names of 10,000 characters
+    assert len(sizes) == 19 and min(sizes) > 100 * 10_000
+    total = sum(size * (1 + 100) for size in sizes)  # in its room's calendar and each speaker's (no track)
+    expected = (
+        f"error: {path}: ics-split would write {total:,} characters of talk text, more than 100,000,000: each talk is "
+        "written again into its room's, its track's and each of its speakers' calendar; shorten the abstracts or "
+        "speaker names, or leave ics-split out"
+    )
+    solved_run = run_cli("solve", path, "--formats", "csv,ics-split", "--out", tmp_path / "out")
+    assert (solved_run.returncode, solved_run.stdout, solved_run.stderr) == (2, "", expected + "\n")
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "schedule.json").write_text('{"assignments": []}')
+    exported_run = run_cli(
+        "export", tmp_path / "schedule.json", "--data", path, "--format", "ics-split", "--out", tmp_path / "out"
+    )
+    assert (exported_run.returncode, exported_run.stdout, exported_run.stderr) == (2, "", expected + "\n")
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setattr(ics_split, "MAX_SPLIT_TEXT", total)  # at the limit it writes
+    assert ics_split.size_problem(data) is None
+    monkeypatch.setattr(ics_split, "MAX_SPLIT_TEXT", total - 1)
+    with pytest.raises(ics_split.SplitTooLarge):
+        to_split_ics(Schedule(data, []))
+
+
+def test_distinct_names_for_many_alike_cost_linear_work():
+    """A thousand speakers whose names make the same slug: each gets its number without trying every smaller one
+    (counted through the set of names taken)."""
+    names = DistinctNames()
+    lookups = 0
+
+    class CountingSet(set):
+        def __contains__(self, item):
+            nonlocal lookups
+            lookups += 1
+            return super().__contains__(item)
+
+    names.taken = CountingSet()
+    given = [names.name("n-n") for _ in range(1000)]
+    assert given[:3] == ["n-n", "n-n-2", "n-n-3"] and len(set(given)) == 1000
+    assert lookups <= 2 * 1000
+    assert distinct(["a", "a", "a-2", "a"]) == ["a", "a-2", "a-2-2", "a-3"]
 
 
 def test_file_stems_are_safe_and_distinct_for_any_name():

@@ -384,3 +384,152 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, name, text, source_format
     assert result.stderr == f"error: {tmp_path}/{message}\n"
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+# Issue 17: no silent coercion. What a source says is read as it says it, or refused in one line: never a guess.
+
+
+def frab_event(**fields):
+    return {"id": 1, "title": "T", "date": "2025-06-02T09:00:00+02:00", "duration": "00:30", **fields}
+
+
+def frab_document(event=None, rooms=None):
+    conference = {"title": "X", "time_zone_name": "Europe/Berlin", "rooms": rooms or [{"name": "Hall"}]}
+    conference["days"] = [{"date": "2025-06-02", "rooms": {"Hall": [event or frab_event()]}}]
+    return json.dumps({"schedule": {"conference": conference}}, ensure_ascii=False)
+
+
+EVENT = "schedule.conference.days[0].rooms['Hall'][0] 'T'"
+WIDGET_TALK = {"code": "ADA1", "title": "T", "start": "2025-06-02T09:00:00+02:00", "end": "2025-06-02T09:30:00+02:00"}
+
+COERCIONS = {
+    "pretalx speakers as one text": (  # was read letter by letter: speakers A and D
+        "pretalx-json",
+        json.dumps(
+            {
+                "timezone": "UTC",
+                "rooms": [{"id": 1, "name": "Hall"}],
+                "talks": [{**WIDGET_TALK, "room": 1, "speakers": "ADA"}],
+            }
+        ),
+        "talks[0]: speakers: expected a list of speaker codes, got 'ADA'",
+    ),
+    "pretalx speaker code as an object": (
+        "pretalx-json",
+        json.dumps(
+            {
+                "timezone": "UTC",
+                "rooms": [{"id": 1, "name": "Hall"}],
+                "talks": [{**WIDGET_TALK, "room": 1, "speakers": ["ADA", {"code": "X"}]}],
+            }
+        ),
+        'talks[0]: speakers[1]: expected a speaker code, got {"code": "X"}',
+    ),
+    "frab code as an object": (  # was the id "{'a': 1}"
+        "frab-json",
+        frab_document(frab_event(code={"a": 1})),
+        f'{EVENT}: code: expected text, got {{"a": 1}}',
+    ),
+    "frab id as a list": (  # was the id "['x']"
+        "frab-json",
+        frab_document(frab_event(id=["x"])),
+        f'{EVENT}: id: expected text, got ["x"]',
+    ),
+    "frab person code as an object": (
+        "frab-json",
+        frab_document(frab_event(persons=[{"name": "Ada", "code": {"x": 1}}])),
+        f'{EVENT}: persons[0].code: expected text, got {{"x": 1}}',
+    ),
+    "frab persons as one text": (
+        "frab-json",
+        frab_document(frab_event(persons="Ada")),
+        f"{EVENT}: persons: expected a list of people, got 'Ada'",
+    ),
+    "frab title as true": (
+        "frab-json",
+        frab_document(frab_event(title=True)),
+        "schedule.conference.days[0].rooms['Hall'][0]: title: expected text, got true",
+    ),
+    "frab duration in Arabic-Indic digits": (
+        "frab-json",
+        frab_document(frab_event(duration="٠٠:٣٠")),
+        f"{EVENT}: duration: expected a duration as 'HH:MM', got '٠٠:٣٠'",
+    ),
+    "CSV start in Arabic-Indic digits": (
+        "csv",
+        TALKS + "a,A,2025-06-02,٠٩:٠٠,09:30,Hall\n",
+        "talk 'a': start: expected a time as 'HH:MM' in the digits 0-9, got '٠٩:٠٠'",
+    ),
+    "CSV duration in Arabic-Indic digits": (
+        "csv",
+        "title,day,start,duration,room\nA,2025-06-02,09:00,٣٠,Hall\n",
+        "talk 'A': duration: expected a whole number, got '٣٠'",
+    ),
+}
+# a capacity the source gives but that is no number of seats was taken as unknown: 10,000 seats
+for shown_value, value in {"NaN": float("nan"), "-5": -5, "'lots'": "lots", "true": True, "12.5": 12.5}.items():
+    COERCIONS[f"frab capacity {shown_value}"] = (
+        "frab-json",
+        frab_document(rooms=[{"name": "Hall", "capacity": value}]),
+        # NaN is no JSON at all: the JSON reader refuses it before the capacity is read
+        "invalid JSON: NaN is not a JSON number"
+        if shown_value == "NaN"
+        else f"schedule.conference.rooms[0] 'Hall': capacity: expected a whole number of seats, got {shown_value}",
+    )
+
+
+@pytest.mark.parametrize("case", COERCIONS)
+def test_a_value_the_source_does_not_mean_is_refused_not_coerced(tmp_path, case):
+    source_format, text, expected = COERCIONS[case]
+    name = {"csv": "talks.csv", "frab-json": "schedule.json", "pretalx-json": "widget.json"}[source_format]
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    line = ":2" if source_format == "csv" else ""
+    with pytest.raises(DataError) as error:
+        import_data(source, source_format, timezone="Europe/Berlin" if source_format == "csv" else None)
+    assert str(error.value) == f"{source}{line}: {expected}"
+
+
+def test_whole_capacities_stay_and_missing_ones_get_the_placeholder(tmp_path):
+    source = tmp_path / "schedule.json"
+    rooms = [{"name": "Hall", "capacity": 120.0}, {"name": "Annex", "capacity": None}, {"name": "Foyer"}]
+    source.write_text(frab_document(rooms=rooms))
+    imported = import_data(source, "frab-json")
+    assert [(room.name, room.capacity) for room in imported.rooms] == [
+        ("Hall", 120),
+        ("Annex", UNKNOWN_CAPACITY),
+        ("Foyer", UNKNOWN_CAPACITY),
+    ]
+
+
+def test_a_true_cell_is_no_capacity(tmp_path):
+    """A workbook's TRUE was a capacity of 1 seat (Python counts True as 1)."""
+    workbook = openpyxl.Workbook()
+    talks = workbook.active
+    talks.title = "Talks"
+    talks.append(["title", "day", "start", "duration", "room"])
+    talks.append(["T", dt.datetime(2025, 6, 2), dt.time(9, 0), 30, "Hall"])
+    workbook.create_sheet("Rooms").append(["name", "capacity"])
+    workbook["Rooms"].append(["Hall", True])
+    workbook.save(tmp_path / "book.xlsx")
+    with pytest.raises(DataError) as error:
+        import_data(tmp_path / "book.xlsx", "xlsx", timezone="Europe/Berlin")
+    assert (
+        str(error.value)
+        == f"{tmp_path / 'book.xlsx'}: sheet 'Rooms' row 2, room 'Hall': capacity: expected a whole number, got True"
+    )
+
+
+def test_a_time_cell_with_seconds_is_refused_not_cut_to_the_minute(tmp_path):
+    workbook = openpyxl.Workbook()
+    talks = workbook.active
+    talks.title = "Talks"
+    talks.append(["title", "day", "start", "duration", "room"])
+    talks.append(["T", dt.datetime(2025, 6, 2), dt.time(9, 0, 30), 30, "Hall"])
+    workbook.save(tmp_path / "book.xlsx")
+    with pytest.raises(DataError) as error:
+        import_data(tmp_path / "book.xlsx", "xlsx", timezone="Europe/Berlin")
+    assert str(error.value) == (
+        f"{tmp_path / 'book.xlsx'}: sheet 'Talks' row 2, talk 'T': start: expected a time in whole minutes, "
+        "got 09:00:30"
+    )

@@ -57,7 +57,7 @@ def whole_at_least(minimum: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
         if value is None:
             raise ValueError("the cell is empty")
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):  # \d would take any script's digits
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
             raise ValueError(f"expected a whole number >= {minimum}, got {value!r}")
@@ -87,7 +87,8 @@ def as_clock(value: Any) -> dt.time:
         value = value.time()
     if isinstance(value, dt.time):
         return value.replace(second=0, microsecond=0)
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*", str(value)) if isinstance(value, str) else None
+    clock = r"\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*"
+    match = re.fullmatch(clock, value, re.ASCII) if isinstance(value, str) else None  # digits 0-9 only
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         return dt.time(int(match[1]), int(match[2]))
     got = "an empty cell" if value is None else repr(value)

@@ -1,33 +1,29 @@
-"""An .xlsx workbook read with pandas, and its sheets as grids of cells whose errors name the sheet, row and item."""
+"""An .xlsx workbook read within limits (formats/workbooks.py), and its sheets as grids of cells whose errors name
+the sheet, row and item."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..errors import DataError
-from ..formats.atomic import read_source
+from ..formats.workbooks import XlsxFile
 from .cells import as_name, cell_value, loose_label
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet as a grid of cells (read by pandas without a header row), with where it came from for messages."""
+    """One sheet as a grid of cells (no header row), with where it came from for messages."""
 
     source: Path
     name: str
     grid: tuple[tuple[Any, ...], ...]  # rows of cells, empty cells as None
 
     @classmethod
-    def of(cls, source: Path, name: str, frame: pd.DataFrame) -> Sheet:
-        rows = tuple(tuple(cell_value(value) for value in row) for row in frame.itertuples(index=False))
-        return cls(source, name, rows)
+    def of(cls, source: Path, name: str, grid: list[list[Any]]) -> Sheet:
+        return cls(source, name, tuple(tuple(cell_value(value) for value in row) for row in grid))
 
     @property
     def height(self) -> int:
@@ -79,20 +75,15 @@ class Workbook:
     """An .xlsx file opened once; its sheets are read on demand."""
 
     source: Path
-    book: pd.ExcelFile
+    book: XlsxFile
 
     @classmethod
     def open(cls, source: Path) -> Workbook:
-        raw = read_source(source)
-        try:
-            book = pd.ExcelFile(io.BytesIO(raw), engine="openpyxl")
-        except (zipfile.BadZipFile, ValueError, KeyError, OSError) as error:
-            raise DataError(source, None, None, f"cannot read the workbook (is it an .xlsx file?): {error}") from None
-        return cls(source, book)
+        return cls(source, XlsxFile.open(source))
 
     def sheet(self, name: str) -> Sheet:
         if name not in self.book.sheet_names:
             raise DataError(
                 self.source, None, None, f"no sheet named '{name}' (sheets: {', '.join(self.book.sheet_names)})"
             )
-        return Sheet.of(self.source, name, pd.read_excel(self.book, sheet_name=name, header=None, dtype=object))
+        return Sheet.of(self.source, name, self.book.grid(name))

@@ -7,7 +7,7 @@ import re
 import zoneinfo
 
 # CoSPLib's template offers these labels; the checker turns GMT+N into the fixed zone Etc/GMT-N
-_GMT_LABEL = re.compile(r"^GMT([+-])(\d{1,2})$")
+_GMT_LABEL = re.compile(r"^GMT([+-])(\d{1,2})$", re.ASCII)
 TIME_ZONE_REFERENCE_DATE = dt.date(2021, 7, 21)  # the checker converts every session's times on this date
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data import ConferenceData
 from ..formats.atomic import relative_path, write_files
 from ..schedule import Schedule
 from .cosplib import to_cosplib
@@ -14,6 +15,7 @@ from .frab import to_frab_json, to_frab_xml
 from .html import to_html
 from .ics import to_ics
 from .ics_split import SPLIT_DIRECTORIES, to_split_ics
+from .ics_split import size_problem as split_size_problem
 from .json import to_json
 from .xlsx import to_xlsx
 
@@ -46,6 +48,13 @@ EXPORTERS: dict[str, Exporter] = {
     "cosplib": Exporter(to_cosplib),
 }
 DEFAULT_FORMATS = ["csv", "ics", "json"]
+# formats whose files repeat a talk, with what they would refuse for size (from the data alone, before a solve)
+SIZE_CHECKS: dict[str, Callable[[ConferenceData], str | None]] = {"ics-split": split_size_problem}
+
+
+def size_problem(data: ConferenceData, formats: list[str]) -> str | None:
+    """Why exporting `formats` of this data would be refused for its size (docs/format.md, Limits), or None."""
+    return next((problem for name in formats if name in SIZE_CHECKS and (problem := SIZE_CHECKS[name](data))), None)
 
 
 def render(schedule: Schedule, formats: list[str]) -> dict[str, str | bytes]:

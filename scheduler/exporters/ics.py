@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import icalendar
 
@@ -21,16 +23,35 @@ def to_ics(schedule: Schedule) -> bytes:
     return calendar_bytes(schedule, schedule.rows(), schedule.data.conference.name)
 
 
+@dataclass(frozen=True)
+class RenderedEvent:
+    """A VEVENT as the bytes it is written as, and the time zones (TZID) it refers to."""
+
+    ical: bytes
+    tzids: frozenset[str]
+
+    @classmethod
+    def of(cls, event: icalendar.Event) -> RenderedEvent:
+        used = {value.params.get("TZID") for _, value in event.property_items(sorted=False) if hasattr(value, "params")}
+        return cls(event.to_ical(), frozenset(used - {None, "UTC"}))  # UTC is written as ...Z, without a VTIMEZONE
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
 def calendar_bytes(
     schedule: Schedule,
     rows: Iterable[tuple[Talk, Assignment]],
     calendar_name: str,
     cancelled: Iterable[tuple[Talk, Assignment]] = (),
+    events: dict[str, RenderedEvent] | None = None,
 ) -> bytes:
     """An iCalendar file named `calendar_name` holding one event per (talk, assignment) row.
 
     `cancelled` rows (withdrawn talks, at their last placement) become events with STATUS:CANCELLED, so calendar
-    clients that hold them mark them cancelled instead of keeping a talk that will not happen.
+    clients that hold them mark them cancelled instead of keeping a talk that will not happen. `events` (talk id ->
+    rendered event) keeps each event written, for the next calendar that holds the same talk: ics-split writes a
+    talk into its room's, its track's and each speaker's calendar, and makes and renders its event once.
     """
     conference = schedule.data.conference
     calendar = icalendar.Calendar()
@@ -42,14 +63,30 @@ def calendar_bytes(
     calendar.add("x-wr-timezone", conference.timezone)
     # A fixed DTSTAMP keeps the file identical for identical schedules (RFC 5545 only needs it to be a UTC time).
     stamp = dt.datetime.combine(conference.days[0].date, dt.time(0, 0), tzinfo=dt.UTC)
+    events = {} if events is None else events
+    rendered = []
     for talk, assignment in rows:
-        calendar.add_component(talk_event(schedule, talk, assignment, stamp))
+        if talk.id not in events:
+            events[talk.id] = RenderedEvent.of(talk_event(schedule, talk, assignment, stamp))
+        rendered.append(events[talk.id])
     for talk, assignment in cancelled:
         event = talk_event(schedule, talk, assignment, stamp)
         event.add("status", "CANCELLED")
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+        rendered.append(RenderedEvent.of(event))
+    # the calendar's own lines, the VTIMEZONE of every zone the events use, then the events: the file icalendar
+    # writes with the events and add_missing_timezones, from parts each made once
+    zones = sorted(frozenset().union(*(event.tzids for event in rendered)))
+    head = calendar.to_ical().removesuffix(_END)
+    return head + b"".join(_timezone(tzid) for tzid in zones) + b"".join(event.ical for event in rendered) + _END
+
+
+@functools.lru_cache(maxsize=16)
+def _timezone(tzid: str) -> bytes:
+    """A zone's VTIMEZONE (the same in every calendar, and slow to make: icalendar advises caching it)."""
+    try:
+        return icalendar.Timezone.from_tzid(tzid).to_ical()
+    except ValueError:  # a zone icalendar does not know is left out, as add_missing_timezones leaves it out
+        return b""
 
 
 def talk_event(schedule: Schedule, talk: Talk, assignment: Assignment, stamp: dt.datetime) -> icalendar.Event:

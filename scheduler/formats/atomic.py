@@ -81,16 +81,34 @@ def _mode_of(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def read_source(source: Path) -> bytes:
-    """The source file's bytes; a missing or unreadable file is a DataError naming it."""
+# Limits (docs/format.md, "Limits") on the files confsched reads but did not write as data files: a programme to
+# import (frab, pretalx, CSV, XLSX, CoSPLib) is read whole, then parsed in memory.
+MAX_SOURCE_BYTES = 50 * 1024 * 1024
+
+
+def read_source(source: Path, limit: int | None = None) -> bytes:
+    """The source file's bytes; a missing, unreadable or too large file (over `limit` bytes, by default
+    MAX_SOURCE_BYTES) is a DataError naming it.
+
+    Never reads more than `limit` + 1 bytes: the path may name something endless, such as /dev/zero."""
+    limit = MAX_SOURCE_BYTES if limit is None else limit
     try:
-        return source.read_bytes()
+        with source.open("rb") as stream:
+            raw = stream.read(limit + 1)
     except FileNotFoundError:
         raise DataError(source, None, None, "file not found") from None
     except IsADirectoryError:
         raise DataError(source, None, None, "is a directory; expected a file") from None
     except OSError as error:
         raise DataError(source, None, None, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > limit:
+        raise DataError(source, None, None, f"file is larger than {megabytes(limit)}")
+    return raw
+
+
+def megabytes(size: int) -> str:
+    """A limit in bytes as people write it: '50 MB' (1 MB = 1,048,576 bytes)."""
+    return f"{size / (1024 * 1024):g} MB"
 
 
 # A set of files as one unit

@@ -28,6 +28,9 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIAS_VALUES = 200_000  # values that aliases may add, beyond those written out in the file
 MAX_DEPTH = 100  # levels of nested mappings and lists
+# characters of text (every scalar as written, keys included) once each alias is written out: one long abstract
+# named by a thousand aliases would otherwise load in no time and make every export gigabytes
+MAX_TEXT_CHARS = 20_000_000
 # MAX_NUMBER (scheduler.data): larger numbers, .nan or .inf would overflow the solver's integer arithmetic
 _TOP_KEYS = "the keys conference, rooms and talks (and optionally kinds, speakers)"
 
@@ -47,6 +50,7 @@ class YamlDocument:
         self.path = path
         self.lines: dict[Path_, int] = {}
         self._built = 0  # values built so far, counting each use of an alias anew
+        self._text = 0  # characters of the scalars built so far, counting each use of an alias anew
         self._distinct: set[int] = set()  # the nodes among them (an alias reuses its anchor's node)
         self._open: set[int] = set()  # nodes being built: the path from the root to the current value
         loader = None
@@ -135,6 +139,15 @@ class YamlDocument:
             items = [self._build(loader, item, (*where, index)) for index, item in enumerate(node.value)]
             self._open.discard(id(node))
             return items
+        self._text += len(node.value)
+        if self._text > MAX_TEXT_CHARS:
+            raise DataError(
+                self.path,
+                self.line(where[:2]),
+                _label(where[:2]),
+                f"the text adds up to more than {MAX_TEXT_CHARS:,} characters, counting each use of an alias; "
+                "shorten it or use fewer aliases",
+            )
         if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _SEXAGESIMAL.match(node.value):
             return node.value
         try:

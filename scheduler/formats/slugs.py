@@ -34,18 +34,31 @@ def prefixed_slug(text: str, prefix: str) -> str:
     return slug
 
 
-def distinct(candidates: Iterable[str]) -> list[str]:
-    """The candidates in order, with '-2', '-3', ... added to any already taken, so every result is unique."""
-    taken: set[str] = set()
-    result = []
-    for candidate in candidates:
-        name, number = candidate, 1
-        while name in taken:
+class DistinctNames:
+    """Hands out names that are all different: a name already given gets '-2', '-3', ... added.
+
+    Each candidate remembers the number it last got, so a thousand people whose names make the same slug cost
+    linear time, not a search from '-2' upwards for each of them."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self._last_number: dict[str, int] = {}
+
+    def name(self, candidate: str) -> str:
+        number = self._last_number.get(candidate, 1)
+        name = candidate if number == 1 else f"{candidate}-{number}"
+        while name in self.taken:
             number += 1
             name = f"{candidate}-{number}"
-        taken.add(name)
-        result.append(name)
-    return result
+        self._last_number[candidate] = number
+        self.taken.add(name)
+        return name
+
+
+def distinct(candidates: Iterable[str]) -> list[str]:
+    """The candidates in order, with '-2', '-3', ... added to any already taken, so every result is unique."""
+    names = DistinctNames()
+    return [names.name(candidate) for candidate in candidates]
 
 
 def file_stems(names: Iterable[str], max_length: int = 80) -> list[str]:

@@ -9,8 +9,9 @@ from pathlib import Path
 import yaml
 
 from ..data import ConferenceData
-from .atomic import write_atomic
-from .loading import parse
+from ..errors import DataError
+from .atomic import megabytes, write_atomic
+from .loading import MAX_FILE_BYTES, parse
 
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 _SCALARS = (str, int, float, bool, dt.date, type(None))
@@ -65,6 +66,22 @@ def to_yaml(data: ConferenceData, header: str = "") -> str:
 
 def write_data(path: str | Path, data: ConferenceData, header: str = "") -> Path:
     """Write the data file atomically, after checking that `validate` accepts it exactly as written."""
-    text = to_yaml(data, header)
-    parse(text, path)  # a file confsched would refuse is never written
+    text = checked_yaml(data, header, path)
     return write_atomic(path, text)
+
+
+def checked_yaml(data: ConferenceData, header: str, path: str | Path) -> str:
+    """The data file's text, once `validate` would accept it exactly as written (its size included): a file
+    confsched would refuse is never written. A DataError naming `path` otherwise."""
+    text = to_yaml(data, header)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise DataError(
+            path,
+            None,
+            None,
+            f"the data file would be {size / (1024 * 1024):.1f} MB, larger than the {megabytes(MAX_FILE_BYTES)} a data "
+            "file may be",
+        )
+    parse(text, path)
+    return text

@@ -32,9 +32,14 @@ SLOT_MINUTES = 15  # the length of one CoSPLib time slot on the synthetic timeli
 BREAK_MINUTES = 15  # between two sessions, so blocks read as separate
 DAY_START = 6 * 60  # the first session starts at 06:00
 SYNTHETIC_DATE = dt.date(2021, 7, 21)  # used when the sessions sheet gives no date
-_GMT = re.compile(r"^GMT([+-])(\d{1,2})$")
+_GMT = re.compile(r"^GMT([+-])(\d{1,2})$", re.ASCII)
 MINUTES_PER_DAY = 24 * 60
 MAX_COST = 1_000_000  # a data file's numbers stay within this (docs/format.md, Limits); larger costs are split
+# Limits (docs/format.md, "Limits"): every submission is priced in every session and room, every track in every
+# session and room, every session in every room; and a cost above MAX_COST becomes several entries. The published
+# instances price at most a few tens of thousands of combinations and need a few thousand entries.
+MAX_PAIRS = 2_000_000
+MAX_COSTS = 200_000
 
 
 def read(path: Path) -> tuple[ConferenceData, str]:
@@ -203,6 +208,17 @@ def _interest(instance: CosplibInstance) -> list[dict]:
 
 def _costs(instance: CosplibInstance) -> list[dict]:
     """CoSPLib's penalty matrices as weighted costs (a submission's per-slot penalties times its slots)."""
+    submissions, tracks = len(instance.submissions), len(instance.tracks)
+    sessions, rooms = len(instance.sessions), len(instance.rooms)
+    pairs = (submissions + tracks) * (sessions + rooms) + sessions * rooms + tracks * tracks
+    if pairs > MAX_PAIRS:
+        raise DataError(
+            instance.source,
+            None,
+            None,
+            f"{submissions:,} submissions, {tracks:,} tracks, {sessions:,} sessions and {rooms:,} rooms make "
+            f"{pairs:,} combinations to price, more than the {MAX_PAIRS:,} confsched imports",
+        )
     w = instance.parameters.weights
     costs: list[dict] = []
     for submission in instance.submissions:
@@ -235,6 +251,15 @@ def _costs(instance: CosplibInstance) -> list[dict]:
             value = w.similar_tracks * instance.similar_tracks.get((first, second), 0)
             if value:
                 costs.append({"tracks": [first, second], "cost": value})
+    entries = sum(-(-cost["cost"] // MAX_COST) for cost in costs)  # each cost's pieces, before making them
+    if entries > MAX_COSTS:
+        raise DataError(
+            instance.source,
+            None,
+            None,
+            f"the penalties make {entries:,} cost entries of at most {MAX_COST:,} each, more than the "
+            f"{MAX_COSTS:,} confsched imports",
+        )
     return [piece for cost in costs for piece in _split(cost)]
 
 

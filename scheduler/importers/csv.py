@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from ..formats import workbooks
 from .programme import Programme, read_source, resolve_timezone
 from .spreadsheet_tables import Table, programme_from_tables
 
@@ -41,10 +42,23 @@ def _table(path: Path) -> Table:
         text = read_source(path).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise DataError(path, None, None, f"file is not UTF-8 text (byte {error.start})") from None
+    # read no more rows than the limits allow: the header's commas bound its columns (a quoted one counts too)
+    columns = text.split("\n", 1)[0].count(",") + 1
+    if columns > workbooks.SPREADSHEET_COLUMNS:
+        raise DataError(
+            path, 1, None, f"more than {workbooks.SPREADSHEET_COLUMNS:,} columns, the most a spreadsheet has"
+        )
+    rows = min(workbooks.MAX_ROWS - 1, workbooks.MAX_CELLS // columns)  # rows after the header
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=rows + 1)
     except pd.errors.EmptyDataError:
         raise DataError(path, None, None, "the file is empty; expected a header row") from None
     except pd.errors.ParserError as error:
         raise DataError(path, None, None, f"cannot read CSV: {error}") from None
+    if len(frame) > rows:
+        limited_by_rows = rows == workbooks.MAX_ROWS - 1
+        what = (
+            f"more than {workbooks.MAX_ROWS:,} rows" if limited_by_rows else f"more than {workbooks.MAX_CELLS:,} cells"
+        )
+        raise DataError(path, None, None, f"{what}, the most confsched reads from one table")
     return Table(frame, path)

@@ -11,15 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
-from ..formats.slugs import slugify
+from ..formats.slugs import DistinctNames, slugify
 from .programme import (
     ImportedSpeaker,
     ImportedTalk,
+    check_count,
     local_span,
     parse_datetime,
     parse_duration,
-    text_or_none,
-    unused_id,
+    shown,
+    text_field,
 )
 
 
@@ -31,31 +32,38 @@ class FahrplanEvents:
     acronym: str
     zone: zoneinfo.ZoneInfo
     _speaker_ids: dict[str, str] = field(default_factory=dict)
+    _names: DistinctNames = field(default_factory=DistinctNames)
+    _talks: int = 0  # events read so far
 
     def talk(self, event: Mapping[str, Any], where: str, room: str, day: dt.date | None) -> ImportedTalk:
         """The talk an event describes; `day` is the enclosing day's date, used only when the event has no date."""
-        title = text_or_none(event.get("title"))
+        self._talks += 1
+        check_count(self.source, "talks", self._talks)  # before the work of another talk
+        try:
+            title = text_field(event, "title")
+        except ValueError as error:
+            raise DataError(self.source, None, where, str(error)) from None
         label = f"{where} '{title}'" if title else where
         if title is None:
             raise DataError(self.source, None, label, "the event has no title")
         try:
             start = self._start(event, day)
             day_date, first, last = local_span(start, self._minutes(event, start), self.zone)
+            return ImportedTalk(
+                id=self._talk_id(event),
+                title=title,
+                day=day_date,
+                start=first,
+                end=last,
+                room=room,
+                where=label,
+                kind=text_field(event, "type"),
+                track=text_field(event, "track"),
+                speakers=self._speakers(event),
+                abstract=text_field(event, "abstract") or text_field(event, "description"),
+            )
         except ValueError as error:
             raise DataError(self.source, None, label, str(error)) from None
-        return ImportedTalk(
-            id=self._talk_id(event),
-            title=title,
-            day=day_date,
-            start=first,
-            end=last,
-            room=room,
-            where=label,
-            kind=text_or_none(event.get("type")),
-            track=text_or_none(event.get("track")),
-            speakers=tuple(self._speaker(person, label, p) for p, person in enumerate(event.get("persons") or [])),
-            abstract=text_or_none(event.get("abstract")) or text_or_none(event.get("description")),
-        )
 
     def _start(self, event: Mapping[str, Any], day: dt.date | None) -> dt.datetime:
         if event.get("date"):
@@ -86,25 +94,35 @@ class FahrplanEvents:
     def _talk_id(self, event: Mapping[str, Any]) -> str | None:
         """pretalx's submission code; else the slug without the conference's acronym (frab slugs are
         '<acronym>-<id>-<title>', confsched's '<acronym>-<talk id>'); else the numeric id; else the guid."""
-        if code := text_or_none(event.get("code")):
+        if code := text_field(event, "code"):
             return code
-        if slug := text_or_none(event.get("slug")):
+        if slug := text_field(event, "slug"):
             stripped = slug.removeprefix(f"{self.acronym}-") if self.acronym else slug
             return stripped or slug
-        return text_or_none(event.get("id")) or text_or_none(event.get("guid"))
+        return text_field(event, "id") or text_field(event, "guid")
 
-    def _speaker(self, person: Any, where: str, index: int) -> ImportedSpeaker:
+    def _speakers(self, event: Mapping[str, Any]) -> tuple[ImportedSpeaker, ...]:
+        persons = event.get("persons")
+        if persons is None:
+            return ()
+        if not isinstance(persons, list):  # a text would be read letter by letter, an object key by key
+            raise ValueError(f"persons: expected a list of people, got {shown(persons)}")
+        return tuple(self._speaker(person, p) for p, person in enumerate(persons))
+
+    def _speaker(self, person: Any, index: int) -> ImportedSpeaker:
         """A person as a speaker. pretalx's code is the id; otherwise the id is a slug of the name (frab's numeric
         person ids mean nothing to a chair), and frab's id or guid only tells people of the same name apart."""
         if not isinstance(person, Mapping):
-            raise DataError(self.source, None, where, f"persons[{index}]: expected an object with a name")
-        name = text_or_none(person.get("name")) or text_or_none(person.get("public_name"))
+            raise ValueError(f"persons[{index}]: expected an object with a name")
+        prefix = f"persons[{index}]."
+        name = text_field(person, "name", prefix) or text_field(person, "public_name", prefix)
         if name is None:
-            raise DataError(self.source, None, where, f"persons[{index}]: the person has no name")
-        code = text_or_none(person.get("code"))
-        identity = code or text_or_none(person.get("guid")) or text_or_none(person.get("id")) or f"name:{name}"
+            raise ValueError(f"persons[{index}]: the person has no name")
+        code = text_field(person, "code", prefix)
+        identity = code or text_field(person, "guid", prefix) or text_field(person, "id", prefix) or f"name:{name}"
         if identity not in self._speaker_ids:
-            self._speaker_ids[identity] = unused_id(code or slugify(name) or "speaker", self._speaker_ids.values())
+            check_count(self.source, "speakers", len(self._speaker_ids) + 1)
+            self._speaker_ids[identity] = self._names.name(code or slugify(name) or "speaker")
         return ImportedSpeaker(self._speaker_ids[identity], name)
 
 

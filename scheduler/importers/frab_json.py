@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import DataError
 from ..formats.loading import MAX_DEPTH
 from .fahrplan import FahrplanEvents, day_date, timeslot_minutes
-from .programme import ImportedRoom, Programme, read_source, resolve_timezone, text_or_none
+from .programme import ImportedRoom, Programme, read_source, resolve_timezone, shown, text_field, text_or_none
 
 _CONFERENCE = "schedule.conference"
 
@@ -89,10 +89,12 @@ def from_document(source: Path, document: Any, timezone: str | None, format_name
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict):
         raise DataError(source, None, None, "not a frab schedule: expected an object with 'schedule.conference'")
-    zone_name = resolve_timezone(
-        source, text_or_none(conference.get("time_zone_name")), timezone, f"{_CONFERENCE}.time_zone_name"
-    )
-    events = FahrplanEvents(source, text_or_none(conference.get("acronym")) or "", zoneinfo.ZoneInfo(zone_name))
+    try:
+        zone_text, acronym, title = (text_field(conference, key) for key in ("time_zone_name", "acronym", "title"))
+    except ValueError as error:
+        raise DataError(source, None, _CONFERENCE, str(error)) from None
+    zone_name = resolve_timezone(source, zone_text, timezone, f"{_CONFERENCE}.time_zone_name")
+    events = FahrplanEvents(source, acronym or "", zoneinfo.ZoneInfo(zone_name))
     days = conference.get("days")
     if not isinstance(days, list):
         raise DataError(source, None, _CONFERENCE, "'days' is missing or not a list")
@@ -115,7 +117,7 @@ def from_document(source: Path, document: Any, timezone: str | None, format_name
     return Programme(
         source=source,
         format_name=format_name,
-        name=text_or_none(conference.get("title")) or source.stem,
+        name=title or source.stem,
         timezone=zone_name,
         talks=talks,
         rooms=_rooms(source, conference.get("rooms")),
@@ -129,10 +131,29 @@ def _rooms(source: Path, rooms: Any) -> list[ImportedRoom]:
         return []
     result = []
     for r, room in enumerate(rooms):
-        name = text_or_none(room.get("name")) if isinstance(room, dict) else None
+        where = f"{_CONFERENCE}.rooms[{r}]"
+        try:
+            name = text_field(room, "name") if isinstance(room, dict) else None
+        except ValueError as error:
+            raise DataError(source, None, where, str(error)) from None
         if name is None:
-            raise DataError(source, None, f"{_CONFERENCE}.rooms[{r}]", "the room has no name")
-        capacity = room.get("capacity")
-        known = isinstance(capacity, int | float) and not isinstance(capacity, bool) and capacity >= 0
-        result.append(ImportedRoom(name, int(capacity) if known else None))
+            raise DataError(source, None, where, "the room has no name")
+        try:
+            capacity = seats(room.get("capacity"))
+        except ValueError as error:
+            raise DataError(source, None, f"{where} '{name}'", f"capacity: {error}") from None
+        result.append(ImportedRoom(name, capacity))
     return result
+
+
+def seats(value: Any) -> int | None:
+    """A room's capacity: a whole number of seats, or None when the source gives none (missing or null; the data
+    file then says a placeholder, docs/import.md). Anything else (-5, 12.5, NaN, "lots", true) is refused rather
+    than taken as unknown: the room would silently get the placeholder's 10,000 seats."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number of seats, got {shown(value)}")
+    return value

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import DataError
 from .fahrplan import FahrplanEvents
 from .frab_json import from_document, read_json
-from .programme import ImportedRoom, Programme, resolve_timezone, text_or_none
+from .programme import ImportedRoom, Programme, resolve_timezone, shown, text_field, text_or_none
 
 
 def read(source: Path, timezone: str | None = None) -> Programme:
@@ -32,14 +32,17 @@ def read(source: Path, timezone: str | None = None) -> Programme:
 def _from_widget(source: Path, document: dict[str, Any], timezone: str | None) -> Programme:
     """The widget's talks, rooms (by id) and speakers (by code), read as frab events; breaks (items without a
     submission code) are not talks and are left out."""
-    zone_name = resolve_timezone(source, text_or_none(document.get("timezone")), timezone, "timezone")
-    rooms = _names_by_id(document.get("rooms"))
-    tracks = _names_by_id(document.get("tracks"))
-    speakers = {
-        str(speaker.get("code")): _text(speaker.get("name"))
-        for speaker in document.get("speakers") or []
-        if isinstance(speaker, dict)
-    }
+    try:
+        zone_text = text_field(document, "timezone")
+    except ValueError as error:
+        raise DataError(source, None, None, str(error)) from None
+    zone_name = resolve_timezone(source, zone_text, timezone, "timezone")
+    rooms = _names_by_id(source, document, "rooms")
+    tracks = _names_by_id(source, document, "tracks")
+    speakers = {}
+    for s, speaker in enumerate(_list(source, document, "speakers")):
+        if isinstance(speaker, dict) and speaker.get("code") is not None:
+            speakers[_key(speaker.get("code"))] = _text(source, f"speakers[{s}]", speaker, "name")
     events = FahrplanEvents(source, "", zoneinfo.ZoneInfo(zone_name))
     talks = []
     for t, talk in enumerate(document["talks"]):
@@ -48,17 +51,25 @@ def _from_widget(source: Path, document: dict[str, Any], timezone: str | None) -
             raise DataError(source, None, where, "expected a talk object")
         if not talk.get("code"):
             continue
-        room = rooms.get(str(talk.get("room")))
+        room = rooms.get(_key(talk.get("room")))
         if room is None:
-            raise DataError(source, None, where, f"room {talk.get('room')!r} is not in 'rooms'")
+            raise DataError(source, None, where, f"room {shown(talk.get('room'))} is not in 'rooms'")
+        codes = talk.get("speakers")
+        if codes is None:
+            codes = []
+        if not isinstance(codes, list):  # "ADA" would be read letter by letter: speakers A and D
+            raise DataError(source, None, where, f"speakers: expected a list of speaker codes, got {shown(codes)}")
+        for c, code in enumerate(codes):
+            if _key(code) is None:
+                raise DataError(source, None, where, f"speakers[{c}]: expected a speaker code, got {shown(code)}")
         event = {
             "code": talk["code"],
-            "title": _text(talk.get("title")),
+            "title": _text(source, where, talk, "title"),
             "date": talk.get("start"),
             "end": talk.get("end"),
-            "track": tracks.get(str(talk.get("track"))),
-            "abstract": _text(talk.get("abstract")),
-            "persons": [{"code": code, "name": speakers.get(str(code)) or code} for code in talk.get("speakers") or []],
+            "track": tracks.get(_key(talk.get("track"))),
+            "abstract": _text(source, where, talk, "abstract"),
+            "persons": [{"code": code, "name": speakers.get(_key(code)) or code} for code in codes],
         }
         talks.append(events.talk(event, where, room, None))
     return Programme(
@@ -71,17 +82,38 @@ def _from_widget(source: Path, document: dict[str, Any], timezone: str | None) -
     )
 
 
-def _names_by_id(items: Any) -> dict[str, str]:
-    """{id: name} of the widget's rooms or tracks."""
+def _list(source: Path, document: dict[str, Any], key: str) -> list[Any]:
+    """The widget's list `key`; missing or null is empty, anything but a list is refused."""
+    items = document.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise DataError(source, None, key, f"expected a list, got {shown(items)}")
+    return items
+
+
+def _key(value: Any) -> str | None:
+    """An id the widget's items refer to each other by (a number or text), as a dictionary key; None for anything
+    else, which then matches nothing rather than its Python text."""
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _names_by_id(source: Path, document: dict[str, Any], key: str) -> dict[str | None, str]:
+    """{id: name} of the widget's rooms or tracks (`key`)."""
     names = {}
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and (name := _text(item.get("name"))):
-            names[str(item.get("id"))] = name
+    for i, item in enumerate(_list(source, document, key)):
+        if isinstance(item, dict) and (name := _text(source, f"{key}[{i}]", item, "name")):
+            names[_key(item.get("id"))] = name
+    names.pop(None, None)
     return names
 
 
-def _text(value: Any) -> str | None:
+def _text(source: Path, where: str, item: dict[str, Any], key: str) -> str | None:
     """pretalx writes translatable fields as {"en": "...", "de": "..."}: the English text, else the first."""
+    value = item.get(key)
     if isinstance(value, dict):
         value = value.get("en") or next(iter(value.values()), None)
-    return text_or_none(value)
+    try:
+        return text_or_none(value)
+    except ValueError as error:
+        raise DataError(source, None, where, f"{key}: {error}") from None

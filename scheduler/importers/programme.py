@@ -8,19 +8,25 @@ data file's :class:`~scheduler.data.ConferenceData`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zoneinfo
-from collections.abc import Container
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..data import FIRST_DATE, LAST_DATE, check_date
 from ..errors import DataError
 from ..formats.atomic import read_source  # noqa: F401  (the importers' one way to read a source file)
 
 MINUTES_PER_DAY = 24 * 60
+# Limit (docs/format.md, "Limits") on talks, speakers and rooms of one imported programme, counted while reading: the
+# largest real programmes have about 10,000 talks, and each item costs time in validation and in the written file
+MAX_ITEMS = 50_000
 # frab writes durations as "HH:MM"; some generators add seconds ("00:30:00")
-_DURATION = re.compile(r"^\s*(\d+):([0-5]\d)(?::[0-5]\d)?\s*$")
+# (ASCII digits only: Python's \d also matches Arabic-Indic and other digits, which int() reads without a word)
+_DURATION = re.compile(r"^\s*([0-9]+):([0-5][0-9])(?::[0-5][0-9])?\s*$")
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,6 @@ def parse_datetime(text: object) -> dt.datetime:
     return value
 
 
-def shown(value: object, limit: int = 60) -> str:
-    """`value` as quoted in a message: its repr, cut short (a source may hold a 5,000-character 'date')."""
-    if isinstance(value, int) and abs(value) >= 10**limit:  # repr() refuses integers of over 4,300 digits
-        return f"a number of more than {limit} digits"
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
-
-
 def local_span(start: dt.datetime, minutes: int, zone: zoneinfo.ZoneInfo) -> tuple[dt.date, int, int]:
     """(local day, start minute, end minute) of a talk starting at `start` and lasting `minutes`.
 
@@ -145,18 +143,36 @@ def local_span(start: dt.datetime, minutes: int, zone: zoneinfo.ZoneInfo) -> tup
     return local_start.date(), first, last
 
 
-def unused_id(wanted: str, taken: Container[str]) -> str:
-    """`wanted`, or with '-2', '-3', ... added when it is taken: two people whose names make the same slug."""
-    candidate, number = wanted, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{wanted}-{number}"
-    return candidate
-
-
 def text_or_none(value: object) -> str | None:
-    """Stripped text, or None for a missing, null or blank value."""
+    """Stripped text (a whole number as its digits), or None for a missing, null or blank value.
+
+    ValueError for anything else (a list, an object, true or false, a fraction): str() would turn it into Python's
+    own text, and an id such as "{'a': 1}" or "['x']" would be written into the data file."""
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected text, got {shown(value)}")
+    return str(value).strip() or None
+
+
+def text_field(record: Mapping[str, Any], key: str, prefix: str = "") -> str | None:
+    """`record[key]` as by text_or_none; its ValueError names the field (`prefix` + key)."""
+    try:
+        return text_or_none(record.get(key))
+    except ValueError as error:
+        raise ValueError(f"{prefix}{key}: {error}") from None
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A source's value as a message quotes it: text as Python writes it ('ADA'), anything else as JSON, cut short
+    (a source may hold a 5,000-character 'date')."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"a number of more than {limit} digits"  # repr() refuses integers of over 4,300 digits
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def check_count(source: Path, what: str, count: int) -> None:
+    """A DataError when a programme has more than MAX_ITEMS talks, speakers or rooms (`what`)."""
+    if count > MAX_ITEMS:
+        raise DataError(source, None, None, f"more than {MAX_ITEMS:,} {what}, the most confsched imports")

@@ -18,9 +18,9 @@ import pandas as pd
 from ..data import format_clock, parse_clock
 from ..errors import DataError
 from ..formats.loading import did_you_mean
-from ..formats.slugs import slugify
+from ..formats.slugs import DistinctNames, slugify
 from ..formats.spreadsheet_cells import restore
-from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme, unused_id
+from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme
 
 TALK_COLUMNS = ("title", "day", "start", "room")  # and "end" or "duration"
 ROOM_COLUMNS = ("name",)
@@ -185,6 +185,7 @@ class _People:
         self.listed = listed
         self.by_id = {speaker.id: speaker for speaker in listed or []}
         self.by_name: dict[str, ImportedSpeaker] = {}
+        self.ids = DistinctNames()  # the ids of speakers made from names (without a speakers table)
         for speaker in listed or []:
             self.by_name.setdefault(speaker.name, speaker)
 
@@ -192,8 +193,7 @@ class _People:
         if self.listed is not None:
             return self.by_id.get(entry) or self.by_name.get(entry)
         if entry not in self.by_name:
-            taken = {speaker.id for speaker in self.by_name.values()}
-            self.by_name[entry] = ImportedSpeaker(unused_id(slugify(entry) or "speaker", taken), entry)
+            self.by_name[entry] = ImportedSpeaker(self.ids.name(slugify(entry) or "speaker"), entry)
         return self.by_name[entry]
 
     def suggest(self, entry: str) -> str:
@@ -244,10 +244,11 @@ def _clock(value: Any) -> int:
 
 
 def _whole_number(value: Any) -> int:
-    """A whole number of minutes or seats."""
-    if isinstance(value, int) and value >= 0:
+    """A whole number of minutes or seats: a number cell, or text of the digits 0-9 (not a TRUE cell, which Python
+    counts as 1, nor other scripts' digits, which int() reads without a word)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    text = str(value).strip()
-    if not text.isdigit():
+    text = value.strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"expected a whole number, got {value!r}")
     return int(text)

@@ -19,7 +19,7 @@ from ..data import ConferenceData, format_clock, split_path
 from ..errors import DataError
 from ..formats.slugs import distinct, slugify
 from ..formats.text import clean
-from .programme import ImportedRoom, ImportedTalk, Programme
+from .programme import ImportedRoom, ImportedTalk, Programme, check_count
 
 PinMode = Literal["all", "room", "none"]
 PIN_MODES: tuple[PinMode, ...] = ("all", "room", "none")
@@ -48,6 +48,11 @@ def build_data(programme: Programme, pins: PinMode = "all") -> ConferenceData:
             message = f"ends no later than it starts ({span}); a talk must last at least a minute"
             raise DataError(talk.file or programme.source, talk.line, talk.where, message)
     rooms = _rooms(programme)
+    # the readers count talks and speakers as they read (a table's rows are bounded too); rooms may be listed apart
+    check_count(programme.source, "talks", len(programme.talks))
+    check_count(programme.source, "rooms", len(rooms))
+    speakers = {speaker.id for talk in programme.talks for speaker in talk.speakers}
+    check_count(programme.source, "speakers", len(speakers))
     # in time order, as a chair reads a programme (frab lists talks room by room)
     room_order = {room.name: position for position, room in enumerate(rooms)}
     talks = sorted(programme.talks, key=lambda talk: (talk.day, talk.start, room_order[talk.room]))

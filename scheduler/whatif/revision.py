@@ -23,8 +23,7 @@ from ..exporters.csv import to_csv as schedule_csv
 from ..exporters.ics import calendar_bytes
 from ..exporters.json import to_json
 from ..formats.atomic import write_files
-from ..formats.loading import parse
-from ..formats.writing import to_yaml
+from ..formats.writing import checked_yaml
 from ..schedule import Schedule
 from .changelog import ADDED, WITHDRAWN, Entry, compare, reasons, to_csv, to_markdown
 from .changes import Changes
@@ -101,21 +100,16 @@ def revision_files(
         if a.talk not in kept and a.talk in talks
     ]
     calendar = calendar_bytes(schedule, schedule.rows(), schedule.data.conference.name, cancelled)
+    names = revision_names(version)
     contents = [
         to_json(schedule),
         schedule_csv(schedule),
         calendar,
-        _checked_yaml(schedule.data, data_header),
+        checked_yaml(schedule.data, data_header, names[3]),
         to_markdown(entries, title, preamble),
         to_csv(entries),
     ]
-    return dict(zip(revision_names(version), contents, strict=True))
-
-
-def _checked_yaml(data: ConferenceData, header: str) -> str:
-    text = to_yaml(data, header)
-    parse(text, "data.yaml")  # a data file confsched would refuse is never written
-    return text
+    return dict(zip(names, contents, strict=True))
 
 
 def refuse_to_overwrite(directory: str | Path, names: list[str], inputs: Mapping[str, str | Path | None]) -> None:
