@@ -6,6 +6,7 @@
     python -m benchmarks ladder [options]         # benchmarks/ladder.py: Timefold-shaped conferences
     python -m benchmarks sidebyside [options]     # benchmarks/sidebyside.py: against conference-scheduler
     python -m benchmarks cosplib [options]        # benchmarks/cosplib.py: the six CoSPLib instances
+    python -m benchmarks crash [options]          # benchmarks/crash.py: one instance 100 times (only by name)
 
 `python -m benchmarks NAME --help` lists a benchmark's options. Each prints Markdown tables to stdout and progress
 to stderr; see benchmarks/README.md.
@@ -16,11 +17,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+# repetitions that prove one thing, run only when named (crash: 100 solves of one instance)
+BY_NAME_ONLY = {"crash"}
+
 
 def _benchmarks():
-    from benchmarks import cosplib, ladder, run, sidebyside
+    from benchmarks import cosplib, crash, ladder, run, sidebyside
 
-    return {"table": run.main, "ladder": ladder.main, "sidebyside": sidebyside.main, "cosplib": cosplib.main}
+    return {
+        "table": run.main,
+        "ladder": ladder.main,
+        "sidebyside": sidebyside.main,
+        "cosplib": cosplib.main,
+        "crash": crash.main,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     passed = [] if args.time_limit is None else ["--time-limit", str(args.time_limit)]
     status = 0
     for name, run in benchmarks.items():
+        if name in BY_NAME_ONLY:
+            continue
         print(f"\n## {name}\n", flush=True)
         status = max(status, run(passed))
     return status
