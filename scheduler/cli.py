@@ -215,7 +215,9 @@ def _print_summary(schedule) -> None:
         out.print(
             f"status: {stats.status}; hard rules verified; model {stats.variables} variables, "
             f"{stats.constraints} constraints; build {stats.build_seconds:.2f} s, first feasible {first}, "
-            f"solve {stats.solve_seconds:.2f} s; rooms: {stats.room_stage}; seed {stats.seed}, {stats.workers} workers"
+            f"solve {stats.solve_seconds:.2f} s; rooms: {stats.room_stage}; seed {stats.seed}, "
+            f"{stats.workers} worker{'s' if stats.workers != 1 else ''}"
+            + (f"; {stats.workers_note}" if stats.workers_note else "")
         )
 
 

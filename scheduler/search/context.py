@@ -17,7 +17,7 @@ from ..problem import MINUTES_PER_DAY, Problem, compile_problem
 from ..rules.base import Weights
 from ..schedule import Assignment, SolveStats
 from .budget import TimeBudget
-from .cpsat import Outcome, SolutionLog, run_cpsat, solver_parameters
+from .cpsat import INTERLEAVE_UNSAFE_NOTE, Outcome, SolutionLog, reproducible_workers, run_cpsat, solver_parameters
 from .params import SolveParams
 from .room_stage import assign_rooms
 from .sessionplan import applies
@@ -96,6 +96,7 @@ class SolveContext:
     optimise: bool = True
     deterministic: bool = False
     say: Progress = quiet
+    workers_note: str = ""  # why fewer workers than asked for run (SolveStats.workers_note)
 
     @classmethod
     def create(
@@ -110,11 +111,25 @@ class SolveContext:
         deterministic: bool = False,
         progress: Progress | None = None,
     ) -> SolveContext:
-        """Compile the data into a problem; raise :class:`NoScheduleError` if some talk has nowhere to go."""
+        """Compile the data into a problem; raise :class:`NoScheduleError` if some talk has nowhere to go.
+
+        With `deterministic` the solve may run fewer workers than asked for (scheduler.search.cpsat).
+        """
         problem = compile_problem(data)
         raise_if_unplaceable(problem)
+        running = reproducible_workers(workers, deterministic)
+        note = INTERLEAVE_UNSAFE_NOTE if running < workers else ""
         return cls(
-            data, problem, budget, params or SolveParams(), seed, workers, optimise, deterministic, progress or quiet
+            data,
+            problem,
+            budget,
+            params or SolveParams(),
+            seed,
+            running,
+            optimise,
+            deterministic,
+            progress or quiet,
+            note,
         )
 
     @property

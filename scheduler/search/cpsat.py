@@ -3,6 +3,12 @@ parameters and hints, lets Ctrl-C stop it (scheduler.interrupt) and reports what
 
 :func:`solver_parameters` gives the settings the solve pipeline and the what-if use (a fixed seed and worker count,
 a wall-clock or deterministic time limit); other callers pass their own few parameters.
+
+CP-SAT's interleaved search (``interleave_search``), the only parallel search of CP-SAT that gives the same answer
+every time, corrupts its heap now and then from OR-Tools 9.13 on (google/or-tools#5048: ``free(): invalid next
+size``, a segmentation fault; benchmarks/cpsat_crash/ holds our reproducer). Where it is unsafe
+(:data:`INTERLEAVE_IS_SAFE`) no search here runs it with more than one worker: several workers race as CP-SAT's
+portfolio, and a search that must be reproducible (``--deterministic``) gets one worker.
 """
 
 from __future__ import annotations
@@ -13,9 +19,24 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import ortools
 from ortools.sat.python import cp_model
 
 from ..errors import ConfschedError
+
+def _release(text: str) -> tuple[int, int]:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+# google/or-tools#5048 came with 9.13 and is fixed on OR-Tools' main branch after 9.15; no later release has been
+# measured with benchmarks/cpsat_crash/run.py yet, so every release from 9.13 on counts as affected until one is
+INTERLEAVE_IS_SAFE = _release(ortools.__version__) < (9, 13)
+# why a search that must be reproducible runs one worker (the summary line and SolveStats.workers_note)
+INTERLEAVE_UNSAFE_NOTE = (
+    f"one worker, as several give the same answer twice only in CP-SAT's interleaved search, which can crash on "
+    f"OR-Tools {ortools.__version__} (google/or-tools#5048)"
+)
 
 # CP-SAT needs a moment even when no time is left, to return the hint or first solution it was given
 SHORTEST_SEARCH = 0.1
@@ -110,6 +131,8 @@ def run_cpsat(
     solver = cp_model.CpSolver()
     for name, value in parameters.items():
         setattr(solver.parameters, name, value)
+    if solver.parameters.interleave_search and solver.parameters.num_workers != 1 and not INTERLEAVE_IS_SAFE:
+        solver.parameters.interleave_search = False  # never several interleaved workers where it can crash
     watchers = list(_watchers)
     for watcher in watchers:
         watcher.started(solver)
@@ -138,15 +161,24 @@ def check_seed(seed: int) -> int:
     return seed
 
 
+def reproducible_workers(workers: int, reproducible: bool = True) -> int:
+    """The workers a search that must be `reproducible` gets: one where CP-SAT's interleaved search is unsafe."""
+    return 1 if reproducible and not INTERLEAVE_IS_SAFE else workers
+
+
 def solver_parameters(
     seed: int, workers: int, time_limit: float, *, first_only: bool = True, deterministic: bool = False
 ) -> dict:
-    """CP-SAT settings: a fixed seed and worker count so the same input gives the same schedule.
+    """CP-SAT settings: a fixed seed, and a worker count that keeps the same input on the same schedule if it can.
 
-    A search cut short by a wall-clock limit can end anywhere; with `deterministic` the optimisation budget is
-    CP-SAT's deterministic time instead (work done, roughly seconds), so the same input always gives the same
+    One worker, or several interleaved ones (OR-Tools before 9.13), give the same answer whenever the search
+    finishes or stops at its first solution; several workers in CP-SAT's portfolio (9.13 on, see the module's
+    docstring) race and may not. A search cut short by a wall-clock limit can end anywhere; with `deterministic`
+    the optimisation budget is CP-SAT's deterministic time instead (work done, roughly seconds) and the workers
+    are ones whose answer is reproducible (:func:`reproducible_workers`), so the same input always gives the same
     timetable, at the price of not keeping to the wall clock exactly.
     """
+    workers = reproducible_workers(workers, deterministic)
     budget = max(time_limit, SHORTEST_SEARCH)
     parameters = {
         "random_seed": seed,
@@ -158,6 +190,6 @@ def solver_parameters(
     if deterministic and not first_only:
         parameters["max_deterministic_time"] = budget
         parameters["max_time_in_seconds"] = 100 * budget + 60  # a safety net only
-    if workers > 1:
-        parameters["interleave_search"] = True
+    if workers > 1 and INTERLEAVE_IS_SAFE:
+        parameters["interleave_search"] = True  # reproducible with several workers (where it is safe)
     return parameters

@@ -45,7 +45,7 @@ class PenaltyBound:
 
 def finish(context: SolveContext, timetable: Timetable, steps: list[Step], *, one_model: bool = False) -> Schedule:
     """The schedule: stats from the phases' results, the timetable verified and scored, the penalty bounded."""
-    stats = SolveStats(status="feasible", seed=context.seed, workers=context.workers)
+    stats = SolveStats(status="feasible", seed=context.seed, workers=context.workers, workers_note=context.workers_note)
     for step in steps:
         step.record(stats)
     stats.room_stage = timetable.room_summary

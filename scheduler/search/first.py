@@ -49,8 +49,7 @@ def compile_model(context: SolveContext) -> Compiled:
         # the first timetable decides much of the final one on large programmes: lay tracks out as sessions
         laid_out, _ = track_first_timetable(problem)
         hints = [(built.start_vars[talk], start) for talk, start in laid_out.items()]
-        # one worker follows the hint (and is faster with it than two without); CP-SAT 9.15 also aborts on a
-        # hinted first-solution search with interleaved workers
+        # one worker follows the hint (and is faster with it than two without)
         workers = 1
     return Compiled(built, hints, workers, context.budget.elapsed())
 

@@ -85,4 +85,4 @@ class SolveParams:
     plan_portfolio: bool = True
     """Search the session plan with CP-SAT's parallel portfolio rather than its interleaved search, which found
     far better plans (556 talks, 30 s: 53 against 7,925). Not with --deterministic: a portfolio run cut short by the
-    wall clock is not reproducible."""
+    wall clock is not reproducible (there the plan gets one worker, or interleaved ones before OR-Tools 9.13)."""

@@ -39,7 +39,8 @@ def plan_sessions(context: SolveContext, weights: dict, in_hand: Timetable | Non
     budget = context.budget.leaving(context.bound_reserve)
     seconds = budget.share()
     inside_share = min(context.params.inside_share_max, context.params.inside_share * seconds)
-    # a portfolio run cut short by the wall clock is not reproducible: --deterministic keeps the interleaved search
+    # a portfolio run cut short by the wall clock is not reproducible: --deterministic keeps the reproducible search
+    # (interleaved workers, or one worker where interleaving is unsafe: scheduler.search.cpsat)
     portfolio = {"interleave_search": False} if context.params.plan_portfolio and not context.deterministic else {}
     outcome = context.search(plan_model.model, seconds - inside_share, **portfolio)
     if not outcome.found:

@@ -34,7 +34,14 @@ from ..rules.base import Weights
 from ..schedule import Assignment, Schedule, SolveStats
 from ..search.budget import TimeBudget
 from ..search.context import raise_if_unplaceable
-from ..search.cpsat import Outcome, check_seed, run_cpsat, solver_parameters
+from ..search.cpsat import (
+    INTERLEAVE_UNSAFE_NOTE,
+    Outcome,
+    check_seed,
+    reproducible_workers,
+    run_cpsat,
+    solver_parameters,
+)
 from .disruption import BLOCK, DAY, ROOM, START, DisruptionCosts, move_cost, tenths
 
 Progress = Callable[[str], None]
@@ -90,6 +97,8 @@ def reschedule(
     """
     check_seed(seed)
     budget = TimeBudget.start(time_limit, stop)
+    # the same change gives the same new version: one worker where several could only race (scheduler.search.cpsat)
+    asked, workers = workers, reproducible_workers(workers)
     costs = costs or DisruptionCosts()
     say = progress or (lambda message: None)
     published = published_placements(data, baseline)
@@ -105,6 +114,8 @@ def reschedule(
     least = _least_disruption(search, _neighbourhoods(problem, published, changed), lower_bound)
     starts, rooms, quality_optimal = _improve_keeping_disruption(search, data.weights, least)
     schedule = _schedule(problem, baseline, starts, rooms, least.built, seed, workers, budget.started)
+    if workers < asked:
+        schedule.stats.workers_note = INTERLEAVE_UNSAFE_NOTE
     disruption = Disruption(
         cost=disruption_cost(baseline, schedule, costs),
         lower_bound=lower_bound / 10,
