@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from ..errors import ConfschedError
 
+
 def _release(text: str) -> tuple[int, int]:
     major, minor = text.split(".")[:2]
     return int(major), int(minor)
