@@ -32,17 +32,17 @@ def test_several_workers_are_interleaved_only_where_it_is_safe(monkeypatch, safe
     assert solver_parameters(0, 1, 10.0, deterministic=deterministic)["num_workers"] == 1
 
 
-def test_run_cpsat_never_interleaves_several_workers_where_it_is_unsafe(monkeypatch):
-    monkeypatch.setattr(cpsat, "INTERLEAVE_IS_SAFE", False)
+@pytest.mark.parametrize("safe", [False, True])
+def test_run_cpsat_never_runs_the_interleaved_search_where_it_is_unsafe(monkeypatch, safe):
+    monkeypatch.setattr(cpsat, "INTERLEAVE_IS_SAFE", safe)
     model = cp_model.CpModel()
     x = model.new_int_var(0, 3, "x")
     model.maximize(x)
-    for workers in (0, 2):  # 0: CP-SAT picks how many
+    # 0: CP-SAT picks how many; 1: CP-SAT still runs the interleaved (chunked) search, on one thread
+    for workers in (0, 1, 2):
         outcome = run_cpsat(model, {"num_workers": workers, "interleave_search": True, "max_time_in_seconds": 5})
         assert outcome.optimal and outcome.solver.value(x) == 3
-        assert not outcome.solver.parameters.interleave_search
-    one = run_cpsat(model, {"num_workers": 1, "interleave_search": True, "max_time_in_seconds": 5})
-    assert one.solver.parameters.interleave_search  # one worker: nothing is interleaved, nothing to avoid
+        assert outcome.solver.parameters.interleave_search is safe
 
 
 @pytest.mark.skipif(not UNSAFE, reason="this OR-Tools runs several interleaved workers with --deterministic")

@@ -5,10 +5,11 @@ parameters and hints, lets Ctrl-C stop it (scheduler.interrupt) and reports what
 a wall-clock or deterministic time limit); other callers pass their own few parameters.
 
 CP-SAT's interleaved search (``interleave_search``), the only parallel search of CP-SAT that gives the same answer
-every time, corrupts its heap now and then from OR-Tools 9.13 on (google/or-tools#5048: ``free(): invalid next
-size``, a segmentation fault; benchmarks/cpsat_crash/ holds our reproducer). Where it is unsafe
-(:data:`INTERLEAVE_IS_SAFE`) no search here runs it with more than one worker: several workers race as CP-SAT's
-portfolio, and a search that must be reproducible (``--deterministic``) gets one worker.
+every time, can corrupt CP-SAT's heap from OR-Tools 9.13 on (google/or-tools#5048: ``free(): invalid next
+size``, a segmentation fault; the Timefold ladder's 36-talk instance died of it in about one run in five on
+2026-11-23; benchmarks/cpsat_crash/ holds that search). Where it is unsafe
+(:data:`INTERLEAVE_IS_SAFE`) no search here runs it: several workers race as CP-SAT's portfolio, and a search
+that must be reproducible (``--deterministic``, the what-if) gets one worker, which is reproducible without it.
 """
 
 from __future__ import annotations
@@ -132,8 +133,10 @@ def run_cpsat(
     solver = cp_model.CpSolver()
     for name, value in parameters.items():
         setattr(solver.parameters, name, value)
-    if solver.parameters.interleave_search and solver.parameters.num_workers != 1 and not INTERLEAVE_IS_SAFE:
-        solver.parameters.interleave_search = False  # never several interleaved workers where it can crash
+    if solver.parameters.interleave_search and not INTERLEAVE_IS_SAFE:
+        # never the interleaved search where it can crash; even one worker runs it (chunked, on one thread), and
+        # one worker is reproducible without it
+        solver.parameters.interleave_search = False
     watchers = list(_watchers)
     for watcher in watchers:
         watcher.started(solver)
