@@ -51,7 +51,7 @@ class SolveStats:
     room_stage: str = "decomposed"
     seed: int = 0
     workers: int = 1
-    workers_note: str = ""  # why fewer workers ran than were asked for (--deterministic on some OR-Tools versions)
+    workers_note: str = ""  # why fewer workers ran than asked for (--deterministic or a what-if, OR-Tools 9.13+)
     time_objective: float | None = None
     time_bound: float | None = None
     time_stage_optimal: bool = False
