@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from conftest import conference
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scheduler import Assignment, verify
 
@@ -126,3 +128,43 @@ def test_rules_the_data_model_rules_out_are_still_checked():
         "[allowed-rooms] talk 'a' (2024-07-27 09:00-09:30, Annex) is in 'Annex', not one of its allowed rooms",
         "[speaker-exists] talk 'a' (2024-07-27 09:00-09:30, Annex) names speaker 'ghost', who is not defined",
     ]
+
+
+STACKED = conference(
+    conference={"days": [{"date": "2024-07-27", "blocks": [{"start": "08:00", "end": "20:00"}]}]},
+    rooms=[{"name": "Hall", "capacity": 500}],
+    speakers=[{"id": "ada", "name": "Ada Lovelace"}],
+    talks=[{"id": f"t{i}", "title": f"T{i}", "duration": 30, "speakers": ["ada"]} for i in range(2000)],
+)
+
+
+def test_talks_stacked_in_one_room_give_one_conflict_each_not_one_per_pair():
+    stacked = [Assignment(talk=f"t{i}", day=DAY, start="09:00", end="09:30", room="Hall") for i in range(2000)]
+    found = verify(STACKED, stacked)
+    assert sum(v.rule == "room-conflict" for v in found) == 1999
+    assert sum(v.rule == "speaker-conflict" for v in found) == 1999
+    assert {talk for v in found for talk in v.talks} == {f"t{i}" for i in range(2000)}
+
+
+def _minutes(m: int) -> str:
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(1, 6)), min_size=1, max_size=12))
+def test_room_conflicts_are_reported_exactly_when_two_talks_overlap(spans):
+    """Every reported pair overlaps, every talk that starts while another runs is reported, nothing else is."""
+    placed = [
+        Assignment(talk=f"t{i}", day=DAY, start=_minutes(480 + 15 * s), end=_minutes(480 + 15 * (s + n)), room="Hall")
+        for i, (s, n) in enumerate(spans)
+    ]
+    pairs = [v.talks for v in verify(STACKED, placed) if v.rule == "room-conflict"]
+    span = {f"t{i}": (s, s + n) for i, (s, n) in enumerate(spans)}
+    for first, second in pairs:
+        assert span[first][0] < span[second][1] and span[second][0] < span[first][1]
+    starts_inside_another = {
+        b
+        for b in span
+        for a in span
+        if a != b and (span[a][0], span[a][1], a) < (span[b][0], span[b][1], b) and span[b][0] < span[a][1]
+    }
+    assert {second for _, second in pairs} == starts_inside_another

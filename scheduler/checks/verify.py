@@ -268,11 +268,17 @@ CONFLICT_RULES: tuple[Callable[[_Items, list[Assignment]], Iterator[Violation]],
 
 
 def _overlapping_pairs(items: list[Assignment]) -> list[tuple[Assignment, Assignment]]:
-    ordered = sorted(items, key=lambda a: (a.day, a.start, a.talk))
+    """Each item that starts while an earlier one still runs, paired with the running one that ends last.
+
+    One pair per offending item, not every overlapping pair: a hostile schedule stacking n talks at one time gives
+    n - 1 violations, not n(n - 1)/2 (and the timetable is valid exactly when there are none).
+    """
+    ordered = sorted(items, key=lambda a: (a.day, a.start, a.end, a.talk))
     pairs = []
-    for i, first in enumerate(ordered):
-        for second in ordered[i + 1 :]:
-            if second.day != first.day or second.start >= first.end:
-                break
-            pairs.append((first, second))
+    running: Assignment | None = None
+    for item in ordered:
+        if running is not None and running.day == item.day and item.start < running.end:
+            pairs.append((running, item))
+        if running is None or running.day != item.day or item.end > running.end:
+            running = item
     return pairs
