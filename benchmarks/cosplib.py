@@ -1,15 +1,21 @@
 """CoSPLib: confsched on the six shared CoSPLib instances, judged by CoSPLib's own checker.
 
     python -m benchmarks cosplib [--time-limit 60] [--workers 2] [--instances N2OR,GECCO21] [--no-hyper-heuristic]
+                                 [--hyper-heuristic-times 60,600] [--lanes 2]
 
 Per instance: import (scheduler/importers/cosplib.py), solve for the time limit, export CoSPLib's `sol` workbook and
 score it with CoSPLib's own checker (../shared/benchmarks/cosplib/checker/score.py, run as a subprocess with this
 Python). confsched's own objective (scheduler.cosplib.score) of the same workbook is shown beside it; any difference,
 term by term or in feasibility, fails the run (exit 1, naming the instance, the solution and the term). CoSPLib's own
 hyper-heuristic (checker/hyper_heuristic.py) then gets the same wall-clock time on the same instance (the two never
-run at once), and the exact model's published solution (reference) is scored too: both by the same checker, and both
-also compared with confsched's own objective. Prints Markdown tables stamped with the commit and the command
-(benchmarks/README.md, CoSPLib, keeps the latest) and progress to stderr.
+run at once), and each of `--hyper-heuristic-times` too (e.g. 600: ten times confsched's time); the exact model's
+published solution (reference) is scored too: all by the same checker, and all also compared with confsched's own
+objective. Prints Markdown tables stamped with the commit and the command (benchmarks/README.md, CoSPLib, keeps the
+latest), whether confsched is at or below each other solution, and progress to stderr.
+
+confsched runs first on every instance, one at a time; then the hyper-heuristic runs, `--lanes` at once (it is one
+Python thread, so on a 2-core machine two runs at once each keep a core, and a 600 s comparison of six instances
+takes half an hour instead of an hour).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,24 +136,30 @@ def run_hyper_heuristic(instance: Path, seconds: float, out: Path, python: str =
     return time.perf_counter() - started
 
 
-def run_one(
-    name: str, time_limit: float, workers: int, params: SolveParams | None = None, hyper_heuristic: bool = True
-) -> dict:
-    """Import, solve, export and judge one instance; then the hyper-heuristic and the reference, judged alike.
+def hyper_heuristic_name(seconds: float, time_limit: float) -> str:
+    """The judged solution's name for a hyper-heuristic run of `seconds` (plain when it had confsched's time)."""
+    return "hyper-heuristic" if seconds == time_limit else f"hyper-heuristic {seconds:g} s"
+
+
+def judge(row: dict, which: str, workbook: Path) -> None:
+    """Score a solution workbook of the row's instance with CoSPLib's checker and with confsched's own objective."""
+    path = SHARED / "instances" / f"{row['instance']}.xlsx"
+    instance = read_instance(path)
+    solution = read_solution(workbook, instance)
+    judged = checker_score(path, workbook)
+    row["judged"][which] = judged
+    row["differences"] += [f"{row['instance']} ({which}): {line}" for line in differences(judged, instance, solution)]
+
+
+def run_one(name: str, time_limit: float, workers: int, params: SolveParams | None = None) -> dict:
+    """Import, solve, export and judge one instance, and judge its reference solution alike.
 
     The row of the tables; its `differences` list every disagreement between the checker and confsched's own
     objective, each naming the solution and the term."""
-    path = SHARED / "instances" / f"{name}.xlsx"
-    instance = read_instance(path)
+    instance = read_instance(SHARED / "instances" / f"{name}.xlsx")
     row: dict = {"instance": name, "submissions": len(instance.submissions), "judged": {}, "differences": []}
-
-    def judge(which: str, workbook: Path) -> None:
-        solution = read_solution(workbook, instance)
-        judged = checker_score(path, workbook)
-        row["judged"][which] = judged
-        row["differences"] += [f"{name} ({which}): {line}" for line in differences(judged, instance, solution)]
-
-    judge("reference", SHARED / "reference-solutions" / f"{name}Solution.xlsx")
+    row["hh_seconds"] = {}
+    judge(row, "reference", SHARED / "reference-solutions" / f"{name}Solution.xlsx")
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         improvements: list[float] = []
@@ -172,12 +185,18 @@ def run_one(
                 total=time.perf_counter() - started,
                 path=stats.room_stage,
             )
-            judge("confsched", Path(folder) / "cosplib" / "solution.xlsx")
-        if hyper_heuristic:
-            out = Path(folder) / "hyper-heuristic.xlsx"
-            row["hh_seconds"] = run_hyper_heuristic(path, time_limit, out)
-            judge("hyper-heuristic", out)
+            judge(row, "confsched", Path(folder) / "cosplib" / "solution.xlsx")
     return row
+
+
+def run_hyper_heuristic_on(row: dict, seconds: float, time_limit: float) -> None:
+    """CoSPLib's hyper-heuristic on the row's instance for `seconds`, judged into the row."""
+    which = hyper_heuristic_name(seconds, time_limit)
+    print(f"{row['instance']}: {which} for {seconds:g} s", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "solution.xlsx"
+        row["hh_seconds"][which] = run_hyper_heuristic(SHARED / "instances" / f"{row['instance']}.xlsx", seconds, out)
+        judge(row, which, out)
 
 
 def _number(value: float | None) -> str:
@@ -203,30 +222,41 @@ def _own(row: dict, which: str) -> str:
     return "DIFFERS" if disagree else f"{judged.objective:,}"
 
 
+def _longer_runs(rows: list[dict]) -> list[str]:
+    """The hyper-heuristic runs other than the one with confsched's time, by name, in the order they ran."""
+    names = [which for row in rows for which in row.get("hh_seconds", {}) if which != "hyper-heuristic"]
+    return list(dict.fromkeys(names))
+
+
 def table(rows: list[dict]) -> str:
     """The objectives: confsched's and the hyper-heuristic's solutions and the reference, each by CoSPLib's checker."""
+    longer = _longer_runs(rows)
     lines = [
         "| instance | scheduled | confsched, by CoSPLib's checker | confsched's own objective of it "
-        "| CoSPLib's hyper-heuristic, same time, by the checker | reference, by the checker "
+        "| CoSPLib's hyper-heuristic, same time, by the checker "
+        + "".join(f"| CoSPLib's {which}, by the checker " for which in longer)
+        + "| reference, by the checker "
         "| confsched / hyper-heuristic | confsched / reference | confsched's penalty | first feasible | best found "
         "| path |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---:|---:|---:|" + "---:|" * len(longer) + "---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         ours, theirs, reference = (row["judged"].get(key) for key in ("confsched", "hyper-heuristic", "reference"))
         if "failed" in row:
             lines.append(
                 f"| {row['instance']} | - | {row['failed']} | - | {_objective(row, 'hyper-heuristic')} "
-                f"| {_objective(row, 'reference')} | - | - | - | - | - | - |"
+                + "".join(f"| {_objective(row, which)} " for which in longer)
+                + f"| {_objective(row, 'reference')} | - | - | - | - | - | - |"
             )
             continue
         versus_hh = f"{ours.objective / theirs.objective:.3g}" if ours and theirs and theirs.objective else "-"
         versus_ref = f"{ours.objective / reference.objective:.3g}" if ours and reference.objective else "-"
         lines.append(
             f"| {row['instance']} | {row['scheduled']}/{row['submissions']} | {_objective(row, 'confsched')} "
-            f"| {_own(row, 'confsched')} | {_objective(row, 'hyper-heuristic')} | {_objective(row, 'reference')} "
-            f"| {versus_hh} | {versus_ref} | {_number(row['penalty'])} | {row['first']:.2f} s | {row['best']:.1f} s "
-            f"| {row['path']} |"
+            f"| {_own(row, 'confsched')} | {_objective(row, 'hyper-heuristic')} "
+            + "".join(f"| {_objective(row, which)} " for which in longer)
+            + f"| {_objective(row, 'reference')} | {versus_hh} | {versus_ref} | {_number(row['penalty'])} "
+            f"| {row['first']:.2f} s | {row['best']:.1f} s | {row['path']} |"
         )
     return "\n".join(lines)
 
@@ -238,8 +268,8 @@ def terms_table(rows: list[dict]) -> str:
         "|---|---|---:|---:|---|",
     ]
     for row in rows:
-        seconds = {"confsched": row.get("total"), "hyper-heuristic": row.get("hh_seconds")}
-        for which in ("confsched", "hyper-heuristic", "reference"):
+        seconds = {"confsched": row.get("total"), **row.get("hh_seconds", {})}
+        for which in ("confsched", *row.get("hh_seconds", {}), "reference"):
             judged = row["judged"].get(which)
             if judged is None:
                 continue
@@ -250,6 +280,23 @@ def terms_table(rows: list[dict]) -> str:
                 if term != OBJECTIVE and value
             )
             lines.append(f"| {row['instance']} | {which} | {wall} | {judged.objective:,} | {terms or 'none'} |")
+    return "\n".join(lines)
+
+
+def targets(rows: list[dict]) -> str:
+    """Per instance: is confsched's solution (by the checker) at or below every other solution of the run?"""
+    lines = []
+    for row in rows:
+        ours = row["judged"].get("confsched")
+        others = {which: judged for which, judged in row["judged"].items() if which != "confsched"}
+        if ours is None:
+            lines.append(f"- {row['instance']}: no confsched solution")
+            continue
+        verdicts = [
+            f"{'at or below' if ours.objective <= judged.objective else 'ABOVE'} {which} ({judged.objective:,})"
+            for which, judged in others.items()
+        ]
+        lines.append(f"- {row['instance']}: confsched {ours.objective:,}: " + "; ".join(verdicts))
     return "\n".join(lines)
 
 
@@ -280,22 +327,40 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="SolveParams.coupled_options: one times+rooms model up to this many (talk, room) pairs (400)",
     )
+    parser.add_argument(
+        "--hyper-heuristic-times",
+        type=lambda text: tuple(float(part) for part in text.split(",") if part),
+        default=(),
+        help="more wall-clock times (s, comma-separated) to give the hyper-heuristic besides confsched's, e.g. 600",
+    )
+    parser.add_argument(
+        "--lanes", type=int, default=1, help="hyper-heuristic runs at once (1; see the module docstring)"
+    )
     args = parser.parse_args(argv)
     params = SolveParams(coupled_options=args.coupled_options) if args.coupled_options is not None else None
     if not CHECKER.is_file():
         print(f"CoSPLib's checker is not at {CHECKER} (../shared beside the repository)", file=sys.stderr)
         return 1
     stamped = stamp(argv)  # before the run: the code that ran, whatever changes while it runs
+
     rows = []
     for name in args.instances.split(","):
         print(f"{name}: solving for {args.time_limit:g} s with {args.workers} workers", file=sys.stderr, flush=True)
-        rows.append(run_one(name, args.time_limit, args.workers, params, not args.no_hyper_heuristic))
-        print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
-        for line in rows[-1]["differences"]:
+        rows.append(run_one(name, args.time_limit, args.workers, params))
+    # the hyper-heuristic after every confsched run, so the two never share the machine; it is one Python thread,
+    # so `--lanes` of its runs at once each keep a core
+    seconds = dict.fromkeys((args.time_limit, *args.hyper_heuristic_times)) if not args.no_hyper_heuristic else {}
+    runs = [(row, limit) for row in rows for limit in seconds]
+    with ThreadPoolExecutor(max_workers=max(1, args.lanes)) as lanes:
+        list(lanes.map(lambda job: run_hyper_heuristic_on(job[0], job[1], args.time_limit), runs))
+    for row in rows:
+        print(table([row]).splitlines()[-1], file=sys.stderr, flush=True)
+        for line in row["differences"]:
             print(f"DIFFERENCE {line}", file=sys.stderr, flush=True)
     print(stamped + "\n")
     print(table(rows) + "\n")
-    print(terms_table(rows))
+    print(terms_table(rows) + "\n")
+    print(targets(rows))
     differing = [line for row in rows for line in row["differences"]]
     if differing:
         print(
