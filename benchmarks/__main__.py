@@ -1,4 +1,4 @@
-"""``python -m benchmarks [table|ladder|sidebyside|cosplib|ics-split] [options]``: run one benchmark, or all in turn.
+"""``python -m benchmarks [NAME] [options]``: run one benchmark, or all in turn (crash and timelimit only by name).
 
     python -m benchmarks                          # all: main table, Timefold ladder, side by side, CoSPLib, ics-split
     python -m benchmarks --time-limit 30          # all, with this time limit for every solver run
@@ -8,6 +8,7 @@
     python -m benchmarks cosplib [options]        # benchmarks/cosplib.py: the six CoSPLib instances
     python -m benchmarks ics-split [options]      # benchmarks/ics_split.py: calendars for 1,000 to 20,000 speakers
     python -m benchmarks crash [options]          # benchmarks/crash.py: one instance 100 times (only by name)
+    python -m benchmarks timelimit [options]      # benchmarks/timelimit.py: whole-command wall time against the limit
 
 `python -m benchmarks NAME --help` lists a benchmark's options. Each prints Markdown tables to stdout and progress
 to stderr; see benchmarks/README.md.
@@ -18,12 +19,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-# repetitions that prove one thing, run only when named (crash: 100 solves of one instance)
-BY_NAME_ONLY = {"crash"}
+# repetitions that prove one thing, run only when named (crash: 100 solves of one instance; timelimit: wall time)
+BY_NAME_ONLY = {"crash", "timelimit"}
 
 
 def _benchmarks():
-    from benchmarks import cosplib, crash, ics_split, ladder, run, sidebyside
+    from benchmarks import cosplib, crash, ics_split, ladder, run, sidebyside, timelimit
 
     return {
         "table": run.main,
@@ -32,6 +33,7 @@ def _benchmarks():
         "cosplib": cosplib.main,
         "ics-split": ics_split.main,
         "crash": crash.main,
+        "timelimit": timelimit.main,
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
+from . import clock  # noqa: F401  (first: the time limit counts from this moment)
 from .errors import after_ctrl_c
 
 

@@ -85,3 +85,13 @@ def test_cbc_log_parsing():
     text = "Result - Stopped on time\n\nObjective value:      51.00000000\nLower bound:          12.000\n"
     assert sidebyside.parse_cbc_log(text) == {"cbc_result": "Stopped on time", "cbc_objective": 51.0, "cbc_bound": 12.0}
     assert yaml.safe_load(yaml.safe_dump(sidebyside.to_confsched(sidebyside.build_instance(4, 2, 1, 3))))
+
+
+def test_time_limit_benchmark_runs_the_real_command_and_prints_its_table(capsys):
+    from benchmarks import timelimit
+
+    assert timelimit.main(["--sizes", "20", "--time-limit", "5"]) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith("| generated-20 "))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[4] == "0" and cells[-1] in ("feasible", "optimal")

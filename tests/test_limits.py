@@ -309,3 +309,23 @@ def test_generate_refuses_sizes_beyond_its_limits(tmp_path):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "error: --talks 1000000000 is more than 50,000, the most generate makes\n"
     assert not (tmp_path / "big.yaml").exists()
+
+
+def test_time_reserved_for_start_up_and_writing_comes_off_the_search():
+    from scheduler.search.budget import TimeBudget
+
+    budget = TimeBudget.start(10.0, reserved=4.0)
+    assert 5.0 < budget.remaining() <= 6.0
+    assert budget.part_of_limit(0.5, at_most=100) == 3.0
+    assert TimeBudget.start(10.0, reserved=12.0).share() == TimeBudget.start(1.0, reserved=0.0).share(at_most=0.0)
+
+
+def test_a_solve_whose_time_is_all_reserved_still_returns_a_verified_timetable():
+    from conftest import solved
+
+    from scheduler import parse
+    from scheduler.generate import generate_yaml
+
+    data = parse(generate_yaml(talks=30, rooms=3, days=1, seed=1), "generated.yaml")
+    schedule = solved(data, time_limit=5, reserved=5)
+    assert schedule.stats is not None and schedule.stats.status in ("feasible", "optimal")

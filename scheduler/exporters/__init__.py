@@ -57,6 +57,18 @@ def size_problem(data: ConferenceData, formats: list[str]) -> str | None:
     return next((problem for name in formats if name in SIZE_CHECKS and (problem := SIZE_CHECKS[name](data))), None)
 
 
+# seconds per talk to render and write one format (the slowest, ICS and XLSX, measured at 2,000 talks; see
+# writing_seconds), and a floor for the rest of the command's ending (the report, the swap of the set)
+WRITING_SECONDS_PER_TALK = 0.0005
+WRITING_SECONDS_FLOOR = 0.2
+
+
+def writing_seconds(data: ConferenceData, formats: list[str]) -> float:
+    """About how long rendering and writing `formats` (and the report) takes: the command keeps it out of the
+    search's time so that `--time-limit` holds for the whole command."""
+    return WRITING_SECONDS_FLOOR + WRITING_SECONDS_PER_TALK * len(data.talks) * (len(formats) + 1)
+
+
 def render(schedule: Schedule, formats: list[str]) -> dict[str, str | bytes]:
     """Every file of the chosen formats, path relative to the output directory -> content; nothing is written.
 

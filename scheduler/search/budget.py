@@ -27,11 +27,14 @@ class TimeBudget:
     stop: Callable[[], bool] = _never
     started: float = field(default_factory=time.perf_counter)
     kept: float = 0.0  # seconds this view keeps back for later phases
+    # seconds of the limit that are not the solve's: spent before it (start-up, loading) or kept for after it (writing
+    # the files), so that the user's time limit holds for the whole command
+    reserved: float = 0.0
 
     @classmethod
-    def start(cls, limit: float, stop: Callable[[], bool] | None = None) -> TimeBudget:
-        """A budget of `limit` seconds from now."""
-        return cls(limit, stop or _never)
+    def start(cls, limit: float, stop: Callable[[], bool] | None = None, *, reserved: float = 0.0) -> TimeBudget:
+        """A budget of `limit` seconds from now, `reserved` of them not for the solve."""
+        return cls(limit, stop or _never, reserved=max(0.0, reserved))
 
     def elapsed(self) -> float:
         """Seconds since the solve started."""
@@ -39,7 +42,7 @@ class TimeBudget:
 
     def remaining(self) -> float:
         """Seconds left (less what this view keeps back); 0 or less once stopped or overrun."""
-        left = 0.0 if self.stop() else self.limit - self.elapsed()
+        left = 0.0 if self.stop() else self.limit - self.reserved - self.elapsed()
         return left - self.kept
 
     def share(
@@ -54,7 +57,7 @@ class TimeBudget:
 
     def part_of_limit(self, fraction: float, *, at_most: float) -> float:
         """`fraction` of the whole time limit, at most `at_most` seconds: what a later phase is promised."""
-        return min(at_most, fraction * self.limit)
+        return min(at_most, fraction * max(self.limit - self.reserved, 0.0))
 
     def leaving(self, seconds: float) -> TimeBudget:
         """This budget with `seconds` more kept back for the phases after the current one."""

@@ -32,18 +32,21 @@ def solve(
     deterministic: bool = False,
     stop: Callable[[], bool] | None = None,
     params: SolveParams | None = None,
+    reserved: float = 0.0,
 ) -> Schedule:
     """Find a timetable that satisfies every hard rule, or raise :class:`NoScheduleError` saying why not.
 
     With `optimise` (the default) the timetable is then improved against the soft rules for the rest of the time.
     Once `stop()` is true (Ctrl-C, see scheduler.interrupt) the time limit counts as reached: every later step gets
     no more time, and the best verified timetable in hand is returned. `params` changes the thresholds and time
-    shares of the phases (scheduler.search.params.SolveParams). A seed outside CP-SAT's 32-bit range is a ValueError.
+    shares of the phases (scheduler.search.params.SolveParams). `reserved` seconds of the time limit are not the
+    solve's: the command line passes what start-up and loading took and what writing the files will take, so that
+    `--time-limit` holds for the whole command. A seed outside CP-SAT's 32-bit range is a ValueError.
     """
     check_seed(seed)
     context = SolveContext.create(
         data,
-        TimeBudget.start(time_limit, stop),
+        TimeBudget.start(time_limit, stop, reserved=reserved),
         params=params,
         seed=seed,
         workers=workers,

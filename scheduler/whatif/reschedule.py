@@ -87,16 +87,17 @@ def reschedule(
     workers: int = 1,
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
+    reserved: float = 0.0,
 ) -> tuple[Schedule, Disruption]:
     """A schedule for the changed `data` that moves `baseline`'s talks as little as possible, then is as good as can be.
 
     Once `stop()` is true (Ctrl-C, see scheduler.interrupt) no more time is given: the least disruptive verified
     schedule in hand is returned, with `Disruption.interrupted` set. Raises :class:`NoScheduleError` if the changed
     data has no schedule at all (or none is found in time, or before `stop()`), and ValueError for a seed outside
-    CP-SAT's 32-bit range.
+    CP-SAT's 32-bit range. `reserved` seconds of the time limit are not the search's (scheduler.search.solve).
     """
     check_seed(seed)
-    budget = TimeBudget.start(time_limit, stop)
+    budget = TimeBudget.start(time_limit, stop, reserved=reserved)
     # the same change gives the same new version: one worker where several could only race (scheduler.search.cpsat)
     asked, workers = workers, reproducible_workers(workers)
     costs = costs or DisruptionCosts()
