@@ -10,6 +10,8 @@ from ..schedule import SolveStats
 from .context import ModelSize, SolveContext, raise_if_unsolved
 from .warmstart import track_first_timetable
 
+FIRST_SEARCH_LEAST = 1.0  # seconds the first timetable's search gets at least (or the whole limit if shorter)
+
 
 @dataclass(frozen=True)
 class Compiled:
@@ -57,8 +59,11 @@ def compile_model(context: SolveContext) -> Compiled:
 def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable:
     """Any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way)."""
     context.say("searching for a conflict-free timetable")
+    # start-up and loading come off the limit too (TimeBudget.reserved); when they have taken it all, the first
+    # timetable still gets up to a second, so that a short limit on a busy machine ends with a timetable, not none
+    seconds = context.budget.share(at_least=min(context.budget.limit, FIRST_SEARCH_LEAST))
     outcome = context.search(
-        compiled.model.model, context.budget.share(), first_only=True, workers=compiled.workers, hints=compiled.hints
+        compiled.model.model, seconds, first_only=True, workers=compiled.workers, hints=compiled.hints
     )
     raise_if_unsolved(outcome, context.budget.limit)
     return FirstTimetable(compiled.model.starts(outcome.solver), outcome.first_solution)
