@@ -518,9 +518,9 @@ def generate(
     """Write a synthetic conference (feasible by construction) for benchmarks and tests."""
     try:
         text = generator.generate_yaml(talks=talks, rooms=rooms, days=days, seed=seed)
-    except ValueError as error:
+        write_atomic(out_file, text)
+    except (ValueError, ConfschedError) as error:
         _fail(error)
-    write_atomic(out_file, text)
     out.print(one_line(f"wrote {out_file}: {talks} talks, {rooms} rooms, {days} days (seed {seed})"))
 
 

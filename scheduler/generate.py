@@ -306,6 +306,8 @@ def _close_unused_room_blocks(rng, rooms, planted, days: int, dates) -> dict[int
     """Close a few rooms for a session block in which the plant left them empty."""
     planted_at = [talk["_at"] for talk in planted]
     closed: dict[int, list[dict[str, Any]]] = {}
+    if len(rooms) < 2:  # room 0 is never closed
+        return closed
     for _ in range(max(1, len(rooms) // 8)):
         d, b, r = rng.randrange(days), rng.randrange(len(TALK_BLOCKS)), rng.randrange(1, len(rooms))
         window = (d, _minutes(TALK_BLOCKS[b][0]), _minutes(TALK_BLOCKS[b][1]))

@@ -511,3 +511,18 @@ def test_atomic_is_the_only_writer():
     assert atomic.STAGING_PREFIX.startswith(".")
     with pytest.raises(ValueError):
         atomic.relative_path(f"{STAGING_PREFIX}x/schedule.csv")
+
+
+def test_generate_into_a_directory_is_one_line_and_writes_nothing(tmp_path):
+    directory = tmp_path / "out"
+    directory.mkdir()
+    line = one_error_line(run("generate", "--out", directory, "--talks", "5", "--rooms", "2", "--days", "1"))
+    assert line == f"error: {directory}: is a directory; give the file to write"
+    assert list(directory.iterdir()) == []
+
+
+def test_generate_with_one_room_writes_a_file_validate_accepts(tmp_path):
+    data = tmp_path / "one-room.yaml"
+    assert run("generate", "--out", data, "--talks", "5", "--rooms", "1", "--days", "1").returncode == 0
+    result = run("validate", data)
+    assert result.returncode == 0 and ": OK: " in result.stdout

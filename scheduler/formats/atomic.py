@@ -52,10 +52,21 @@ HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # held while the files are renam
 
 
 def write_atomic(path: str | Path, content: bytes | str) -> Path:
-    """Write `content` to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write `content` to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    Raises :class:`OutputError` (one line: the path and what is wrong) when it cannot; `path` is then unchanged.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise OutputError(path, "is a directory; give the file to write")
+    try:
+        return _replace_file(path, content.encode("utf-8") if isinstance(content, str) else content)
+    except OSError as error:
+        raise OutputError(path, f"cannot be written: {error.strerror or error}; nothing was changed") from None
+
+
+def _replace_file(path: Path, payload: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
