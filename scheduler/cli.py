@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import generate as generator
+from .checks.counting import before_search
 from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
@@ -23,6 +24,7 @@ from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, ControlCharactersRemoved, import_file
 from .interrupt import interruptible
+from .problem import compile_problem
 from .schedule import read_schedule
 from .search.cpsat import SEEDS
 from .search.solve import solve as solve_schedule
@@ -69,6 +71,17 @@ def validate(data_file: DataArg) -> None:
             f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
         )
     )
+    _fail_if_counted_short(data, f"{data_file} has no schedule")
+
+
+def _fail_if_counted_short(data, what: str) -> None:
+    """Exit 1 with each count that proves `data` has no schedule (scheduler.checks.counting.before_search), if any."""
+    findings = before_search(data, compile_problem(data))
+    if findings:
+        err.print(f"[bold red]error:[/] {escape(one_line(what))}: {escape(one_line(str(findings[0])))}", markup=True)
+        for finding in findings[1:]:
+            err.print(one_line(f"  - {finding}"), markup=False)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -121,7 +134,7 @@ def solve(
             reports = {"report.md": to_report_markdown(schedule), "report.json": to_report_json(schedule)}
             written = export(schedule, out_dir, chosen, extra=reports)
     except NoScheduleError as error:
-        _explain_and_fail(data, error)
+        _explain_and_fail(data, error, data_file)
     except DataError as error:
         _fail(error, 2)
     except ConfschedError as error:  # an internal error: the verifier rejected the solver's timetable
@@ -221,10 +234,18 @@ def _print_summary(schedule) -> None:
         )
 
 
-def _explain_and_fail(data, error: NoScheduleError) -> None:
-    """Print why no schedule exists (when it is proven) and exit 1."""
+def _explain_and_fail(data, error: NoScheduleError, data_file: Path | None = None) -> None:
+    """Print why no schedule exists (when it is proven) and exit 1. A count that proved it before any search (its
+    first finding is the error) is said at once, without the diagnosis; `confsched explain` has that."""
     if not error.proven:
         _fail(error, 1)
+    if error.findings:
+        err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
+        for finding in error.findings[1:]:
+            err.print(one_line(f"  - {finding}"), markup=False)
+        if data_file is not None:
+            err.print(one_line(f"'confsched explain {data_file}' names the restrictions to relax"), markup=False)
+        raise typer.Exit(1)
     with err.status("no schedule; looking for the reason", spinner="dots"):
         explanation = explain_data(data)
     err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
@@ -273,6 +294,7 @@ def check(
     for violation in violations:
         out.print(str(violation), markup=False)
     out.print(one_line(f"{schedule_file}: {len(violations)} violation(s)"))
+    _fail_if_counted_short(data, f"and no schedule can keep every hard rule of {data_file}")
     raise typer.Exit(1)
 
 

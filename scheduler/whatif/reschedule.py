@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from ..checks.counting import raise_if_short
 from ..checks.score import score
 from ..checks.verify import Violation, verify
 from ..data import ConferenceData, format_clock
@@ -104,6 +105,7 @@ def reschedule(
     published = published_placements(data, baseline)
     problem = compile_problem(data, anchors={start for start, _ in published.values()})
     raise_if_unplaceable(problem)
+    raise_if_short(data, problem)  # an over-full programme is said at once, with the minutes counted
     must_move = talks_that_must_move(data, baseline)
     index = {talk.id: i for i, talk in enumerate(data.talks)}
     changed = {index[talk_id] for talk_id in must_move} | {t for t in range(len(data.talks)) if t not in published}
