@@ -32,7 +32,14 @@ from .whatif import changelog
 from .whatif.baseline import check_same_conference
 from .whatif.changes import Changes, apply_changes, inline_change, load_changes
 from .whatif.reschedule import reschedule
-from .whatif.revision import build_revision, refuse_to_overwrite, revision_names, version_of, write_revision
+from .whatif.revision import (
+    build_revision,
+    data_beside,
+    refuse_to_overwrite,
+    revision_names,
+    version_of,
+    write_revision,
+)
 
 app = typer.Typer(
     name="confsched",
@@ -468,17 +475,32 @@ def diff(
     old_file: Annotated[Path, typer.Argument(help="The older schedule.json or .csv.", show_default=False)],
     new_file: Annotated[Path, typer.Argument(help="The newer schedule.json or .csv.", show_default=False)],
     data_file: Annotated[Path, typer.Option("--data", help="The data file (titles, speakers).", show_default=False)],
+    old_data_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--old-data",
+            help="The older schedule's data file, if another (a withdrawn talk's title and speakers); by default "
+            "the data.vN.yaml a what-if wrote beside schedule.vN.json, else --data.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Print the changelog between two schedules: what moved, was added or withdrawn, and who is affected."""
     try:
         data = load(data_file)
-        old, new = read_schedule(old_file, data), read_schedule(new_file, data)
+        old_data_file = old_data_file or data_beside(old_file)
+        old_data = load(old_data_file) if old_data_file else data
+        old, new = read_schedule(old_file, old_data), read_schedule(new_file, data)
     except ConfschedError as error:
         _fail(error)
     entries = changelog.compare(old, new)
     moved = sum(entry.change not in (changelog.ADDED, changelog.WITHDRAWN) for entry in entries)
     out.print(one_line(f"{old_file} -> {new_file}: {moved} moved, {len(entries) - moved} added or withdrawn"))
     _print_changelog(entries)
+    unknown = [entry.talk for entry in entries if not entry.title]
+    if unknown:
+        talks = ", ".join(f"'{talk}'" for talk in unknown)
+        out.print(one_line(f"not in the data files: {talks}; give --old-data for their titles and speakers"))
 
 
 def _print_changelog(entries: list) -> None:

@@ -4,6 +4,7 @@ a withdrawn talk by name."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 import time
 
@@ -11,7 +12,10 @@ import yaml
 from conftest import run_cli
 
 from scheduler import Assignment, Schedule, parse, verify
+from scheduler.checks.report import to_report_json, to_report_markdown
+from scheduler.checks.score import score
 from scheduler.exporters.json import to_json
+from scheduler.schedule import SolveStats
 from scheduler.whatif import reschedule as reschedule_module
 from scheduler.whatif.changes import apply_changes, inline_change
 from scheduler.whatif.reschedule import reschedule
@@ -89,3 +93,62 @@ def test_whatif_prints_when_the_first_schedule_came_not_the_time_limit(tmp_path)
     assert float(found[1]) <= float(found[2]) < limit
     check = run_cli("check", tmp_path / "out" / "data.v2.yaml", tmp_path / "out" / "schedule.v2.json")
     assert check.returncode == 0, check.stdout
+
+
+def test_diff_names_the_speakers_of_a_withdrawn_talk(tmp_path):
+    data_file, _, baseline = files(tmp_path)
+    out = tmp_path / "out"
+    first = run_cli("whatif", data_file, "--baseline", baseline, "--out", out, "--withdraw", "t3")
+    assert first.returncode == 0, first.stderr
+    second = run_cli(
+        "whatif", out / "data.v2.yaml", "--baseline", out / "schedule.v2.json", "--out", out, "--withdraw", "t2"
+    )
+    assert second.returncode == 0, second.stderr
+    was = f"was {DAY} 09:00-10:00, Room B"
+    # the talk is gone from the new data file: its title and speakers come from the old one
+    given = run_cli("diff", baseline, out / "schedule.v2.json", "--data", out / "data.v2.yaml", "--old-data", data_file)
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.splitlines()[-3:] == [
+        "affected speakers:",
+        f"  Bob Kahn: 'Third' is withdrawn ({was})",
+        f"  Cy Young: 'Third' is withdrawn ({was})",
+    ]
+    # a what-if's own versions: the data file it wrote beside the older schedule, found by itself
+    beside = run_cli("diff", out / "schedule.v2.json", out / "schedule.v3.json", "--data", out / "data.v3.yaml")
+    assert beside.returncode == 0, beside.stderr
+    assert beside.stdout.splitlines()[-2:] == [
+        "affected speakers:",
+        f"  Bob Kahn: 'Second' is withdrawn (was {DAY} 10:00-11:00, Hall)",
+    ]
+    # no data file that holds it: said so, rather than a withdrawal without speakers passing unnoticed
+    unknown = run_cli("diff", baseline, out / "schedule.v2.json", "--data", out / "data.v2.yaml")
+    assert unknown.returncode == 0, unknown.stderr
+    assert (
+        unknown.stdout.splitlines()[-1] == "not in the data files: 't3'; give --old-data for their titles and speakers"
+    )
+
+
+def test_the_quality_report_names_speakers_by_name(tmp_path):
+    """A speaker on two days is a speaker-days offence: report.md and report.json name them, not their id; two
+    speakers who share a name keep their ids apart."""
+    document = copy.deepcopy(DOCUMENT)
+    document["conference"]["days"].append({"date": "2024-07-28", "blocks": [{"start": "09:00", "end": "11:00"}]})
+    document["speakers"] += [{"id": "sam1", "name": "Sam Lee"}, {"id": "sam2", "name": "Sam Lee"}]
+    document["talks"] = [
+        {"id": "t1", "title": "First", "duration": 60, "speakers": ["ada", "sam1"]},
+        {"id": "t2", "title": "Second", "duration": 60, "speakers": ["ada", "sam2"]},
+        {"id": "t3", "title": "Third", "duration": 60, "speakers": ["sam1"]},
+    ]
+    data = parse(yaml.safe_dump(document, sort_keys=False), "data.yaml")
+    assignments = [
+        Assignment(talk="t1", day=DAY, start="09:00", end="10:00", room="Hall"),
+        Assignment(talk="t2", day="2024-07-28", start="09:00", end="10:00", room="Hall"),
+        Assignment(talk="t3", day="2024-07-28", start="10:00", end="11:00", room="Hall"),
+    ]
+    assert verify(data, assignments) == []
+    days = next(rule for rule in score(data, assignments) if rule.rule == "speaker-days")
+    assert days.worst == [("speaker Ada Lovelace", 1), ("speaker Sam Lee (sam1)", 1)]
+    schedule = Schedule(data, assignments, SolveStats(status="feasible", quality=score(data, assignments)))
+    assert "speaker Ada Lovelace (1); speaker Sam Lee (sam1) (1)" in to_report_markdown(schedule)
+    rules = {rule["rule"]: rule for rule in json.loads(to_report_json(schedule))["rules"]}
+    assert rules["speaker-days"]["worst"][0] == {"about": "speaker Ada Lovelace", "count": 1}
