@@ -271,9 +271,19 @@ def explain(
         data = load(data_file)
     except ConfschedError as error:
         _fail(error)
+    said = []
+
+    def say_at_once(counted) -> None:  # a count proved it: said before the search for conflicting restrictions
+        out.print("\n".join(counted.verdict_lines()), markup=False)
+        said.append(counted)
+
     with err.status("looking for conflicting restrictions", spinner="dots"):
-        explanation = explain_data(data, time_limit=time_limit)
-    out.print(explanation.render(), markup=False)
+        explanation = explain_data(data, time_limit=time_limit, proven=say_at_once)
+    if said:
+        if explanation.conflict_lines():
+            out.print("\n".join(explanation.conflict_lines()), markup=False)
+    else:
+        out.print(explanation.render(), markup=False)
     if explanation.feasible is not True:
         raise typer.Exit(1)
 

@@ -279,3 +279,21 @@ def test_a_programme_that_fits_is_not_counted_short():
     data = parse(yaml.safe_dump(BASE, sort_keys=False), "base.yaml")
     assert minutes_short(data, compile_problem(data)) == []
     solved(parse(yaml.safe_dump(programme(), sort_keys=False), "full.yaml"))
+
+
+def test_explain_says_a_counted_proof_before_it_looks_for_conflicting_restrictions(monkeypatch):
+    from scheduler.checks import explain as explain_module
+
+    data = parse(yaml.safe_dump(programme(closed=True), sort_keys=False), "full.yaml")
+    events = []
+    real = explain_module._Diagnosis
+
+    def diagnosis(*args):
+        events.append("diagnosis")
+        return real(*args)
+
+    monkeypatch.setattr(explain_module, "_Diagnosis", diagnosis)
+    explanation = explain(data, proven=lambda counted: events.append(counted.verdict_lines()))
+    assert events[0][:2] == ["no schedule exists.", "Quick checks found:"] and f"  - {CLOSED_TEXT}" in events[0]
+    assert events[1:] == ["diagnosis"]
+    assert explanation.feasible is False and explanation.verdict_lines() == events[0]

@@ -276,6 +276,7 @@ def talks_with_no_place(data: ConferenceData, problem: Problem) -> list[str]:
 def room_groups_overfull(data: ConferenceData, problem: Problem) -> list[str]:
     """More talks needing a set of rooms than that set's blocks can hold (only the smallest such sets)."""
     findings: list[tuple[frozenset[int], str]] = []
+    blocks = [set(indices) for indices in talk_blocks(problem)]
     for group in _room_set_unions(problem):
         members = [t for t, rooms in enumerate(problem.rooms) if rooms and set(rooms) <= group]
         if len(members) < 2:
@@ -283,7 +284,7 @@ def room_groups_overfull(data: ConferenceData, problem: Problem) -> list[str]:
         room_names = [data.rooms[room].name for room in sorted(group)]
         fits = 0
         for index, block in enumerate(problem.blocks):
-            usable = [t for t in members if any(_block_of(problem, s) == index for s in problem.starts[t])]
+            usable = [t for t in members if index in blocks[t]]
             if not usable:
                 continue
             shortest = min(problem.duration(t) for t in usable)
@@ -315,10 +316,11 @@ def speakers_overbooked(data: ConferenceData, problem: Problem) -> list[str]:
     """A speaker whose talks cannot all fit, one after another, into the time they are available."""
     findings = []
     speakers = {speaker.id: speaker for speaker in data.speakers}
+    blocks = talk_blocks(problem)
     for speaker_id, talks in problem.speaker_talks.items():
         if len(talks) < 2:
             continue
-        usable_blocks = sorted({_block_of(problem, s) for t in talks for s in problem.starts[t]})
+        usable_blocks = sorted({block for t in talks for block in blocks[t]})
         shortest = min(problem.duration(t) for t in talks)
         busy = windows(data, speakers[speaker_id].unavailable)
         fits = sum(_open_minutes(busy, problem.blocks[b]) // shortest for b in usable_blocks)
@@ -356,10 +358,6 @@ def pins_colliding(data: ConferenceData) -> list[str]:
             f"around {format_clock(max(a.pin.start, b.pin.start))}"
         )
     return findings
-
-
-def _block_of(problem: Problem, start: int) -> int:
-    return bisect.bisect_right([block.start for block in problem.blocks], start) - 1
 
 
 def _open_minutes(busy: list[tuple[int, int]], block: BlockSpan) -> int:

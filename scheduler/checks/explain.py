@@ -54,6 +54,10 @@ class Explanation:
     def render(self) -> str:
         if self.feasible:
             return "a schedule exists: every hard rule can be satisfied (try a longer --time-limit if solve gave up)"
+        return "\n".join([*self.verdict_lines(), *self.conflict_lines()])
+
+    def verdict_lines(self) -> list[str]:
+        """Whether a schedule exists, and the quick checks' findings."""
         if self.feasible is None:
             lines = ["could not decide within the time limit whether a schedule exists."]
         else:
@@ -61,25 +65,36 @@ class Explanation:
         if self.findings:
             lines.append("Quick checks found:")
             lines.extend(f"  - {finding}" for finding in self.findings)
-        if self.culprits:
-            note = "" if self.minimal else " (the solver could not shrink this set further in time)"
-            lines.append(
-                f"These {len(self.culprits)} restrictions cannot all hold{note}; relaxing any one of them helps:"
-            )
-            lines.extend(f"  {number}. {culprit}" for number, culprit in enumerate(self.culprits, 1))
-        return "\n".join(lines)
+        return lines
+
+    def conflict_lines(self) -> list[str]:
+        """The conflicting restrictions, numbered, with what relaxing each takes (none if none were found)."""
+        if not self.culprits:
+            return []
+        note = "" if self.minimal else " (the solver could not shrink this set further in time)"
+        return [
+            f"These {len(self.culprits)} restrictions cannot all hold{note}; relaxing any one of them helps:",
+            *(f"  {number}. {culprit}" for number, culprit in enumerate(self.culprits, 1)),
+        ]
 
 
-def explain(data: ConferenceData, time_limit: float = CORE_SECONDS) -> Explanation:
+def explain(
+    data: ConferenceData,
+    time_limit: float = CORE_SECONDS,
+    proven: Callable[[Explanation], None] | None = None,
+) -> Explanation:
     """Find out whether the data has a schedule and, if not, why not.
 
-    A quick check's finding is a proof (scheduler.checks.counting): the answer is then 'no schedule' at once, and the
-    diagnosis that names conflicting restrictions gets at most AFTER_COUNT_SECONDS in all.
+    A quick check's finding is a proof (scheduler.checks.counting): the answer is then 'no schedule' at once (handed
+    to `proven`, if given, before the diagnosis starts), and the diagnosis that names conflicting restrictions gets at
+    most AFTER_COUNT_SECONDS for its searches.
     """
     problem = compile_problem(data)
     findings = quick_checks(data, problem)
     if findings:
         time_limit = min(time_limit, AFTER_COUNT_SECONDS)
+        if proven is not None:
+            proven(Explanation(False, findings))
     deadline = time.perf_counter() + time_limit
     if not findings:
         # the ordinary solver decides feasibility far faster than the diagnostic model
