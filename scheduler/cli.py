@@ -15,6 +15,7 @@ from rich.table import Table
 
 from . import clock
 from . import generate as generator
+from .checks.counting import before_search
 from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
@@ -24,6 +25,7 @@ from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
 from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, ControlCharactersRemoved, import_file
 from .interrupt import interruptible
+from .problem import compile_problem
 from .schedule import read_schedule
 from .search.cpsat import SEEDS
 from .search.solve import solve as solve_schedule
@@ -31,7 +33,14 @@ from .whatif import changelog
 from .whatif.baseline import check_same_conference
 from .whatif.changes import Changes, apply_changes, inline_change, load_changes
 from .whatif.reschedule import reschedule
-from .whatif.revision import build_revision, refuse_to_overwrite, revision_names, version_of, write_revision
+from .whatif.revision import (
+    build_revision,
+    data_beside,
+    refuse_to_overwrite,
+    revision_names,
+    version_of,
+    write_revision,
+)
 
 app = typer.Typer(
     name="confsched",
@@ -73,6 +82,17 @@ def validate(data_file: DataArg) -> None:
             f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
         )
     )
+    _fail_if_counted_short(data, f"{data_file} has no schedule")
+
+
+def _fail_if_counted_short(data, what: str) -> None:
+    """Exit 1 with each count that proves `data` has no schedule (scheduler.checks.counting.before_search), if any."""
+    findings = before_search(data, compile_problem(data))
+    if findings:
+        err.print(f"[bold red]error:[/] {escape(one_line(what))}: {escape(one_line(str(findings[0])))}", markup=True)
+        for finding in findings[1:]:
+            err.print(one_line(f"  - {finding}"), markup=False)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -128,7 +148,7 @@ def solve(
             reports = {"report.md": to_report_markdown(schedule), "report.json": to_report_json(schedule)}
             written = export(schedule, out_dir, chosen, extra=reports)
     except NoScheduleError as error:
-        _explain_and_fail(data, error)
+        _explain_and_fail(data, error, data_file)
     except DataError as error:
         _fail(error, 2)
     except ConfschedError as error:  # an internal error: the verifier rejected the solver's timetable
@@ -228,10 +248,18 @@ def _print_summary(schedule) -> None:
         )
 
 
-def _explain_and_fail(data, error: NoScheduleError) -> None:
-    """Print why no schedule exists (when it is proven) and exit 1."""
+def _explain_and_fail(data, error: NoScheduleError, data_file: Path | None = None) -> None:
+    """Print why no schedule exists (when it is proven) and exit 1. A count that proved it before any search (its
+    first finding is the error) is said at once, without the diagnosis; `confsched explain` has that."""
     if not error.proven:
         _fail(error, 1)
+    if error.findings:
+        err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
+        for finding in error.findings[1:]:
+            err.print(one_line(f"  - {finding}"), markup=False)
+        if data_file is not None:
+            err.print(one_line(f"'confsched explain {data_file}' names the restrictions to relax"), markup=False)
+        raise typer.Exit(1)
     with err.status("no schedule; looking for the reason", spinner="dots"):
         explanation = explain_data(data)
     err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
@@ -250,9 +278,19 @@ def explain(
         data = load(data_file)
     except ConfschedError as error:
         _fail(error)
+    said = []
+
+    def say_at_once(counted) -> None:  # a count proved it: said before the search for conflicting restrictions
+        out.print("\n".join(counted.verdict_lines()), markup=False)
+        said.append(counted)
+
     with err.status("looking for conflicting restrictions", spinner="dots"):
-        explanation = explain_data(data, time_limit=time_limit)
-    out.print(explanation.render(), markup=False)
+        explanation = explain_data(data, time_limit=time_limit, proven=say_at_once)
+    if said:
+        if explanation.conflict_lines():
+            out.print("\n".join(explanation.conflict_lines()), markup=False)
+    else:
+        out.print(explanation.render(), markup=False)
     if explanation.feasible is not True:
         raise typer.Exit(1)
 
@@ -280,6 +318,7 @@ def check(
     for violation in violations:
         out.print(str(violation), markup=False)
     out.print(one_line(f"{schedule_file}: {len(violations)} violation(s)"))
+    _fail_if_counted_short(data, f"and no schedule can keep every hard rule of {data_file}")
     raise typer.Exit(1)
 
 
@@ -454,17 +493,32 @@ def diff(
     old_file: Annotated[Path, typer.Argument(help="The older schedule.json or .csv.", show_default=False)],
     new_file: Annotated[Path, typer.Argument(help="The newer schedule.json or .csv.", show_default=False)],
     data_file: Annotated[Path, typer.Option("--data", help="The data file (titles, speakers).", show_default=False)],
+    old_data_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--old-data",
+            help="The older schedule's data file, if another (a withdrawn talk's title and speakers); by default "
+            "the data.vN.yaml a what-if wrote beside schedule.vN.json, else --data.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Print the changelog between two schedules: what moved, was added or withdrawn, and who is affected."""
     try:
         data = load(data_file)
-        old, new = read_schedule(old_file, data), read_schedule(new_file, data)
+        old_data_file = old_data_file or data_beside(old_file)
+        old_data = load(old_data_file) if old_data_file else data
+        old, new = read_schedule(old_file, old_data), read_schedule(new_file, data)
     except ConfschedError as error:
         _fail(error)
     entries = changelog.compare(old, new)
     moved = sum(entry.change not in (changelog.ADDED, changelog.WITHDRAWN) for entry in entries)
     out.print(one_line(f"{old_file} -> {new_file}: {moved} moved, {len(entries) - moved} added or withdrawn"))
     _print_changelog(entries)
+    unknown = [entry.talk for entry in entries if not entry.title]
+    if unknown:
+        talks = ", ".join(f"'{talk}'" for talk in unknown)
+        out.print(one_line(f"not in the data files: {talks}; give --old-data for their titles and speakers"))
 
 
 def _print_changelog(entries: list) -> None:

@@ -47,10 +47,14 @@ class OutputError(DataError):
 
 
 class NoScheduleError(ConfschedError):
-    """No schedule satisfies every hard rule (proven, or none found within the time limit)."""
+    """No schedule satisfies every hard rule (proven, or none found within the time limit).
 
-    def __init__(self, message: str, proven: bool):
+    `findings` are the counts that proved it before any search (scheduler.checks.counting), each one sentence; the
+    message names the first."""
+
+    def __init__(self, message: str, proven: bool, findings: tuple[str, ...] = ()):
         self.proven = proven
+        self.findings = tuple(findings)
         super().__init__(message)
 
 

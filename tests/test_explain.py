@@ -76,7 +76,9 @@ def test_every_reported_member_of_a_minimal_conflict_is_needed():
 def test_quick_check_speaks_the_chairs_language():
     explanation = explain(load(Path(__file__).parent / "infeasible" / "recorded_big_rooms.yaml"))
     assert explanation.findings == [
-        "3 tutorials of 150 minutes can only use West Ballroom A, whose blocks hold at most 2 of them"
+        "3 tutorials of 150 minutes can only use West Ballroom A, whose blocks hold at most 2 of them",
+        "3 talks that can only be held in West Ballroom A need 450 room-minutes, but only 300 room-minutes are open "
+        "where and when they can be held",
     ]
 
 
@@ -87,10 +89,17 @@ def test_explain_on_a_feasible_file_says_a_schedule_exists():
 
 
 def test_solve_explains_automatically_and_exits_1(tmp_path):
-    result = run_cli("solve", Path(__file__).parent / "infeasible" / "pin_clash.yaml", "--out", tmp_path / "out")
+    path = Path(__file__).parent / "infeasible" / "pin_clash.yaml"
+    result = run_cli("solve", path, "--out", tmp_path / "out")
     assert result.returncode == 1
-    assert "talks 'a' and 'b' are both pinned to Hall on 2024-07-27 around 09:00" in result.stderr
-    assert "to relax: remove or move the pin of 'b'" in result.stderr
+    # counted before any search: said at once, and `explain` names the restrictions to relax
+    assert result.stderr == (
+        "error: no schedule exists: talks 'a' and 'b' are both pinned to Hall on 2024-07-27 around 09:00 (more below)\n"
+        "  - 2 talks that can only be held in Hall need 60 room-minutes, but only 30 room-minutes are open where and "
+        "when they can be held\n"
+        f"'confsched explain {path}' names the restrictions to relax\n"
+    )
+    assert "to relax: remove or move the pin of 'b'" in run_cli("explain", path).stdout
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 

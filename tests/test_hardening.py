@@ -459,7 +459,9 @@ class HoldTheFirstSolution(cp_model.CpSolverSolutionCallback):
 searches = []
 def run(model, parameters, **kwargs):
     searches.append(model)
-    return real_run(model, parameters, log=HoldTheFirstSolution() if len(searches) == 1 else None, **kwargs)
+    if len(searches) == 1:  # in place of the what-if's own solution log
+        kwargs["log"] = HoldTheFirstSolution()
+    return real_run(model, parameters, **kwargs)
 reschedule.run_cpsat = run
 from scheduler.cli import main
 sys.argv = ["confsched", *sys.argv[1:]]

@@ -1,31 +1,33 @@
 """Why no schedule exists, in the chair's words.
 
-Two passes. Quick counting checks (a talk with no possible place; more talks needing a set of rooms than its
-blocks can hold; a speaker with more talks than available time; two pins on one room and time) say the obvious
-things fast. Then a diagnostic CP-SAT model in which every restriction a chair wrote (a pin, an unavailability
-window, a speaker's talks, a talk's room needs, a kind's rules, the talk itself) is a named group switched on by an
-assumption literal; CP-SAT returns a set of assumptions that cannot hold together, which is shrunk by deletion to a
-small conflict and printed with what relaxing each member would take.
+Two passes. Quick counting checks (scheduler.checks.counting: a talk with no possible place; more talks, or more
+talk-minutes, than a set of rooms can hold; a speaker with more talks or minutes than available time; two pins on one
+room and time) say the obvious things fast, and each is a proof. Then a diagnostic CP-SAT model in which every
+restriction a chair wrote (a pin, an unavailability window, a speaker's talks, a talk's room needs, a kind's rules,
+the talk itself) is a named group switched on by an assumption literal; CP-SAT returns a set of assumptions that
+cannot hold together, which is shrunk by deletion to a small conflict and printed with what relaxing each member
+would take.
 """
 
 from __future__ import annotations
 
-import bisect
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..data import ConferenceData, Talk, Window, format_clock
+from ..data import ConferenceData, Talk, format_clock
 from ..errors import NoScheduleError
-from ..problem import MINUTES_PER_DAY, BlockSpan, Problem, compile_problem
-from ..rules.rooms import _room_set_unions
+from ..problem import MINUTES_PER_DAY, compile_problem
 from ..search.cpsat import run_cpsat
 from ..search.solve import solve
+from .counting import quick_checks, windows
 
 CORE_SECONDS = 20.0
-MAX_FINDINGS_PER_CHECK = 5
 SHRINK_SECONDS = 5.0
+# once a count has proven that no schedule exists, the conflicting restrictions are a bonus: at most this long
+AFTER_COUNT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class Explanation:
     def render(self) -> str:
         if self.feasible:
             return "a schedule exists: every hard rule can be satisfied (try a longer --time-limit if solve gave up)"
+        return "\n".join([*self.verdict_lines(), *self.conflict_lines()])
+
+    def verdict_lines(self) -> list[str]:
+        """Whether a schedule exists, and the quick checks' findings."""
         if self.feasible is None:
             lines = ["could not decide within the time limit whether a schedule exists."]
         else:
@@ -59,19 +65,37 @@ class Explanation:
         if self.findings:
             lines.append("Quick checks found:")
             lines.extend(f"  - {finding}" for finding in self.findings)
-        if self.culprits:
-            note = "" if self.minimal else " (the solver could not shrink this set further in time)"
-            lines.append(
-                f"These {len(self.culprits)} restrictions cannot all hold{note}; relaxing any one of them helps:"
-            )
-            lines.extend(f"  {number}. {culprit}" for number, culprit in enumerate(self.culprits, 1))
-        return "\n".join(lines)
+        return lines
+
+    def conflict_lines(self) -> list[str]:
+        """The conflicting restrictions, numbered, with what relaxing each takes (none if none were found)."""
+        if not self.culprits:
+            return []
+        note = "" if self.minimal else " (the solver could not shrink this set further in time)"
+        return [
+            f"These {len(self.culprits)} restrictions cannot all hold{note}; relaxing any one of them helps:",
+            *(f"  {number}. {culprit}" for number, culprit in enumerate(self.culprits, 1)),
+        ]
 
 
-def explain(data: ConferenceData, time_limit: float = CORE_SECONDS) -> Explanation:
-    """Find out whether the data has a schedule and, if not, why not."""
+def explain(
+    data: ConferenceData,
+    time_limit: float = CORE_SECONDS,
+    proven: Callable[[Explanation], None] | None = None,
+) -> Explanation:
+    """Find out whether the data has a schedule and, if not, why not.
+
+    A quick check's finding is a proof (scheduler.checks.counting): the answer is then 'no schedule' at once (handed
+    to `proven`, if given, before the diagnosis starts), and the diagnosis that names conflicting restrictions gets at
+    most AFTER_COUNT_SECONDS for its searches.
+    """
     problem = compile_problem(data)
     findings = quick_checks(data, problem)
+    if findings:
+        time_limit = min(time_limit, AFTER_COUNT_SECONDS)
+        if proven is not None:
+            proven(Explanation(False, findings))
+    deadline = time.perf_counter() + time_limit
     if not findings:
         # the ordinary solver decides feasibility far faster than the diagnostic model
         try:
@@ -86,141 +110,8 @@ def explain(data: ConferenceData, time_limit: float = CORE_SECONDS) -> Explanati
         return Explanation(feasible=True)
     if status != cp_model.INFEASIBLE:
         return Explanation(feasible=None if not findings else False, findings=findings)
-    core, minimal = diagnosis.shrink(diagnosis.core())
+    core, minimal = diagnosis.shrink(diagnosis.core(), deadline if findings else None)
     return Explanation(False, findings, [diagnosis.culprits[literal] for literal in core], minimal)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# quick checks
-
-
-def quick_checks(data: ConferenceData, problem: Problem) -> list[str]:
-    """Counting arguments that show infeasibility without search, each as one sentence."""
-    return [
-        *talks_with_no_place(data, problem),
-        *room_groups_overfull(data, problem),
-        *speakers_overbooked(data, problem),
-        *pins_colliding(data),
-    ]
-
-
-def talks_with_no_place(data: ConferenceData, problem: Problem) -> list[str]:
-    """A talk that no start and room can hold on its own."""
-    return [f"talk '{data.talks[talk].id}' cannot be placed: {reason}" for talk, reason in problem.unplaceable.items()]
-
-
-def room_groups_overfull(data: ConferenceData, problem: Problem) -> list[str]:
-    """More talks needing a set of rooms than that set's blocks can hold (only the smallest such sets)."""
-    findings: list[tuple[frozenset[int], str]] = []
-    for group in _room_set_unions(problem):
-        members = [t for t, rooms in enumerate(problem.rooms) if rooms and set(rooms) <= group]
-        if len(members) < 2:
-            continue
-        room_names = [data.rooms[room].name for room in sorted(group)]
-        fits = 0
-        for index, block in enumerate(problem.blocks):
-            usable = [t for t in members if any(_block_of(problem, s) == index for s in problem.starts[t])]
-            if not usable:
-                continue
-            shortest = min(problem.duration(t) for t in usable)
-            fits += sum(_open_minutes(problem.room_busy[room], block) // shortest for room in group)
-        if len(members) > fits:
-            kinds = sorted({f"{data.talks[t].kind}s" for t in members})
-            durations = sorted({problem.duration(t) for t in members})
-            where = ", ".join(room_names) if len(room_names) <= 3 else f"{len(room_names)} rooms"
-            only = "only " if len(group) < len(data.rooms) else ""
-            findings.append(
-                (
-                    group,
-                    f"{len(members)} {'/'.join(kinds)} of {'/'.join(map(str, durations))} minutes can {only}use "
-                    f"{where}, whose blocks hold at most {fits} of them",
-                )
-            )
-    # a larger set is usually overfull only because a smaller one inside it is; the smaller one is the news
-    smallest = [text for group, text in findings if not any(other < group for other, _ in findings)]
-    return _at_most(smallest, MAX_FINDINGS_PER_CHECK)
-
-
-def _at_most(findings: list[str], limit: int) -> list[str]:
-    if len(findings) <= limit:
-        return findings
-    return [*findings[:limit], f"... and {len(findings) - limit} more like these"]
-
-
-def speakers_overbooked(data: ConferenceData, problem: Problem) -> list[str]:
-    """A speaker whose talks cannot all fit, one after another, into the time they are available."""
-    findings = []
-    speakers = {speaker.id: speaker for speaker in data.speakers}
-    for speaker_id, talks in problem.speaker_talks.items():
-        if len(talks) < 2:
-            continue
-        usable_blocks = sorted({_block_of(problem, s) for t in talks for s in problem.starts[t]})
-        shortest = min(problem.duration(t) for t in talks)
-        busy = _windows(data, speakers[speaker_id].unavailable)
-        fits = sum(_open_minutes(busy, problem.blocks[b]) // shortest for b in usable_blocks)
-        if len(talks) > fits:
-            spans = [_describe_block(data, problem.blocks[b], busy) for b in usable_blocks]
-            available = "; ".join(span for span in spans if span) or "never"
-            findings.append(
-                f"speaker {speakers[speaker_id].display_name} gives {len(talks)} talks but is available only "
-                f"{available}, where {'only 1 fits' if fits == 1 else f'{fits} fit'}"
-            )
-    return _at_most(findings, MAX_FINDINGS_PER_CHECK)
-
-
-def pins_colliding(data: ConferenceData) -> list[str]:
-    """Two talks pinned to the same room at overlapping times."""
-    findings = []
-    pinned = [t for t in data.talks if t.pin and t.pin.room and t.pin.start is not None and t.pin.day is not None]
-    for i, first in enumerate(pinned):
-        for second in pinned[i + 1 :]:
-            a, b = first.pin, second.pin
-            if (
-                (a.room, a.day) == (b.room, b.day)
-                and a.start < b.start + second.duration
-                and b.start < a.start + first.duration
-            ):
-                findings.append(
-                    f"talks '{first.id}' and '{second.id}' are both pinned to {a.room} on {a.day.isoformat()} "
-                    f"around {format_clock(max(a.start, b.start))}"
-                )
-    return findings
-
-
-def _block_of(problem: Problem, start: int) -> int:
-    return bisect.bisect_right([block.start for block in problem.blocks], start) - 1
-
-
-def _open_minutes(busy: list[tuple[int, int]], block: BlockSpan) -> int:
-    closed = sum(max(0, min(end, block.end) - max(start, block.start)) for start, end in busy)
-    return block.length - closed
-
-
-def _windows(data: ConferenceData, windows: list[Window]) -> list[tuple[int, int]]:
-    result = []
-    for d, day in enumerate(data.conference.days):
-        for window in windows:
-            if window.day is None or window.day == day.date:
-                start = 0 if window.start is None else window.start
-                end = MINUTES_PER_DAY if window.end is None else window.end
-                result.append((d * MINUTES_PER_DAY + start, d * MINUTES_PER_DAY + end))
-    return result
-
-
-def _describe_block(data: ConferenceData, block: BlockSpan, busy: list[tuple[int, int]]) -> str:
-    """The open parts of a block, e.g. 'Sat 2024-07-27 09:30-10:00'."""
-    spans, cursor = [], block.start
-    for start, end in sorted(busy):
-        if start > cursor and cursor < block.end:
-            spans.append((cursor, min(start, block.end)))
-        cursor = max(cursor, end)
-    if cursor < block.end:
-        spans.append((cursor, block.end))
-    if not spans:
-        return ""
-    day = data.conference.days[block.day].date.strftime("%a %Y-%m-%d")
-    base = block.day * MINUTES_PER_DAY
-    return f"{day} " + ", ".join(f"{format_clock(a - base)}-{format_clock(b - base)}" for a, b in spans)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -296,8 +187,8 @@ class _Diagnosis:
                 model.add_no_overlap(intervals)
 
     def _room_windows(self, room: int) -> list[tuple[int, tuple[int, int]]]:
-        windows = self.data.rooms[room].unavailable
-        return [(i, span) for i, window in enumerate(windows) for span in _windows(self.data, [window])]
+        closures = self.data.rooms[room].unavailable
+        return [(i, span) for i, window in enumerate(closures) for span in windows(self.data, [window])]
 
     def _room_restrictions(self, talk: Talk, room: int) -> list[tuple[tuple, Callable[[], Culprit]]]:
         """The groups that forbid `talk` in `room` (all must be relaxed to allow it)."""
@@ -324,11 +215,11 @@ class _Diagnosis:
         block_type = {index: block.type for index, block in enumerate(problem.blocks)}
         result = []
         if talk.block_types is not None:
-            allowed = [s for s in starts if block_type[_block_of(problem, s)] in talk.block_types]
+            allowed = [s for s in starts if block_type[problem.block_index(s)] in talk.block_types]
             result.append((("talk-blocks", talk.id), lambda: _talk_blocks_culprit(talk), allowed))
         elif data.kind_rule(talk.kind).block_types is not None:
             types = data.kind_rule(talk.kind).block_types
-            allowed = [s for s in starts if block_type[_block_of(problem, s)] in types]
+            allowed = [s for s in starts if block_type[problem.block_index(s)] in types]
             result.append((("kind-rules", talk.kind), lambda: _kind_culprit(data, talk.kind), allowed))
         if talk.pin and (talk.pin.day is not None or talk.pin.start is not None):
             allowed = [
@@ -340,7 +231,7 @@ class _Diagnosis:
             result.append((("pin", talk.id), lambda: _pin_culprit(talk), allowed))
         for speaker_id in talk.speakers:
             for index, window in enumerate(speakers[speaker_id].unavailable):
-                spans = _windows(data, [window])
+                spans = windows(data, [window])
                 allowed = [s for s in starts if all(s + talk.duration <= a or b <= s for a, b in spans)]
                 if len(allowed) < len(starts):
                     result.append(
@@ -368,14 +259,21 @@ class _Diagnosis:
     def core(self) -> list[int]:
         return list(self.solver.sufficient_assumptions_for_infeasibility())
 
-    def shrink(self, core: list[int]) -> tuple[list[int], bool]:
-        """Deletion filter: drop each member whose removal keeps the rest infeasible (talks tried first)."""
+    def shrink(self, core: list[int], deadline: float | None = None) -> tuple[list[int], bool]:
+        """Deletion filter: drop each member whose removal keeps the rest infeasible (talks tried first), until
+        `deadline` (a time.perf_counter() value) if one is given."""
         order = sorted(core, key=lambda literal: (self.culprits[literal].kind != "talk", literal))
         kept = list(order)
         minimal = True
         for literal in order:
+            if literal not in kept:
+                continue  # a smaller core found earlier left it out
+            seconds = SHRINK_SECONDS if deadline is None else min(SHRINK_SECONDS, deadline - time.perf_counter())
+            if seconds <= 0:
+                minimal = False
+                break
             trial = [other for other in kept if other != literal]
-            status = self.solve(trial, SHRINK_SECONDS)
+            status = self.solve(trial, seconds)
             if status == cp_model.INFEASIBLE:
                 smaller = set(self.core()) & set(trial)
                 kept = [other for other in trial if other in smaller] if smaller else trial

@@ -133,14 +133,30 @@ class FinishedTimetable:
         (start_a, end_a), (start_b, end_b) = self.span(a), self.span(b)
         return start_a < end_b + gap and start_b < end_a + gap
 
-    def close_pairs(self, groups: dict[str, list[str]], label: str, gap: int = 0) -> list[Offence]:
-        """One offence per pair of placed talks of one group that come closer than `gap` minutes."""
+    def close_pairs(
+        self, groups: dict[str, list[str]], label: str, gap: int = 0, names: Mapping[str, str] | None = None
+    ) -> list[Offence]:
+        """One offence per pair of placed talks of one group that come closer than `gap` minutes (each group called
+        by its name in `names`, if it has one there)."""
         found = []
         for name, members in sorted(groups.items()):
             members = self.placed(members)
+            called = (names or {}).get(name, name)
             for i, a in enumerate(members):
-                found += [(f"{label} {name}", 1) for b in members[i + 1 :] if self.close(a, b, gap)]
+                found += [(f"{label} {called}", 1) for b in members[i + 1 :] if self.close(a, b, gap)]
         return found
+
+    @cached_property
+    def person(self) -> dict[str, str]:
+        """Each speaker as the reports name them: by name where they have one, with the id too where two speakers
+        share a name (so that their offences are not added up as one person's)."""
+        names = {speaker.id: speaker.display_name for speaker in self.data.speakers}
+        shared = {name for name in names.values() if list(names.values()).count(name) > 1}
+        return {key: f"{name} ({key})" if name in shared else name for key, name in names.items()}
+
+    def who(self, speaker_id: str) -> str:
+        """A speaker (or chair) as the reports name them (the id of someone the data file does not define)."""
+        return self.person.get(speaker_id, speaker_id)
 
     @cached_property
     def by_track(self) -> dict[str, list[str]]:

@@ -227,7 +227,7 @@ def score_chair_conflict(done: FinishedTimetable) -> list[Offence]:
             for block in sorted(done.sessions[track]):
                 clashes = sum(block in done.sessions[other] for other in tracks[i + 1 :])
                 if clashes:
-                    found.append((f"chair {chair} ({track})", clashes))
+                    found.append((f"chair {done.who(chair)} ({track})", clashes))
     return found
 
 
@@ -239,7 +239,7 @@ def score_chair_talk_overlap(done: FinishedTimetable) -> list[Offence]:
             continue
         own = [t for t in done.where if track.chair in done.talks[t].speakers and done.talks[t].track != track.name]
         for chaired in done.placed(done.by_track.get(track.name, [])):
-            found += [(f"chair {track.chair} ({track.name})", 1) for talk in own if done.close(chaired, talk)]
+            found += [(f"chair {done.who(track.chair)} ({track.name})", 1) for talk in own if done.close(chaired, talk)]
     return found
 
 

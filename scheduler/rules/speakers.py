@@ -222,7 +222,7 @@ def score_speaker_days(done: FinishedTimetable) -> list[Offence]:
     for speaker, talk_ids in sorted(done.by_speaker.items()):
         extra = len({done.where[t].day for t in done.placed(talk_ids)}) - 1
         if extra > 0:
-            found.append((f"speaker {speaker}", extra))
+            found.append((f"speaker {done.who(speaker)}", extra))
     return found
 
 
@@ -230,7 +230,7 @@ def score_speaker_pause(done: FinishedTimetable) -> list[Offence]:
     """Pairs of a speaker's placed talks less than min_pause minutes apart."""
     if not done.data.min_pause:
         return []
-    return done.close_pairs(done.by_speaker, "speaker", done.data.min_pause)
+    return done.close_pairs(done.by_speaker, "speaker", done.data.min_pause, names=done.person)
 
 
 def score_speaker_preference(done: FinishedTimetable) -> list[Offence]:
@@ -247,7 +247,7 @@ def score_speaker_preference(done: FinishedTimetable) -> list[Offence]:
             )
             avoided = avoids is not None and (day in avoids.days or bool(labels & set(avoids.blocks)))
             if unpreferred or avoided:
-                found.append((f"speaker {speaker.id}", 1))
+                found.append((f"speaker {done.who(speaker.id)}", 1))
     return found
 
 
@@ -266,7 +266,7 @@ def score_remote_hours(done: FinishedTimetable) -> list[Offence]:
             )
             minute, hours = local.hour * 60 + local.minute, done.data.waking_hours
             if not (hours.start <= minute and minute + (a.end - a.start) <= hours.end):
-                found.append((f"speaker {speaker.id}", 1))
+                found.append((f"speaker {done.who(speaker.id)}", 1))
     return found
 
 
@@ -310,7 +310,7 @@ def score_speaker_room_change(done: FinishedTimetable) -> list[Offence]:
                 if other.track is not None and other.track != one.track and chairs.get(other.track) == person
             ]
             if shared:
-                found.append((f"speaker {min(shared)}", 1))
+                found.append((f"speaker {done.who(min(shared))}", 1))
     return found
 
 

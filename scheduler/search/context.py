@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
+from ..checks.counting import raise_if_short
 from ..data import ConferenceData, format_clock
 from ..errors import NoScheduleError
 from ..model import TimeModel
@@ -111,12 +112,14 @@ class SolveContext:
         deterministic: bool = False,
         progress: Progress | None = None,
     ) -> SolveContext:
-        """Compile the data into a problem; raise :class:`NoScheduleError` if some talk has nowhere to go.
+        """Compile the data into a problem; raise :class:`NoScheduleError` if some talk has nowhere to go, or the talks
+        need more minutes than they can get (scheduler.checks.counting).
 
         With `deterministic` the solve may run fewer workers than asked for (scheduler.search.cpsat).
         """
         problem = compile_problem(data)
         raise_if_unplaceable(problem)
+        raise_if_short(data, problem)  # minutes counted before any search
         running = reproducible_workers(workers, deterministic)
         note = INTERLEAVE_UNSAFE_NOTE if running < workers else ""
         return cls(

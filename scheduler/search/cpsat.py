@@ -99,11 +99,13 @@ class SolutionLog(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.started = started
         self.first: float | None = None
+        self.last: float | None = None  # when the latest (for an optimising search: the best) solution appeared
         self.progress = progress
         self.optimising = optimising
 
     def on_solution_callback(self) -> None:
         now = time.perf_counter() - self.started
+        self.last = now
         if self.first is None:
             self.first = now
         if not self.progress:

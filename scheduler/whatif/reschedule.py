@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from ..checks.counting import raise_if_short
 from ..checks.score import score
 from ..checks.verify import Violation, verify
 from ..data import ConferenceData, format_clock
@@ -37,6 +38,7 @@ from ..search.context import raise_if_unplaceable
 from ..search.cpsat import (
     INTERLEAVE_UNSAFE_NOTE,
     Outcome,
+    SolutionLog,
     check_seed,
     reproducible_workers,
     run_cpsat,
@@ -105,6 +107,7 @@ def reschedule(
     published = published_placements(data, baseline)
     problem = compile_problem(data, anchors={start for start, _ in published.values()})
     raise_if_unplaceable(problem)
+    raise_if_short(data, problem)  # an over-full programme is said at once, with the minutes counted
     must_move = talks_that_must_move(data, baseline)
     index = {talk.id: i for i, talk in enumerate(data.talks)}
     changed = {index[talk_id] for talk_id in must_move} | {t for t in range(len(data.talks)) if t not in published}
@@ -150,8 +153,11 @@ class _Search:
     def remaining(self) -> float:
         return self.budget.share()  # never below the shortest search
 
-    def run(self, built: TimeModel, seconds: float) -> Outcome:
-        return run_cpsat(built.model, solver_parameters(self.seed, self.workers, seconds, first_only=False))
+    def run(self, built: TimeModel, seconds: float) -> tuple[Outcome, SolutionLog]:
+        """One search; its log holds when (seconds since the what-if started) its first and best solutions came."""
+        log = SolutionLog(self.budget.started, None, optimising=True)
+        parameters = solver_parameters(self.seed, self.workers, seconds, first_only=False)
+        return run_cpsat(built.model, parameters, log=log), log
 
 
 @dataclass(frozen=True)
@@ -191,17 +197,18 @@ def _least_disruption(
             built.model.add(disruption <= best)
             _hint(built, starts, rooms)
         level_started = time.perf_counter()
-        outcome = search.run(built, search.remaining() if last and found is None else 0.3 * search.remaining())
+        outcome, log = search.run(built, search.remaining() if last and found is None else 0.3 * search.remaining())
         solver, status, solved = outcome.solver, outcome.status, outcome.found
         seconds = time.perf_counter() - level_started
         attempts.append((name, len(freed), solver.status_name(status), outcome.penalty if solved else None, seconds))
         if solved:
             value = round(solver.objective_value)
+            # when CP-SAT found them, not when its search ended (which is the time limit unless it proved an optimum)
             if found is None:
-                seconds_to_schedule = search.budget.elapsed()
+                seconds_to_schedule = _or_now(log.first, search.budget)
             if found is None or value < best or status == cp_model.OPTIMAL:
                 if found is None or value < best:
-                    seconds_to_best = search.budget.elapsed()
+                    seconds_to_best = _or_now(log.last, search.budget)
                 found, best = (name, freed, built), value
                 starts, rooms = built.starts(solver), built.rooms(solver)
                 neighbourhood_optimal = status == cp_model.OPTIMAL
@@ -236,6 +243,11 @@ def _least_disruption(
     )
 
 
+def _or_now(seconds: float | None, budget: TimeBudget) -> float:
+    """A time the solution log recorded, or (a solution given as a hint, which CP-SAT does not call back) now."""
+    return budget.elapsed() if seconds is None else seconds
+
+
 def _improve_keeping_disruption(
     search: _Search, weights: dict, least: _LeastDisruption
 ) -> tuple[dict[int, int], dict[int, int], bool]:
@@ -250,7 +262,7 @@ def _improve_keeping_disruption(
         return least.starts, least.rooms, False
     quality.model.add(quality_disruption <= least.best)
     _hint(quality, least.starts, least.rooms)
-    outcome = search.run(quality, search.remaining())
+    outcome, _ = search.run(quality, search.remaining())
     if not outcome.found:
         return least.starts, least.rooms, False
     return quality.starts(outcome.solver), quality.rooms(outcome.solver), outcome.optimal

@@ -70,6 +70,13 @@ def version_of(path: str | Path) -> int:
     return int(match.group(1)) if match else 1
 
 
+def data_beside(schedule_path: str | Path) -> Path | None:
+    """The data file a what-if wrote beside a schedule.vN.json (data.vN.yaml), if it is there."""
+    version = version_of(schedule_path)
+    candidate = Path(schedule_path).with_name(f"data.v{version}.yaml")
+    return candidate if version > 1 and candidate.is_file() else None
+
+
 def revision_names(version: int) -> list[str]:
     """The files a what-if writes for `version`, in the order they are listed."""
     return [
