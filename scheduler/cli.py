@@ -21,7 +21,15 @@ from .errors import ConfschedError, DataError, NoScheduleError, after_ctrl_c, on
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export, size_problem
 from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
-from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, ControlCharactersRemoved, import_file
+from .importers import (
+    DATA_IMPORTERS,
+    IMPORT_FORMATS,
+    PIN_MODES,
+    ControlCharactersRemoved,
+    SourceBreaksARule,
+    baseline_path,
+    import_file,
+)
 from .interrupt import interruptible
 from .schedule import read_schedule
 from .search.cpsat import SEEDS
@@ -314,10 +322,16 @@ def import_programme(
         str | None, typer.Option("--timezone", help="IANA time zone; needed when the source names none (csv, xlsx).")
     ] = None,
     pins: Annotated[
-        str, typer.Option("--pins", help="Pin each talk's current day, start and room (all), its room, or nothing.")
-    ] = "all",
+        str,
+        typer.Option(
+            "--pins",
+            help="Pin each talk's current day, start and room (all), its room, or nothing (none: the published "
+            "placement is only the baseline written beside the data file).",
+        ),
+    ] = "none",
 ) -> None:
-    """Turn an existing programme (frab, pretalx, CSV, XLSX) into a data file, its placements as pins."""
+    """Turn an existing programme (frab, pretalx, CSV, XLSX) into a data file, and its published timetable into a
+    baseline schedule beside it (DATA.published.json) for whatif."""
     if source_format not in IMPORT_FORMATS:
         _fail(ValueError(f"unknown format '{source_format}'; choose from {', '.join(IMPORT_FORMATS)}"))
     if pins not in PIN_MODES:
@@ -325,6 +339,7 @@ def import_programme(
     try:
         with warnings.catch_warnings(record=True) as removed:
             warnings.simplefilter("always", ControlCharactersRemoved)
+            warnings.simplefilter("always", SourceBreaksARule)
             data = import_file(source, source_format, out_file, timezone=timezone, pins=pins)
     except (ConfschedError, OSError) as error:  # OSError: the data file could not be written
         _fail(error)
@@ -338,6 +353,8 @@ def import_programme(
             + ("" if source_format in DATA_IMPORTERS else f"; pins: {pins}")
         )
     )
+    if source_format not in DATA_IMPORTERS:
+        out.print(one_line(f"wrote {baseline_path(out_file)}: the published timetable (whatif --baseline)"))
 
 
 @app.command()

@@ -15,11 +15,12 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from ..data import ConferenceData, format_clock, split_path
+from ..data import ConferenceData, format_clock, parse_clock, split_path
 from ..errors import DataError
 from ..formats.slugs import distinct, slugify
 from ..formats.text import clean
-from .programme import ImportedRoom, ImportedTalk, Programme, check_count
+from ..schedule import Assignment
+from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme, check_count
 
 PinMode = Literal["all", "room", "none"]
 PIN_MODES: tuple[PinMode, ...] = ("all", "room", "none")
@@ -36,8 +37,13 @@ UNKNOWN_CAPACITY = 10_000
 _COARSEST_GRANULARITY = 60
 
 
-def build_data(programme: Programme, pins: PinMode = "all") -> ConferenceData:
+def build_data(programme: Programme, pins: PinMode = "none") -> ConferenceData:
     """The data file for `programme`; with pins 'all' a solve reproduces the current timetable exactly."""
+    return build_programme(programme, pins)[0]
+
+
+def build_programme(programme: Programme, pins: PinMode = "none") -> tuple[ConferenceData, list[Assignment]]:
+    """The data file for `programme` and its published timetable (the baseline a what-if starts from)."""
     if not programme.talks:
         raise DataError(
             programme.source, None, None, "no scheduled talk found (a talk needs a day, a start and a room)"
@@ -57,21 +63,118 @@ def build_data(programme: Programme, pins: PinMode = "all") -> ConferenceData:
     room_order = {room.name: position for position, room in enumerate(rooms)}
     talks = sorted(programme.talks, key=lambda talk: (talk.day, talk.start, room_order[talk.room]))
     talk_ids = distinct(_talk_id(talk) for talk in talks)
-    document = {
+    day_change = _day_change(programme, talks)
+    document: dict = {
         "conference": {
             "name": programme.name,
             "timezone": programme.timezone,
             "granularity": granularity(programme),
-            "days": _days(talks),
-        },
+            "days": _days(talks, day_change),
+        }
+        | {key: value for key, value in programme.extra.items() if value is not None and key != "day_change"}
+        | ({"day_change": format_clock(day_change)} if day_change is not None else {}),
         "rooms": [_room(room) for room in rooms],
         "speakers": _speakers(talks),
         "talks": [_talk(talk, talk_id, pins) for talk, talk_id in zip(talks, talk_ids, strict=True)],
     }
+    if night := [t for t, talk in enumerate(talks) if _is_night(talk, day_change)]:
+        # night talks keep to the night blocks and every other talk to the day's blocks (docs/import.md)
+        kinds = dict.fromkeys(talk["kind"] for talk in document["talks"])
+        document["kinds"] = {kind: {"block_types": [DAY_BLOCK]} for kind in kinds}
+        for t in night:
+            document["talks"][t]["block_types"] = [NIGHT_BLOCK]
+    used_tracks = dict.fromkeys(talk.track for talk in talks if talk.track)
+    if colored := [track for track in used_tracks if track in programme.track_colors]:
+        document["tracks"] = [{"name": track, "color": programme.track_colors[track]} for track in colored]
+    accepted, notes = source_conflicts(talks, talk_ids, programme)
+    if accepted:
+        document["accepted"] = accepted
+    for note in notes:
+        warnings.warn(SourceBreaksARule(note), stacklevel=2)
     try:
-        return ConferenceData.model_validate(without_control_characters(document, programme.source))
+        data = ConferenceData.model_validate(without_control_characters(document, programme.source))
     except ValidationError as error:  # a value the sources allow and a data file does not, e.g. an empty room name
         raise import_error(programme.source, error) from None
+    published = [
+        Assignment(
+            talk=talk_id,
+            day=talk.day,
+            start=format_clock(talk.start),
+            end=format_clock(talk.end),
+            room=clean(talk.room)[0],
+        )
+        for talk, talk_id in zip(talks, (talk.id for talk in data.talks), strict=True)
+    ]
+    return data, published
+
+
+# The block types of an imported programme with night talks (after midnight, before frab's day change)
+DAY_BLOCK, NIGHT_BLOCK = "day", "night"
+
+
+def _day_change(programme: Programme, talks: list[ImportedTalk]) -> int | None:
+    """frab's day change in minutes when the programme has night talks (listed under the frab day before the date
+    they start on); the source's, else the hour after the last night talk ends. None without night talks."""
+    nights = [talk for talk in talks if talk.listed_day is not None and talk.day > talk.listed_day]
+    if not nights:
+        return None
+    stated = programme.extra.get("day_change")
+    if stated is not None:
+        return parse_clock(stated)
+    return min(MINUTES_PER_DAY, -(-max(talk.end for talk in nights) // 60) * 60)
+
+
+def _is_night(talk: ImportedTalk, day_change: int | None) -> bool:
+    if day_change is None:
+        return False
+    if talk.listed_day is not None:
+        return talk.day > talk.listed_day
+    return talk.start < day_change
+
+
+class SourceBreaksARule(UserWarning):
+    """The imported programme itself breaks a hard rule (a speaker in two talks at once); kept as accepted."""
+
+
+def source_conflicts(
+    talks: list[ImportedTalk], talk_ids: list[str], programme: Programme
+) -> tuple[list[dict], list[str]]:
+    """The source's own double-bookings: each pair of overlapping talks sharing a speaker, as an `accepted` entry,
+    and one warning line per pair naming both talks and the speakers they share."""
+    by_speaker: dict[str, list[int]] = {}
+    for index, talk in enumerate(talks):
+        for speaker in dict.fromkeys(s.id for s in talk.speakers):
+            by_speaker.setdefault(speaker, []).append(index)
+    names = {s.id: s.name for talk in talks for s in talk.speakers}
+    shared: dict[tuple[int, int], list[str]] = {}
+    for speaker, indices in by_speaker.items():
+        ordered = sorted(indices, key=lambda i: (talks[i].day, talks[i].start, i))
+        for position, first in enumerate(ordered):
+            for second in ordered[position + 1 :]:
+                a, b = talks[first], talks[second]
+                if b.day != a.day or b.start >= a.end:
+                    break
+                shared.setdefault((min(first, second), max(first, second)), []).append(speaker)
+    accepted, notes = [], []
+    for (first, second), speakers in sorted(shared.items()):
+        a, b = talks[first], talks[second]
+        who = ", ".join(names[s] for s in speakers)
+        mirror = " (a mirror: same speakers, same time)" if _same_people(a, b) else ""
+        accepted.append({"talks": [talk_ids[first], talk_ids[second]], "note": f"published so; shared: {who}"})
+        notes.append(
+            f"{programme.source}: the source has {who} in two talks at once{mirror}: '{talk_ids[first]}' "
+            f"({_when(a)}, {a.room}) and '{talk_ids[second]}' ({_when(b)}, {b.room}); kept as accepted "
+            "(the data file's 'accepted' list; --no-accepted lifts it)"
+        )
+    return accepted, notes
+
+
+def _same_people(a: ImportedTalk, b: ImportedTalk) -> bool:
+    return {s.id for s in a.speakers} == {s.id for s in b.speakers} and a.start == b.start and a.end == b.end
+
+
+def _when(talk: ImportedTalk) -> str:
+    return f"{talk.day.isoformat()} {format_clock(talk.start)}-{format_clock(talk.end)}"
 
 
 class ControlCharactersRemoved(UserWarning):
@@ -141,18 +244,23 @@ def blocks(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _days(talks: list[ImportedTalk]) -> list[dict]:
+def _days(talks: list[ImportedTalk], day_change: int | None) -> list[dict]:
+    """Each date's blocks; with night talks, blocks ending by the day change are typed night and the rest day (a
+    night block is never merged with a day block)."""
     dates = sorted({talk.day for talk in talks})
-    return [
-        {
-            "date": date,
-            "blocks": [
-                {"start": format_clock(start), "end": format_clock(end)}
-                for start, end in blocks((talk.start, talk.end) for talk in talks if talk.day == date)
-            ],
-        }
-        for date in dates
-    ]
+    days = []
+    nights = any(_is_night(talk, day_change) for talk in talks)
+    for date in dates:
+        spans = []
+        for night in (True, False) if nights else (False,):
+            here = [t for t in talks if t.day == date and (not nights or _is_night(t, day_change) == night)]
+            for start, end in blocks((talk.start, talk.end) for talk in here):
+                block = {"start": format_clock(start), "end": format_clock(end)}
+                if nights:
+                    block["type"] = NIGHT_BLOCK if night else DAY_BLOCK
+                spans.append((start, block))
+        days.append({"date": date, "blocks": [block for _, block in sorted(spans, key=lambda item: item[0])]})
+    return days
 
 
 def _rooms(programme: Programme) -> list[ImportedRoom]:
@@ -176,14 +284,15 @@ def _room(room: ImportedRoom) -> dict:
 
 
 def _speakers(talks: list[ImportedTalk]) -> list[dict]:
-    """Every speaker of some talk, once, in order of first appearance; the name is kept only if it adds to the id."""
-    seen: dict[str, str] = {}
+    """Every speaker of some talk, once, in order of first appearance; the name is kept only if it adds to the id,
+    with what the source says of the person (guid, number, code, biography)."""
+    seen: dict[str, ImportedSpeaker] = {}
     for talk in talks:
         for speaker in talk.speakers:
-            seen.setdefault(speaker.id, speaker.name)
+            seen.setdefault(speaker.id, speaker)
     return [
-        {"id": speaker_id, "name": name} if name != speaker_id else {"id": speaker_id}
-        for speaker_id, name in seen.items()
+        {"id": speaker_id} | ({"name": speaker.name} if speaker.name != speaker_id else {}) | dict(speaker.extra)
+        for speaker_id, speaker in seen.items()
     ]
 
 
@@ -200,7 +309,7 @@ def _talk(talk: ImportedTalk, talk_id: str, pins: PinMode) -> dict:
         "speakers": list(dict.fromkeys(speaker.id for speaker in talk.speakers)),
         "track": talk.track,
         "abstract": talk.abstract,
-    }
+    } | talk.extra
     if pins == "all":
         document["pin"] = {"day": talk.day, "start": format_clock(talk.start), "room": talk.room}
     elif pins == "room":
