@@ -17,6 +17,7 @@ from . import generate as generator
 from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
+from .data import ConferenceData
 from .errors import ConfschedError, DataError, NoScheduleError, after_ctrl_c, one_line
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export, size_problem
 from .formats.atomic import check_output_directory, recover, write_atomic
@@ -57,6 +58,16 @@ FORMATS_HELP = "Comma-separated: " + ", ".join(EXPORTERS) + " (see docs/exports.
 DataArg = Annotated[Path, typer.Argument(help="Conference data file (YAML).", show_default=False)]
 
 
+NO_ACCEPTED_HELP = (
+    "Ignore the data file's 'accepted' list: the source's own double-bookings count as broken rules again."
+)
+
+
+def _accepted(data: ConferenceData, lifted: bool) -> ConferenceData:
+    """The data with its accepted exceptions, or (--no-accepted) without them."""
+    return data.model_copy(update={"accepted": []}) if lifted and data.accepted else data
+
+
 def _fail(error: Exception, code: int = 2) -> None:
     # escaped: messages quote names and syntax such as TALK@[DAY]@[HH:MM][@ROOM], which rich would read as markup
     err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
@@ -94,13 +105,14 @@ def solve(
         ),
     ] = False,
     formats: Annotated[str, typer.Option("--formats", help=FORMATS_HELP)] = ",".join(DEFAULT_FORMATS),
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
     chosen = _formats(formats)
     _check_seed(seed)
     try:
         check_output_directory(out_dir)  # a file in the way, or no permission: say so before solving
-        data = load(data_file)
+        data = _accepted(load(data_file), no_accepted)
         _check_export_size(data_file, data, chosen)  # before the solve, not after it
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
         # written inside the block too, so a first Ctrl-C while writing does not stop it, and a second one leaves the
@@ -245,10 +257,11 @@ def _explain_and_fail(data, error: NoScheduleError) -> None:
 def explain(
     data_file: DataArg,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the diagnosis.", min=0.1)] = 20.0,
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Say why a data file has no schedule: quick counting checks, then a small set of conflicting restrictions."""
     try:
-        data = load(data_file)
+        data = _accepted(load(data_file), no_accepted)
     except ConfschedError as error:
         _fail(error)
     with err.status("looking for conflicting restrictions", spinner="dots"):
@@ -271,9 +284,11 @@ def _load_schedule(data_file: Path, schedule_file: Path):
 def check(
     data_file: DataArg,
     schedule_file: Annotated[Path, typer.Argument(help="schedule.json or schedule.csv to check.")],
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Re-check every hard rule on a schedule with the independent verifier; exit 1 on any violation."""
     data, schedule = _load_schedule(data_file, schedule_file)
+    data = _accepted(data, no_accepted)
     violations = verify(data, schedule.assignments)
     if not violations:
         out.print(one_line(f"{schedule_file}: OK: {len(schedule.assignments)} talks, every hard rule holds"))
@@ -381,6 +396,7 @@ def whatif(
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds the solver may use.", min=0.1)] = 30.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.", min=1, max=64)] = 1,
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Apply changes to a published schedule: the least disruptive new version, a changelog and who is affected."""
     inline = {
@@ -395,7 +411,7 @@ def whatif(
     try:
         check_output_directory(out_dir)
         recover(out_dir)  # a what-if killed while writing: its version is not there, as if it had never run
-        before = load(data_file)
+        before = _accepted(load(data_file), no_accepted)
         baseline = read_schedule(baseline_file, before)
         check_same_conference(before, data_file, baseline, baseline_file)
         changes = load_changes(change_file) if change_file else Changes([])

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from ..data import ConferenceData, format_clock, parse_clock, split_path
 from ..errors import DataError
+from ..exporters.track_colours import PALETTE
 from ..formats.slugs import distinct, slugify
 from ..formats.text import clean
 from ..schedule import Assignment
@@ -83,9 +84,14 @@ def build_programme(programme: Programme, pins: PinMode = "none") -> tuple[Confe
         document["kinds"] = {kind: {"block_types": [DAY_BLOCK]} for kind in kinds}
         for t in night:
             document["talks"][t]["block_types"] = [NIGHT_BLOCK]
-    used_tracks = dict.fromkeys(talk.track for talk in talks if talk.track)
-    if colored := [track for track in used_tracks if track in programme.track_colors]:
-        document["tracks"] = [{"name": track, "color": programme.track_colors[track]} for track in colored]
+    if programme.track_colors is not None:
+        # the source's colours, and for its other tracks the ones the exports would give them, so that an export
+        # and its import agree (scheduler.exporters.track_colours)
+        used = sorted({talk.track for talk in talks if talk.track})
+        document["tracks"] = [
+            {"name": track, "color": programme.track_colors.get(track, PALETTE[index % len(PALETTE)])}
+            for index, track in enumerate(used)
+        ]
     accepted, notes = source_conflicts(talks, talk_ids, programme)
     if accepted:
         document["accepted"] = accepted
