@@ -464,3 +464,95 @@ def published_places(data):
         )
         for talk in data.talks
     ]
+
+
+# --- pretalx's API ----------------------------------------------------------------------------------------------
+
+
+def api_talk(code: str, title: str, start: str, minutes: int, room: str | None, speakers: list[dict]) -> dict:
+    """A talk as /api/events/<event>/talks/ lists it (pretalx 2024/2025), with its slot."""
+    begin = dt.datetime.fromisoformat(f"{start}:00+02:00")
+    slot = None
+    if room is not None:
+        end = begin + dt.timedelta(minutes=minutes)
+        slot = {"room_id": 1, "room": {"en": room}, "start": begin.isoformat(), "end": end.isoformat()}
+    return {
+        "code": code,
+        "speakers": speakers,
+        "title": title,
+        "submission_type": {"en": "Talk"},
+        "track": {"en": "Python"},
+        "state": "confirmed",
+        "abstract": f"About {title}.",
+        "description": "",
+        "duration": minutes,
+        "do_not_record": False,
+        "content_locale": "en",
+        "slot": slot,
+    }
+
+
+def api_page(results: list[dict], next_page: str | None = None) -> dict:
+    return {"count": len(results), "next": next_page, "previous": None, "results": results}
+
+
+def test_pretalx_api_pages_with_rooms_and_availabilities_import(tmp_path):
+    ada = {"code": "ADA7QX", "name": "Ada Lovelace", "biography": "Engines.", "avatar": None}
+    source = tmp_path / "api"
+    source.mkdir()
+    page_1 = [
+        api_talk("KEY9AB", "Keynote", "2025-05-15T09:00", 45, "Main hall", [ada]),
+        api_talk("SPR1NT", "Sprint intro", "2025-05-15T10:00", 30, "Sprint room", []),
+    ]
+    page_2 = [
+        api_talk("PAP3RS", "Packaging", "2025-05-15T10:00", 30, "Main hall", [ada]),
+        api_talk("UNSCH1", "Not scheduled", "2025-05-15T10:00", 30, None, []),
+    ]
+    (source / "talks-1.json").write_text(json.dumps(api_page(page_1, "https://x/?page=2")), encoding="utf-8")
+    (source / "talks-2.json").write_text(json.dumps(api_page(page_2)), encoding="utf-8")
+    rooms = [
+        {"id": 1, "name": {"en": "Main hall"}, "capacity": 122, "availabilities": []},
+        {
+            "id": 2,
+            "name": {"en": "Sprint room"},
+            "capacity": None,
+            "availabilities": [{"start": "2025-05-15T09:30:00+02:00", "end": "2025-05-15T12:00:00+02:00"}],
+        },
+    ]
+    (source / "rooms.json").write_text(json.dumps(api_page(rooms)), encoding="utf-8")
+    (source / "event.json").write_text(
+        json.dumps({"name": {"en": "PyCon Test"}, "slug": "pycon", "timezone": "Europe/Berlin"}), encoding="utf-8"
+    )
+    out = tmp_path / "pycon.yaml"
+    result = run_cli("import", source, "--format", "pretalx-json", "--out", out)
+    assert result.returncode == 0, result.stderr
+    data = load(out)
+    assert data.conference.name == "PyCon Test"
+    assert [talk.id for talk in data.talks] == ["KEY9AB", "PAP3RS", "SPR1NT"]  # codes verbatim, unscheduled left out
+    assert data.talks[0].code == "KEY9AB" and data.talks[0].kind == "Talk" and data.talks[0].track == "Python"
+    assert [(s.id, s.biography) for s in data.speakers] == [("ADA7QX", "Engines.")]
+    rooms_by_name = {room.name: room for room in data.rooms}
+    assert rooms_by_name["Main hall"].unavailable == []  # pretalx: no availabilities given means always open
+    assert [w.describe() for w in rooms_by_name["Sprint room"].unavailable] == [
+        "2025-05-15 00:00-09:30",
+        "2025-05-15 12:00-24:00",
+    ]
+    solved(data, time_limit=10)
+
+    # one page alone, with the zone given
+    single = tmp_path / "talks.json"
+    single.write_text(json.dumps(api_page(page_1)), encoding="utf-8")
+    one = import_data(single, "pretalx-json", timezone="Europe/Berlin")
+    assert [talk.id for talk in one.talks] == ["KEY9AB", "SPR1NT"]
+
+
+def test_an_unrecognised_json_names_the_accepted_formats(tmp_path):
+    source = tmp_path / "other.json"
+    source.write_text(json.dumps({"events": []}), encoding="utf-8")
+    result = run_cli("import", source, "--format", "pretalx-json", "--out", tmp_path / "x.yaml")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "frab JSON" in lines[0] and "widget" in lines[0] and "/api/events/<event>/talks/" in lines[0]
+    frab = run_cli("import", source, "--format", "frab-json", "--out", tmp_path / "x.yaml")
+    assert frab.returncode == 2 and "--format pretalx-json" in frab.stderr

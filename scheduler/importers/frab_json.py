@@ -88,7 +88,13 @@ def from_document(source: Path, document: Any, timezone: str | None, format_name
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict):
-        raise DataError(source, None, None, "not a frab schedule: expected an object with 'schedule.conference'")
+        raise DataError(
+            source,
+            None,
+            None,
+            "not a frab schedule: expected an object with 'schedule.conference' (frab JSON); for pretalx's widget "
+            "data or API pages use --format pretalx-json",
+        )
     try:
         zone_text, acronym, title = (text_field(conference, key) for key in ("time_zone_name", "acronym", "title"))
     except ValueError as error:

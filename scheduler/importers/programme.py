@@ -42,6 +42,8 @@ class ImportedRoom:
     name: str
     capacity: int | None = None  # None: the source does not say
     tags: tuple[str, ...] = ()
+    # when the room can be used (pretalx's availabilities), as (start, end) moments; None: always
+    available: tuple[tuple[dt.datetime, dt.datetime], ...] | None = None
 
 
 @dataclass(frozen=True)

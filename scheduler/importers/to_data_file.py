@@ -7,8 +7,10 @@ values are the least restrictive ones under which the current timetable is still
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
+import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -74,7 +76,7 @@ def build_programme(programme: Programme, pins: PinMode = "none") -> tuple[Confe
         }
         | {key: value for key, value in programme.extra.items() if value is not None and key != "day_change"}
         | ({"day_change": format_clock(day_change)} if day_change is not None else {}),
-        "rooms": [_room(room) for room in rooms],
+        "rooms": [_room(room, sorted({talk.day for talk in talks}), programme.timezone) for room in rooms],
         "speakers": _speakers(talks),
         "talks": [_talk(talk, talk_id, pins) for talk, talk_id in zip(talks, talk_ids, strict=True)],
     }
@@ -238,12 +240,12 @@ def granularity(programme: Programme) -> int:
     return math.gcd(_COARSEST_GRANULARITY, *steps)
 
 
-def blocks(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def blocks(spans: Iterable[tuple[int, int]], gap: int = BREAK_MINUTES) -> list[tuple[int, int]]:
     """One day's blocks from its talks' (start, end): overlapping and nearby talks share a block, and a gap of
-    BREAK_MINUTES or more with no talk in any room starts a new one."""
+    `gap` minutes (BREAK_MINUTES) or more with no talk in any room starts a new one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
-        if merged and start - merged[-1][1] < BREAK_MINUTES:
+        if merged and start - merged[-1][1] < gap:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
@@ -284,9 +286,40 @@ def _rooms(programme: Programme) -> list[ImportedRoom]:
     return rooms
 
 
-def _room(room: ImportedRoom) -> dict:
+def _room(room: ImportedRoom, dates: list[dt.date], timezone: str) -> dict:
     capacity = UNKNOWN_CAPACITY if room.capacity is None else room.capacity
-    return {"name": room.name, "capacity": capacity, "tags": list(room.tags)}
+    document = {"name": room.name, "capacity": capacity, "tags": list(room.tags)}
+    if room.available is not None:
+        document["unavailable"] = unavailable_windows(room.available, dates, zoneinfo.ZoneInfo(timezone))
+    return document
+
+
+def unavailable_windows(
+    available: Iterable[tuple[dt.datetime, dt.datetime]], dates: list[dt.date], zone: zoneinfo.ZoneInfo
+) -> list[dict]:
+    """The windows of the conference's days outside the times a room is available (pretalx's availabilities): a
+    whole day without any, else each gap between them (moments without an offset are local)."""
+    by_date: dict[dt.date, list[tuple[int, int]]] = {}
+    for start, end in available:
+        start, end = (m if m.tzinfo else m.replace(tzinfo=zone) for m in (start, end))
+        for date in dates:
+            midnight = dt.datetime.combine(date, dt.time(0, 0), tzinfo=zone)
+            first = (start - midnight).total_seconds() // 60
+            last = (end - midnight).total_seconds() // 60
+            first, last = max(0, int(first)), min(MINUTES_PER_DAY, int(last))
+            if first < last:
+                by_date.setdefault(date, []).append((first, last))
+    windows: list[dict] = []
+    for date in dates:
+        spans = blocks(by_date.get(date, []), gap=1)
+        if not spans:
+            windows.append({"day": date})
+            continue
+        edges = [0, *[minute for span in spans for minute in span], MINUTES_PER_DAY]
+        for begin, finish in zip(edges[::2], edges[1::2], strict=True):
+            if begin < finish:
+                windows.append({"day": date, "start": format_clock(begin), "end": format_clock(finish)})
+    return windows
 
 
 def _speakers(talks: list[ImportedTalk]) -> list[dict]:
