@@ -370,6 +370,13 @@ def import_programme(
     )
     if source_format not in DATA_IMPORTERS:
         out.print(one_line(f"wrote {baseline_path(out_file)}: the published timetable (whatif --baseline)"))
+    if source_format not in DATA_IMPORTERS and data.weights.get("room-size") == 0:
+        err.print(
+            one_line(
+                "note: room-size is off (weights: room-size: 0 in the data file): the source gives capacities but "
+                "no expected audience, and without one the rule would favour the smallest rooms"
+            )
+        )
 
 
 @app.command()

@@ -17,7 +17,16 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .formats.text import refusal
@@ -207,9 +216,39 @@ class KindRule(Strict):
     requires: list[str] = []
 
 
+class UnknownSeats(int):
+    """The capacity of a room whose seats nobody counted (left out, or null, in the data file): more than any
+    attendance (so no talk is kept out of it), no empty seats for `room-size`, and written as null or left out,
+    never as a number."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN_SEATS"
+
+
+UNKNOWN_SEATS = UnknownSeats(1_000_001)  # above the largest attendance a data file holds (MAX_NUMBER)
+
+
+def seats_known(capacity: int) -> bool:
+    """Whether a room's capacity was given (not UNKNOWN_SEATS)."""
+    return not isinstance(capacity, UnknownSeats)
+
+
+def _unknown_if_none(value: int | None) -> int:
+    return UNKNOWN_SEATS if value is None or isinstance(value, UnknownSeats) else value
+
+
+Capacity = Annotated[
+    Whole | None,
+    Field(ge=0),
+    AfterValidator(_unknown_if_none),
+    PlainSerializer(lambda value: value if seats_known(value) else None),
+]
+"""Seats: a whole number, or unknown (null or left out): see UnknownSeats."""
+
+
 class Room(Strict):
     name: Identifier
-    capacity: Whole = Field(ge=0)
+    capacity: Capacity = UNKNOWN_SEATS
     tags: list[str] = []
     unavailable: list[Window] = []
 

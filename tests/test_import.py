@@ -291,7 +291,8 @@ BAD_INPUT = {
     "not frab JSON": (
         "frab-json",
         {"schedule.json": '{"talks": []}'},
-        "schedule.json: not a frab schedule: expected an object with 'schedule.conference'",
+        "schedule.json: not a frab schedule: expected an object with 'schedule.conference' (frab JSON); for pretalx's "
+        "widget data or API pages use --format pretalx-json",
     ),
     "frab JSON without a time zone": (
         "frab-json",

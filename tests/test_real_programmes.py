@@ -556,3 +556,28 @@ def test_an_unrecognised_json_names_the_accepted_formats(tmp_path):
     assert "frab JSON" in lines[0] and "widget" in lines[0] and "/api/events/<event>/talks/" in lines[0]
     frab = run_cli("import", source, "--format", "frab-json", "--out", tmp_path / "x.yaml")
     assert frab.returncode == 2 and "--format pretalx-json" in frab.stderr
+
+
+def test_an_empty_capacity_stays_unknown_and_room_size_says_what_it_assumes(tmp_path):
+    document = programme()
+    rooms = document["schedule"]["conference"]["rooms"]
+    rooms[0]["capacity"] = 400  # Hall 1
+    rooms[1]["capacity"] = None  # Room B: pretalx leaves it empty
+    source = write_source(tmp_path, document)
+    data_file = tmp_path / "realcon.yaml"
+    result = run_cli("import", source, "--format", "frab-json", "--out", data_file)
+    assert result.returncode == 0, result.stderr
+    assert "note: room-size is off (weights: room-size: 0 in the data file)" in result.stderr
+    text = data_file.read_text(encoding="utf-8")
+    assert "10000" not in text and "- {name: Room B}" in text
+    assert "# room-size is off (weights: room-size: 0)" in text
+    data = load(data_file)
+    assert data.weights == {"room-size": 0}
+    capacities = {room.name: room.capacity for room in data.rooms}
+    assert capacities["Hall 1"] == 400
+    schedule = solved(import_data(source, "frab-json", pins="all"), time_limit=10)
+    export(schedule, tmp_path / "out", ["frab-json"])
+    exported = json.loads((tmp_path / "out" / "frab" / "schedule.json").read_text(encoding="utf-8"))
+    published = {room["name"]: room["capacity"] for room in exported["schedule"]["conference"]["rooms"]}
+    assert published["Hall 1"] == 400
+    assert published["Room B"] is None  # never a placeholder number

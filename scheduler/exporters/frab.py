@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-from ..data import Speaker, Talk, format_clock
+from ..data import Speaker, Talk, format_clock, seats_known
 from ..formats.slugs import distinct, prefixed_slug, slugify
 from ..schedule import Assignment, Schedule, schedule_document
 from .ics import local_time
@@ -217,7 +217,7 @@ class _Fahrplan:
                 "name": room.name,
                 "slug": slug,
                 "guid": str(room_guid(name, room.name)),
-                "capacity": room.capacity,
+                "capacity": room.capacity if seats_known(room.capacity) else None,  # unknown stays unknown
             }
             for room, slug in zip(self.schedule.data.rooms, self.room_slugs, strict=True)
         ]

@@ -84,14 +84,18 @@ def import_file(
     write_files(
         out.parent,
         {
-            out.name: checked_yaml(data, header(programme, pins, baseline.name), out),
+            out.name: checked_yaml(
+                data, header(programme, pins, baseline.name, data.weights.get("room-size") == 0), out
+            ),
             baseline.name: json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         },
     )
     return data
 
 
-def header(programme: Programme, pins: PinMode, baseline: str = "DATA.published.json") -> str:
+def header(
+    programme: Programme, pins: PinMode, baseline: str = "DATA.published.json", room_size_off: bool = False
+) -> str:
     """The data file's opening comment: where it came from and which values were derived, not read."""
     return "\n".join(
         [
@@ -101,11 +105,18 @@ def header(programme: Programme, pins: PinMode, baseline: str = "DATA.published.
             "  moves as little of it as a change needs.",
             "Derived, not read (check them before re-optimising; docs/import.md):",
             f"  - blocks: each day's talks, split where no room has a talk for {BREAK_MINUTES} minutes or more;",
-            f"  - room capacities the source does not give: {UNKNOWN_CAPACITY} (a placeholder);",
+            "  - room capacities the source does not give stay unknown (left out: no talk is kept out of the room);",
             "  - granularity: the largest step (at most 60 minutes) that every start and duration fits.",
             "Rules the source does not hold (kinds, attendance, availability) are left out; add them to re-optimise.",
         ]
+        + (ROOM_SIZE_OFF if room_size_off else [])
     )
+
+
+ROOM_SIZE_OFF = [
+    "room-size is off (weights: room-size: 0): the rooms have capacities but the talks no expected audience, and",
+    "  without one the rule would favour the smallest rooms; add each talk's attendance and drop the weight to use it.",
+]
 
 
 __all__ = [

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from ..data import ConferenceData, format_clock, parse_clock, split_path
+from ..data import UNKNOWN_SEATS, ConferenceData, format_clock, parse_clock, split_path
 from ..errors import DataError
 from ..exporters.track_colours import PALETTE
 from ..formats.slugs import distinct, slugify
@@ -32,9 +32,9 @@ PIN_MODES: tuple[PinMode, ...] = ("all", "room", "none")
 # changes between talks. Splitting at a gap never makes the current timetable invalid, merging across a real break
 # would let a re-solve put talks into it, so the threshold sits at the shortest usual coffee break.
 BREAK_MINUTES = 15
-# The sources do not say how many seats a room has; this many never rules a room out (imported talks expect no
-# particular audience), and it is round enough that a reader sees it is a placeholder.
-UNKNOWN_CAPACITY = 10_000
+# A capacity the source leaves out (or null) stays unknown in the data file (left out there): it never rules a
+# room out, and room-size counts no empty seats in it (scheduler.data.UnknownSeats)
+UNKNOWN_CAPACITY = UNKNOWN_SEATS
 # Granularity is the largest step every start and duration fits, but no coarser than an hour: a finer grid loses
 # nothing, and a coarse one (150 minutes for a tutorial day) would only confuse a reader.
 _COARSEST_GRANULARITY = 60
@@ -94,6 +94,9 @@ def build_programme(programme: Programme, pins: PinMode = "none") -> tuple[Confe
             {"name": track, "color": programme.track_colors.get(track, PALETTE[index % len(PALETTE)])}
             for index, track in enumerate(used)
         ]
+    if any(room.capacity is not None for room in rooms):
+        # imported talks have no expected audience, and with none room-size would favour the smallest rooms
+        document["weights"] = {"room-size": 0}
     accepted, notes = source_conflicts(talks, talk_ids, programme)
     if accepted:
         document["accepted"] = accepted
@@ -287,8 +290,7 @@ def _rooms(programme: Programme) -> list[ImportedRoom]:
 
 
 def _room(room: ImportedRoom, dates: list[dt.date], timezone: str) -> dict:
-    capacity = UNKNOWN_CAPACITY if room.capacity is None else room.capacity
-    document = {"name": room.name, "capacity": capacity, "tags": list(room.tags)}
+    document = {"name": room.name, "capacity": room.capacity, "tags": list(room.tags)}
     if room.available is not None:
         document["unavailable"] = unavailable_windows(room.available, dates, zoneinfo.ZoneInfo(timezone))
     return document
