@@ -32,6 +32,7 @@ from .importers import (
     import_file,
 )
 from .interrupt import interruptible
+from .rules.audience import ROOM_SIZE
 from .schedule import read_schedule
 from .search.cpsat import SEEDS
 from .search.solve import solve as solve_schedule
@@ -370,11 +371,11 @@ def import_programme(
     )
     if source_format not in DATA_IMPORTERS:
         out.print(one_line(f"wrote {baseline_path(out_file)}: the published timetable (whatif --baseline)"))
-    if source_format not in DATA_IMPORTERS and data.weights.get("room-size") == 0:
+    if source_format not in DATA_IMPORTERS and data.weights.get(ROOM_SIZE.name) == 0:
         err.print(
             one_line(
-                "note: room-size is off (weights: room-size: 0 in the data file): the source gives capacities but "
-                "no expected audience, and without one the rule would favour the smallest rooms"
+                f"note: {ROOM_SIZE.name} is off (weights: {ROOM_SIZE.name}: 0 in the data file): the source gives "
+                "capacities but no expected audience, and without one the rule would favour the smallest rooms"
             )
         )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..data import ConferenceData
 from ..formats.atomic import write_files
 from ..formats.writing import checked_yaml, write_data
+from ..rules.audience import ROOM_SIZE
 from ..schedule import Schedule, schedule_document
 from . import cosplib, csv, frab_json, frab_xml, pretalx_json, xlsx
 from .programme import Programme
@@ -85,7 +86,7 @@ def import_file(
         out.parent,
         {
             out.name: checked_yaml(
-                data, header(programme, pins, baseline.name, data.weights.get("room-size") == 0), out
+                data, header(programme, pins, baseline.name, data.weights.get(ROOM_SIZE.name) == 0), out
             ),
             baseline.name: json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         },
@@ -114,8 +115,9 @@ def header(
 
 
 ROOM_SIZE_OFF = [
-    "room-size is off (weights: room-size: 0): the rooms have capacities but the talks no expected audience, and",
-    "  without one the rule would favour the smallest rooms; add each talk's attendance and drop the weight to use it.",
+    f"{ROOM_SIZE.name} is off (weights: {ROOM_SIZE.name}: 0): the rooms have capacities but the talks no expected",
+    "  audience, and without one the rule would favour the smallest rooms; add each talk's attendance and drop the",
+    "  weight to use it.",
 ]
 
 

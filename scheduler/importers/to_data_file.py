@@ -22,6 +22,7 @@ from ..errors import DataError
 from ..exporters.track_colours import PALETTE
 from ..formats.slugs import distinct, slugify
 from ..formats.text import clean
+from ..rules.audience import ROOM_SIZE
 from ..schedule import Assignment
 from .programme import MINUTES_PER_DAY, ImportedRoom, ImportedSpeaker, ImportedTalk, Programme, check_count
 
@@ -96,7 +97,7 @@ def build_programme(programme: Programme, pins: PinMode = "none") -> tuple[Confe
         ]
     if any(room.capacity is not None for room in rooms):
         # imported talks have no expected audience, and with none room-size would favour the smallest rooms
-        document["weights"] = {"room-size": 0}
+        document["weights"] = {ROOM_SIZE.name: 0}
     accepted, notes = source_conflicts(talks, talk_ids, programme)
     if accepted:
         document["accepted"] = accepted
