@@ -106,6 +106,23 @@ def test_frab_json_keeps_room_capacities_and_rooms_without_talks(exported):
     assert {room.capacity for room in xml.rooms} == {UNKNOWN_CAPACITY}  # frab XML has no capacities
 
 
+def test_xlsx_keeps_room_capacities_and_two_people_of_one_name(exported, tmp_path):
+    data, _, directory = exported["neurips2024_tutorials"]
+    imported = import_data(directory / "schedule.xlsx", "xlsx", timezone=data.conference.timezone)
+    assert [(r.name, r.capacity) for r in imported.rooms] == [(r.name, r.capacity) for r in data.rooms]
+
+    # two speakers called Sam Lee (pretalx codes SAML2K and SAML9W) stay two through the workbook
+    pretalx = import_data(FIXTURES / "pretalx_schedule.json", "pretalx-json", pins="all")
+    schedule = solved(pretalx, time_limit=10)
+    export(schedule, tmp_path, ["xlsx"])
+    again = import_data(tmp_path / "schedule.xlsx", "xlsx", timezone="Europe/Berlin", pins="all")
+    assert [(s.id, s.name) for s in again.speakers if s.name == "Sam Lee"] == [
+        (s.id, s.name) for s in pretalx.speakers if s.name == "Sam Lee"
+    ]
+    assert {t.id: t.speakers for t in again.talks} == {t.id: t.speakers for t in pretalx.talks}
+    assert {r.name: r.capacity for r in again.rooms} == {r.name: r.capacity for r in pretalx.rooms}
+
+
 def test_the_pretalx_fixture_is_valid_against_the_frab_json_schema():
     """The fixture is what pretalx publishes: valid against the frab JSON schema, pretalx's person shape."""
     path = SCHEMAS / "schedule.schema.json"

@@ -124,24 +124,32 @@ def build_programme(programme: Programme, pins: PinMode = "none") -> tuple[Confe
 DAY_BLOCK, NIGHT_BLOCK = "day", "night"
 
 
+# A frab day changes in the small hours: a talk listed under the day before counts as a night talk only if it
+# starts before this on the next date (a talk listed under the wrong day altogether is not one)
+_LATEST_DAY_CHANGE = 12 * 60
+
+
 def _day_change(programme: Programme, talks: list[ImportedTalk]) -> int | None:
-    """frab's day change in minutes when the programme has night talks (listed under the frab day before the date
-    they start on); the source's, else the hour after the last night talk ends. None without night talks."""
-    nights = [talk for talk in talks if talk.listed_day is not None and talk.day > talk.listed_day]
-    if not nights:
-        return None
+    """frab's day change in minutes when the programme has both night talks (listed under the frab day before the
+    date they start on, starting in the small hours) and day talks; the source's, else the hour after the last
+    night talk ends. None otherwise: then nothing is a night talk."""
     stated = programme.extra.get("day_change")
-    if stated is not None:
-        return parse_clock(stated)
-    return min(MINUTES_PER_DAY, -(-max(talk.end for talk in nights) // 60) * 60)
+    limit = _LATEST_DAY_CHANGE if stated is None else min(_LATEST_DAY_CHANGE, parse_clock(stated))
+    nights = [talk for talk in talks if _listed_the_day_before(talk) and talk.start < limit]
+    if not nights or len(nights) == len(talks):
+        return None
+    return limit if stated is not None else min(limit, -(-max(talk.end for talk in nights) // 60) * 60)
+
+
+def _listed_the_day_before(talk: ImportedTalk) -> bool:
+    return talk.listed_day is not None and talk.day == talk.listed_day + dt.timedelta(days=1)
 
 
 def _is_night(talk: ImportedTalk, day_change: int | None) -> bool:
-    if day_change is None:
+    """Whether a talk is a night talk of the frab day before (with the programme's day change, see _day_change)."""
+    if day_change is None or talk.start >= day_change:
         return False
-    if talk.listed_day is not None:
-        return talk.day > talk.listed_day
-    return talk.start < day_change
+    return talk.listed_day is None or _listed_the_day_before(talk)
 
 
 class SourceBreaksARule(UserWarning):
