@@ -581,3 +581,21 @@ def test_an_empty_capacity_stays_unknown_and_room_size_says_what_it_assumes(tmp_
     published = {room["name"]: room["capacity"] for room in exported["schedule"]["conference"]["rooms"]}
     assert published["Hall 1"] == 400
     assert published["Room B"] is None  # never a placeholder number
+
+
+def test_a_pretalx_talk_with_two_slots_stays_two_talks_and_the_exports_stay_valid(tmp_path):
+    """pretalx repeats a submission's code and numeric id for each of its slots; the guids differ."""
+    lxml_etree = pytest.importorskip("lxml.etree", reason="lxml validates frab XML against its XSD")
+    first = event(301, "Workshop", "2025-12-27T10:00", 60, "Hall 1", [ADA], code="WRK5HP")
+    second = event(301, "Workshop", "2025-12-27T14:00", 60, "Hall 1", [ADA], code="WRK5HP")
+    second["guid"] = str(uuid.uuid5(uuid.NAMESPACE_URL, "event/301/second-slot"))
+    data = import_data(write_source(tmp_path, fahrplan({"2025-12-27": [first, second]})), "frab-json", pins="all")
+    assert [(t.id, t.code, t.number) for t in data.talks] == [("WRK5HP", "WRK5HP", 301), ("WRK5HP-2", "WRK5HP", 301)]
+    schedule = solved(data, time_limit=10)
+    export(schedule, tmp_path / "out", ["frab-xml"])
+    xsd = lxml_etree.XMLSchema(lxml_etree.parse(str(needs_schema("schedule.xml.xsd"))))
+    tree = lxml_etree.parse(str(tmp_path / "out" / "frab" / "schedule.xml"))
+    assert xsd.validate(tree), xsd.error_log  # codes, ids, guids and slugs unique
+    events = tree.findall(".//event")
+    assert [e.get("guid") for e in events] == [first["guid"], second["guid"]]
+    assert events[0].get("id") == "301" and events[1].get("id") != "301"

@@ -49,7 +49,7 @@ def to_frab_xml(schedule: Schedule) -> bytes:
     _text(head, "timeslot_duration", conference["timeslot_duration"])
     data_conference = schedule.data.conference
     for key, value in (("base_url", data_conference.base_url), ("url", data_conference.url)):
-        if value:
+        if value and _HTTP.match(value):  # the XSD takes only http(s) addresses there
             _text(head, key, value)
     _text(head, "time_zone_name", data_conference.timezone)
     for track in conference["tracks"]:
@@ -57,6 +57,7 @@ def to_frab_xml(schedule: Schedule) -> bytes:
     room_guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     # frab XML readers expect the numeric person id that the JSON leaves out (see _Fahrplan.person)
     person_numbers = _person_numbers(schedule)
+    codes: set[str] = set()  # the XSD wants codes unique; pretalx repeats one for a talk with two slots
     for day in conference["days"]:
         day_element = ET.SubElement(
             root, "day", index=str(day["index"]), date=day["date"], start=day["day_start"], end=day["day_end"]
@@ -64,15 +65,16 @@ def to_frab_xml(schedule: Schedule) -> bytes:
         for room_name, events in day["rooms"].items():
             room_element = ET.SubElement(day_element, "room", name=_clean(room_name), guid=room_guids[room_name])
             for event in events:
-                _event_element(room_element, event, person_numbers)
+                _event_element(room_element, event, person_numbers, codes)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _event_element(parent: ET.Element, event: dict[str, Any], person_numbers: dict[str, int]) -> None:
+def _event_element(parent: ET.Element, event: dict[str, Any], person_numbers: dict[str, int], codes: set[str]) -> None:
     attributes = {"guid": event["guid"], "id": str(event["id"])}
-    if _XML_CODE.fullmatch(event.get("code", "")):
+    if _XML_CODE.fullmatch(event.get("code", "")) and event["code"] not in codes:
         attributes["code"] = event["code"]
+        codes.add(event["code"])
     element = ET.SubElement(parent, "event", attributes)
     for key in ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract", "slug", "track"):
         if key != "subtitle" or event[key]:
@@ -91,7 +93,7 @@ def _event_element(parent: ET.Element, event: dict[str, Any], person_numbers: di
     links = ET.SubElement(element, "links")
     for link in event["links"]:
         _text(links, "link", link.get("title", ""), href=link["url"], **_link_type(link))
-    if not event["url"].startswith("urn:"):
+    if _HTTP.match(event["url"]):  # not confsched's urn:uuid: placeholder, nor an address the XSD refuses
         _text(element, "url", event["url"])
 
 
@@ -102,6 +104,7 @@ def _link_type(link: dict[str, Any]) -> dict[str, str]:
 # a pretalx submission code as frab XML's code attribute allows it
 _XML_CODE = re.compile("[0-9A-Z]{6}")
 _JSON_CODE = re.compile("[A-Z0-9]+")
+_HTTP = re.compile("https?://")
 
 
 def _text(parent: ET.Element, tag: str, text: object, **attributes: str) -> ET.Element:
@@ -308,10 +311,16 @@ def _person_numbers(schedule: Schedule) -> dict[str, int]:
 
 
 def kept_numbers(given: dict[str, int | None], guids: dict[str, uuid.UUID]) -> dict[str, int]:
-    """Each key's frab number: the one the source gave (kept verbatim), else a stable one derived from its guid that
-    no given number takes."""
-    numbers = {key: number for key, number in given.items() if number is not None}
-    taken = set(numbers.values())
+    """Each key's frab number: the one the source gave (kept verbatim; pretalx repeats one for a talk with two
+    slots, and the later key in sorted order then gets its own), else a stable one derived from its guid that no
+    given number takes."""
+    numbers: dict[str, int] = {}
+    taken: set[int] = set()
+    for key in sorted(given):
+        number = given[key]
+        if number is not None and number not in taken:
+            numbers[key] = number
+            taken.add(number)
     derived = stable_numbers({key: guid for key, guid in guids.items() if key not in numbers})
     for key in sorted(derived):
         number = derived[key]
