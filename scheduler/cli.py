@@ -87,6 +87,7 @@ def validate(data_file: DataArg) -> None:
         one_line(
             f"{data_file}: OK: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
             f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+            + (f"; {len(data.accepted)} accepted exception(s) (accepted:)" if data.accepted else "")
         )
     )
 

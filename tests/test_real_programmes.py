@@ -263,6 +263,7 @@ def test_double_bookings_are_warned_about_and_accepted_by_solve_whatif_and_check
     assert all(talk.pin is None for talk in data.talks)  # the placement is the baseline, not pins
     published = baseline_path(data_file)
 
+    assert run_cli("validate", data_file).stdout.rstrip().endswith("; 2 accepted exception(s) (accepted:)")
     # the published timetable passes check as it is, and breaks the rule again once the exceptions are lifted
     assert run_cli("check", data_file, published).returncode == 0
     lifted = run_cli("check", data_file, published, "--no-accepted")
