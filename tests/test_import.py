@@ -122,6 +122,12 @@ def test_xlsx_keeps_room_capacities_and_two_people_of_one_name(exported, tmp_pat
     assert {t.id: t.speakers for t in again.talks} == {t.id: t.speakers for t in pretalx.talks}
     assert {r.name: r.capacity for r in again.rooms} == {r.name: r.capacity for r in pretalx.rooms}
 
+    # schedule.csv has no speakers table: the two are named by id there, and stay two (with their ids as names)
+    export(schedule, tmp_path, ["csv"])
+    from_csv = import_data(tmp_path / "schedule.csv", "csv", timezone="Europe/Berlin")
+    assert {t.id: t.speakers for t in from_csv.talks}["RBP7KD"] == ["grace-hopper", "saml2k"]  # slugs of the ids
+    assert {t.id: t.speakers for t in from_csv.talks}["LTN4HB"] == ["saml9w", "grace-hopper"]
+
 
 def test_the_pretalx_fixture_is_valid_against_the_frab_json_schema():
     """The fixture is what pretalx publishes: valid against the frab JSON schema, pretalx's person shape."""

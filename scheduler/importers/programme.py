@@ -81,7 +81,6 @@ class Programme:
     # the conference's own fields (acronym, url, base_url, day_change) and the tracks' colours, kept verbatim
     extra: dict[str, Any] = field(default_factory=dict)
     track_colors: dict[str, str] | None = None  # None: the format has no track list (CSV, XLSX)
-    warnings: list[str] = field(default_factory=list)  # said at import (the CLI prints each as one line)
 
 
 def resolve_timezone(source: Path, in_file: str | None, option: str | None, where: str | None) -> str:
