@@ -612,3 +612,28 @@ def test_a_pretalx_talk_with_two_slots_stays_two_talks_and_the_exports_stay_vali
     events = tree.findall(".//event")
     assert [e.get("guid") for e in events] == [first["guid"], second["guid"]]
     assert events[0].get("id") == "301" and events[1].get("id") != "301"
+
+
+def test_two_talks_in_one_room_at_once_are_a_warning_and_a_whatif_separates_them(tmp_path):
+    clash = fahrplan(
+        {
+            "2025-12-27": [
+                event(401, "First", "2025-12-27T10:00", 60, "Hall 1", [ADA]),
+                event(402, "Second", "2025-12-27T10:30", 60, "Hall 1", [GRACE]),
+                event(403, "Elsewhere", "2025-12-27T10:00", 60, "Room B", [SAM_1]),
+                event(404, "Later", "2025-12-27T11:30", 60, "Room B", [SAM_2]),  # the block runs to 12:30
+            ]
+        }
+    )
+    data_file = tmp_path / "clash.yaml"
+    result = run_cli("import", write_source(tmp_path, clash), "--format", "frab-json", "--out", data_file)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert "two talks in Hall 1 at once: '401-first'" in warnings[0] and "'402-second'" in warnings[0]
+    data = load(data_file)
+    assert data.accepted == []  # a room holds one talk: not accepted
+    whatif = run_cli("whatif", data_file, "--baseline", baseline_path(data_file), "--out", tmp_path / "v2")
+    assert whatif.returncode == 0, whatif.stderr
+    after = read_schedule(tmp_path / "v2" / "schedule.v2.json", data)
+    assert verify(data, after.assignments) == []

@@ -160,7 +160,8 @@ def source_conflicts(
     talks: list[ImportedTalk], talk_ids: list[str], programme: Programme
 ) -> tuple[list[dict], list[str]]:
     """The source's own double-bookings: each pair of overlapping talks sharing a speaker, as an `accepted` entry,
-    and one warning line per pair naming both talks and the speakers they share."""
+    and one warning line per pair naming both talks and the speakers they share (and one per pair of talks in one
+    room at once, which is not accepted)."""
     by_speaker: dict[str, list[int]] = {}
     for index, talk in enumerate(talks):
         for speaker in dict.fromkeys(s.id for s in talk.speakers):
@@ -175,7 +176,7 @@ def source_conflicts(
                 if b.day != a.day or b.start >= a.end:
                     break
                 shared.setdefault((min(first, second), max(first, second)), []).append(speaker)
-    accepted, notes = [], []
+    accepted, notes = [], room_conflicts(talks, talk_ids, programme)
     for (first, second), speakers in sorted(shared.items()):
         a, b = talks[first], talks[second]
         who = ", ".join(names[s] for s in speakers)
@@ -187,6 +188,28 @@ def source_conflicts(
             "(the data file's 'accepted' list; --no-accepted lifts it)"
         )
     return accepted, notes
+
+
+def room_conflicts(talks: list[ImportedTalk], talk_ids: list[str], programme: Programme) -> list[str]:
+    """One warning line per pair of talks the source has in one room at once: a room holds one talk, so this is not
+    accepted; the published timetable breaks a hard rule there, and a what-if moves one of them."""
+    by_room: dict[tuple[str, dt.date], list[int]] = {}
+    for index, talk in enumerate(talks):
+        by_room.setdefault((talk.room, talk.day), []).append(index)
+    notes = []
+    for (room, _), indices in by_room.items():
+        ordered = sorted(indices, key=lambda i: (talks[i].start, i))
+        for position, first in enumerate(ordered):
+            for second in ordered[position + 1 :]:
+                a, b = talks[first], talks[second]
+                if b.start >= a.end:
+                    break
+                notes.append(
+                    f"{programme.source}: the source has two talks in {room} at once: '{talk_ids[first]}' "
+                    f"({_when(a)}) and '{talk_ids[second]}' ({_when(b)}); a room holds one talk, so the published "
+                    "timetable breaks a hard rule there and a what-if moves one of them"
+                )
+    return notes
 
 
 def _same_people(a: ImportedTalk, b: ImportedTalk) -> bool:
