@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler import load, verify
+from scheduler.checks.explain import explain
 from scheduler.exporters import export
 from scheduler.importers import baseline_path, import_data, import_file
 from scheduler.schedule import Assignment, Schedule, read_schedule
@@ -295,6 +296,11 @@ def test_the_library_solves_a_default_import_with_accepted_overlaps(tmp_path):
     assert places["103-compilers"][0] == places["104-compilers-stream"][0]
     lifted = data.model_copy(update={"accepted": []})
     assert any(v.rule == "speaker-conflict" for v in verify(lifted, schedule.assignments))
+    # lifted, the pinned programme has no schedule, and explain names the speaker and the pins, no availability
+    assert explain(data, time_limit=10).feasible is True
+    why = explain(lifted, time_limit=10)
+    assert why.feasible is False
+    assert "can be in one place at a time" in why.render() and "available" not in why.render()
 
 
 def night_programme() -> dict:

@@ -165,10 +165,17 @@ def speakers_overbooked(data: ConferenceData, problem: Problem) -> list[str]:
         if len(talks) > fits:
             spans = [_describe_block(data, problem.blocks[b], busy) for b in usable_blocks]
             available = "; ".join(span for span in spans if span) or "never"
-            findings.append(
-                f"speaker {speakers[speaker_id].display_name} gives {len(talks)} talks but is available only "
-                f"{available}, where {'only 1 fits' if fits == 1 else f'{fits} fit'}"
-            )
+            room = "only 1 fits" if fits == 1 else f"{fits} fit"
+            name = speakers[speaker_id].display_name
+            if speakers[speaker_id].unavailable:
+                findings.append(
+                    f"speaker {name} gives {len(talks)} talks but is available only {available}, where {room}"
+                )
+            else:  # the speaker is always available: the talks' pins, kinds and blocks leave them this little time
+                findings.append(
+                    f"speaker {name} gives {len(talks)} talks, which their pins, kinds and blocks allow only "
+                    f"{available}, where {room}"
+                )
     return _at_most(findings, MAX_FINDINGS_PER_CHECK)
 
 
