@@ -19,13 +19,23 @@ from .checks.counting import before_search
 from .checks.explain import explain as explain_data
 from .checks.report import INTERRUPTED, summary_lines, to_report_json, to_report_markdown
 from .checks.verify import verify
+from .data import ConferenceData
 from .errors import ConfschedError, DataError, NoScheduleError, after_ctrl_c, one_line
 from .exporters import DEFAULT_FORMATS, EXPORTERS, export, size_problem, writing_seconds
 from .formats.atomic import check_output_directory, recover, write_atomic
 from .formats.loading import load
-from .importers import DATA_IMPORTERS, IMPORT_FORMATS, PIN_MODES, ControlCharactersRemoved, import_file
+from .importers import (
+    DATA_IMPORTERS,
+    IMPORT_FORMATS,
+    PIN_MODES,
+    ControlCharactersRemoved,
+    SourceBreaksARule,
+    baseline_path,
+    import_file,
+)
 from .interrupt import interruptible
 from .problem import compile_problem
+from .rules.audience import ROOM_SIZE
 from .schedule import read_schedule
 from .search.cpsat import SEEDS
 from .search.solve import solve as solve_schedule
@@ -59,6 +69,16 @@ FORMATS_HELP = "Comma-separated: " + ", ".join(EXPORTERS) + " (see docs/exports.
 DataArg = Annotated[Path, typer.Argument(help="Conference data file (YAML).", show_default=False)]
 
 
+NO_ACCEPTED_HELP = (
+    "Ignore the data file's 'accepted' list: the source's own double-bookings count as broken rules again."
+)
+
+
+def _accepted(data: ConferenceData, lifted: bool) -> ConferenceData:
+    """The data with its accepted exceptions, or (--no-accepted) without them."""
+    return data.model_copy(update={"accepted": []}) if lifted and data.accepted else data
+
+
 def _fail(error: Exception, code: int = 2) -> None:
     # escaped: messages quote names and syntax such as TALK@[DAY]@[HH:MM][@ROOM], which rich would read as markup
     err.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
@@ -80,6 +100,7 @@ def validate(data_file: DataArg) -> None:
         one_line(
             f"{data_file}: OK: {data.conference.name}: {len(data.talks)} talks, {len(data.speakers)} speakers, "
             f"{len(data.rooms)} rooms, {len(data.conference.days)} day(s), {blocks} blocks"
+            + (f"; {len(data.accepted)} accepted exception(s) (accepted:)" if data.accepted else "")
         )
     )
     _fail_if_counted_short(data, f"{data_file} has no schedule")
@@ -111,13 +132,14 @@ def solve(
         ),
     ] = False,
     formats: Annotated[str, typer.Option("--formats", help=FORMATS_HELP)] = ",".join(DEFAULT_FORMATS),
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Solve a data file and write DIR/schedule.csv, schedule.ics and schedule.json."""
     chosen = _formats(formats)
     _check_seed(seed)
     try:
         check_output_directory(out_dir)  # a file in the way, or no permission: say so before solving
-        data = load(data_file)
+        data = _accepted(load(data_file), no_accepted)
         _check_export_size(data_file, data, chosen)  # before the solve, not after it
         # Ctrl-C stops the search and keeps the best verified timetable so far (scheduler.interrupt); the files are
         # written inside the block too, so a first Ctrl-C while writing does not stop it, and a second one leaves the
@@ -272,10 +294,11 @@ def _explain_and_fail(data, error: NoScheduleError, data_file: Path | None = Non
 def explain(
     data_file: DataArg,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the diagnosis.", min=0.1)] = 20.0,
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Say why a data file has no schedule: quick counting checks, then a small set of conflicting restrictions."""
     try:
-        data = load(data_file)
+        data = _accepted(load(data_file), no_accepted)
     except ConfschedError as error:
         _fail(error)
     said = []
@@ -308,9 +331,11 @@ def _load_schedule(data_file: Path, schedule_file: Path):
 def check(
     data_file: DataArg,
     schedule_file: Annotated[Path, typer.Argument(help="schedule.json or schedule.csv to check.")],
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Re-check every hard rule on a schedule with the independent verifier; exit 1 on any violation."""
     data, schedule = _load_schedule(data_file, schedule_file)
+    data = _accepted(data, no_accepted)
     violations = verify(data, schedule.assignments)
     if not violations:
         out.print(one_line(f"{schedule_file}: OK: {len(schedule.assignments)} talks, every hard rule holds"))
@@ -360,10 +385,16 @@ def import_programme(
         str | None, typer.Option("--timezone", help="IANA time zone; needed when the source names none (csv, xlsx).")
     ] = None,
     pins: Annotated[
-        str, typer.Option("--pins", help="Pin each talk's current day, start and room (all), its room, or nothing.")
-    ] = "all",
+        str,
+        typer.Option(
+            "--pins",
+            help="Pin each talk's current day, start and room (all), its room, or nothing (none: the published "
+            "placement is only the baseline written beside the data file).",
+        ),
+    ] = "none",
 ) -> None:
-    """Turn an existing programme (frab, pretalx, CSV, XLSX) into a data file, its placements as pins."""
+    """Turn an existing programme (frab, pretalx, CSV, XLSX) into a data file, and its published timetable into a
+    baseline schedule beside it (DATA.published.json) for whatif."""
     if source_format not in IMPORT_FORMATS:
         _fail(ValueError(f"unknown format '{source_format}'; choose from {', '.join(IMPORT_FORMATS)}"))
     if pins not in PIN_MODES:
@@ -371,6 +402,7 @@ def import_programme(
     try:
         with warnings.catch_warnings(record=True) as removed:
             warnings.simplefilter("always", ControlCharactersRemoved)
+            warnings.simplefilter("always", SourceBreaksARule)
             data = import_file(source, source_format, out_file, timezone=timezone, pins=pins)
     except (ConfschedError, OSError) as error:  # OSError: the data file could not be written
         _fail(error)
@@ -384,6 +416,15 @@ def import_programme(
             + ("" if source_format in DATA_IMPORTERS else f"; pins: {pins}")
         )
     )
+    if source_format not in DATA_IMPORTERS:
+        out.print(one_line(f"wrote {baseline_path(out_file)}: the published timetable (whatif --baseline)"))
+    if source_format not in DATA_IMPORTERS and data.weights.get(ROOM_SIZE.name) == 0:
+        err.print(
+            one_line(
+                f"note: {ROOM_SIZE.name} is off (weights: {ROOM_SIZE.name}: 0 in the data file): the source gives "
+                "capacities but no expected audience, and without one the rule would favour the smallest rooms"
+            )
+        )
 
 
 @app.command()
@@ -410,6 +451,7 @@ def whatif(
     time_limit: Annotated[float, typer.Option("--time-limit", help=TIME_LIMIT_HELP, min=0.1)] = 30.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     workers: Annotated[int, typer.Option("--workers", help="CP-SAT worker threads.", min=1, max=64)] = 1,
+    no_accepted: Annotated[bool, typer.Option("--no-accepted", help=NO_ACCEPTED_HELP)] = False,
 ) -> None:
     """Apply changes to a published schedule: the least disruptive new version, a changelog and who is affected."""
     inline = {
@@ -424,7 +466,7 @@ def whatif(
     try:
         check_output_directory(out_dir)
         recover(out_dir)  # a what-if killed while writing: its version is not there, as if it had never run
-        before = load(data_file)
+        before = _accepted(load(data_file), no_accepted)
         baseline = read_schedule(baseline_file, before)
         check_same_conference(before, data_file, baseline, baseline_file)
         changes = load_changes(change_file) if change_file else Changes([])

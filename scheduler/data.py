@@ -17,7 +17,16 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .formats.text import refusal
@@ -170,6 +179,11 @@ class Conference(Strict):
     granularity: Whole = Field(default=5, gt=0, le=240)
     starts: Literal["packed", "grid"] = "packed"
     days: list[Day] = Field(min_length=1)
+    # what a frab/pretalx source said about itself, written back verbatim by the frab exporters (docs/format.md)
+    acronym: str | None = None
+    url: str | None = None
+    base_url: str | None = None
+    day_change: Clock | None = Field(default=None, description="frab's day change: earlier talks are night talks")
 
     @field_validator("timezone")
     @classmethod
@@ -202,9 +216,39 @@ class KindRule(Strict):
     requires: list[str] = []
 
 
+class UnknownSeats(int):
+    """The capacity of a room whose seats nobody counted (left out, or null, in the data file): more than any
+    attendance (so no talk is kept out of it), no empty seats for `room-size`, and written as null or left out,
+    never as a number."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN_SEATS"
+
+
+UNKNOWN_SEATS = UnknownSeats(1_000_001)  # above the largest attendance a data file holds (MAX_NUMBER)
+
+
+def seats_known(capacity: int) -> bool:
+    """Whether a room's capacity was given (not UNKNOWN_SEATS)."""
+    return not isinstance(capacity, UnknownSeats)
+
+
+def _unknown_if_none(value: int | None) -> int:
+    return UNKNOWN_SEATS if value is None or isinstance(value, UnknownSeats) else value
+
+
+Capacity = Annotated[
+    Whole | None,
+    Field(ge=0),
+    AfterValidator(_unknown_if_none),
+    PlainSerializer(lambda value: value if seats_known(value) else None),
+]
+"""Seats: a whole number, or unknown (null or left out): see UnknownSeats."""
+
+
 class Room(Strict):
     name: Identifier
-    capacity: Whole = Field(ge=0)
+    capacity: Capacity = UNKNOWN_SEATS
     tags: list[str] = []
     unavailable: list[Window] = []
 
@@ -227,6 +271,15 @@ class Track(Strict):
     similar: list[str] = []
     tags: list[str] = []
     chair: str | None = None
+    color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+
+
+class Link(Strict):
+    """A link of a talk (slides, recording, its page elsewhere) as frab lists it."""
+
+    url: str = Field(min_length=1)
+    title: str | None = None
+    type: str | None = None
 
 
 class WakingHours(Strict):
@@ -241,6 +294,11 @@ class Speaker(Strict):
     prefers: Preference | None = None
     avoids: Preference | None = None
     timezone: str | None = Field(default=None, description="IANA zone of a remote speaker")
+    # the source's identity of the person (frab guid and numeric id, pretalx code) and biography, kept verbatim
+    guid: str | None = None
+    number: Annotated[int, Field(ge=1)] | None = None
+    code: str | None = None
+    biography: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -283,6 +341,28 @@ class Talk(Strict):
     conflicts: list[str] = []
     level: Literal["intro", "intermediate", "advanced"] | None = None
     topic: str | None = None
+    # what a frab/pretalx source says about the talk besides its place, kept verbatim and written back by the frab
+    # exporters (guid and number are its calendar UID and frab id)
+    guid: str | None = None
+    number: Annotated[int, Field(ge=1)] | None = None
+    code: str | None = None
+    slug: str | None = None
+    url: str | None = None
+    subtitle: str | None = None
+    description: str | None = None
+    language: str | None = None
+    links: list[Link] = []
+    recording_license: str | None = None
+    do_not_record: bool | None = None
+
+
+class Accepted(Strict):
+    """A break of a hard rule the organisers made on purpose (a speaker in two places at once: a stream mirror of a
+    show), accepted so that solve, whatif and check allow these two talks to overlap."""
+
+    rule: Literal["speaker-conflict"] = "speaker-conflict"
+    talks: list[str] = Field(min_length=2, max_length=2)
+    note: str | None = None
 
 
 class Interest(Strict):
@@ -346,6 +426,7 @@ class ConferenceData(Strict):
     rooms: list[Room] = Field(min_length=1)
     speakers: list[Speaker] = []
     talks: list[Talk] = Field(min_length=1)
+    accepted: list[Accepted] = []
 
     @model_validator(mode="after")
     def _cross_checked(self) -> ConferenceData:
@@ -357,6 +438,10 @@ class ConferenceData(Strict):
 
     def kind_rule(self, kind: str) -> KindRule:
         return self.kinds.get(kind, KindRule())
+
+    def accepted_overlaps(self) -> set[frozenset[str]]:
+        """The pairs of talks that may overlap though they share a speaker (the `accepted` list)."""
+        return {frozenset(item.talks) for item in self.accepted if item.rule == "speaker-conflict"}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -468,6 +553,8 @@ def _numbers_in_range(data: ConferenceData) -> Iterator[Problem]:
     # the loader refuses such numbers as it reads them, but text such as '1e300' becomes a number only here
     plain = data.model_dump()
     for where, value in _leaves(plain):
+        if where and where[-1] == "number":  # a frab id (an identifier, up to 2**31), never a solver's number
+            continue
         if out_of_range(value):
             field = split_path(where, plain)[1]
             yield where, f"{field}: {out_of_range(value)}" if field else out_of_range(value)
@@ -544,6 +631,11 @@ def _talks_defined(data: ConferenceData) -> Iterator[Problem]:
         (("interest", i, "talks", j), talk_id)
         for i, interest in enumerate(data.interest)
         for j, talk_id in enumerate(interest.talks)
+    ]
+    named += [
+        (("accepted", i, "talks", j), talk_id)
+        for i, item in enumerate(data.accepted)
+        for j, talk_id in enumerate(item.talks)
     ]
     named += [(("costs", c, "talk"), cost.talk) for c, cost in enumerate(data.costs) if cost.talk is not None]
     for where, talk_id in named:

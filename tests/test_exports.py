@@ -414,7 +414,7 @@ def test_export_refuses_a_path_outside_the_directory(hostile, tmp_path, monkeypa
 def test_xlsx_has_a_grid_per_day_and_the_list(hostile, tmp_path):
     path = exported(hostile, tmp_path, "xlsx") / "schedule.xlsx"
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["Sat 2025-03-29", "Sun 2025-03-30", "All talks"]
+    assert workbook.sheetnames == ["Sat 2025-03-29", "Sun 2025-03-30", "All talks", "Rooms", "Speakers"]
     grid = workbook["Sat 2025-03-29"]
     rooms = [cell.value for cell in grid[1][1:]]
     assert rooms == ["../../etc/passwd", "A/B", "a b", "CON", "会议室", ".hidden"]

@@ -18,7 +18,8 @@ from scheduler.data import parse_clock
 from scheduler.exporters import export
 from scheduler.formats.loading import parse
 from scheduler.formats.writing import to_yaml
-from scheduler.importers import UNKNOWN_CAPACITY, import_data, import_file, to_data_file
+from scheduler.importers import UNKNOWN_CAPACITY, baseline_path, import_data, import_file, to_data_file
+from scheduler.schedule import read_schedule
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "schemas"
@@ -64,8 +65,12 @@ def test_an_exported_schedule_imports_as_the_same_programme_and_solves_to_the_sa
 ):
     data, schedule, directory = exported[programme]
     out = tmp_path / "imported.yaml"
-    import_file(directory / ROUND_TRIP[source_format], source_format, out, timezone=data.conference.timezone)
+    import_file(
+        directory / ROUND_TRIP[source_format], source_format, out, timezone=data.conference.timezone, pins="all"
+    )
     imported = load(out)  # the written file passes validation as it is
+    # the published timetable is also written beside it, as the baseline whatif reads
+    assert placements(read_schedule(baseline_path(out), imported).assignments) == placements(schedule.assignments)
 
     def talk_facts(talks):
         return {t.id: (t.title, t.duration, t.kind, t.track) for t in talks}
@@ -99,6 +104,29 @@ def test_frab_json_keeps_room_capacities_and_rooms_without_talks(exported):
     assert [(r.name, r.capacity) for r in imported.rooms] == [(r.name, r.capacity) for r in data.rooms]
     xml = import_data(directory / "frab/schedule.xml", "frab-xml")
     assert {room.capacity for room in xml.rooms} == {UNKNOWN_CAPACITY}  # frab XML has no capacities
+
+
+def test_xlsx_keeps_room_capacities_and_two_people_of_one_name(exported, tmp_path):
+    data, _, directory = exported["neurips2024_tutorials"]
+    imported = import_data(directory / "schedule.xlsx", "xlsx", timezone=data.conference.timezone)
+    assert [(r.name, r.capacity) for r in imported.rooms] == [(r.name, r.capacity) for r in data.rooms]
+
+    # two speakers called Sam Lee (pretalx codes SAML2K and SAML9W) stay two through the workbook
+    pretalx = import_data(FIXTURES / "pretalx_schedule.json", "pretalx-json", pins="all")
+    schedule = solved(pretalx, time_limit=10)
+    export(schedule, tmp_path, ["xlsx"])
+    again = import_data(tmp_path / "schedule.xlsx", "xlsx", timezone="Europe/Berlin", pins="all")
+    assert [(s.id, s.name) for s in again.speakers if s.name == "Sam Lee"] == [
+        (s.id, s.name) for s in pretalx.speakers if s.name == "Sam Lee"
+    ]
+    assert {t.id: t.speakers for t in again.talks} == {t.id: t.speakers for t in pretalx.talks}
+    assert {r.name: r.capacity for r in again.rooms} == {r.name: r.capacity for r in pretalx.rooms}
+
+    # schedule.csv has no speakers table: the two are named by id there, and stay two (with their ids as names)
+    export(schedule, tmp_path, ["csv"])
+    from_csv = import_data(tmp_path / "schedule.csv", "csv", timezone="Europe/Berlin")
+    assert {t.id: t.speakers for t in from_csv.talks}["RBP7KD"] == ["grace-hopper", "saml2k"]  # slugs of the ids
+    assert {t.id: t.speakers for t in from_csv.talks}["LTN4HB"] == ["saml9w", "grace-hopper"]
 
 
 def test_the_pretalx_fixture_is_valid_against_the_frab_json_schema():
@@ -157,11 +185,17 @@ def test_a_pretalx_schedule_becomes_a_data_file_that_solves_to_its_timetable(tmp
     )
     assert workshop.abstract == "Bring a laptop with Python 3.11."
     # Berlin changes to summer time overnight: +01:00 on the first day, +02:00 on the second, 10:00 local on both
-    assert (talks["OPN3XA"].pin.day, talks["OPN3XA"].pin.start) == (dt.date(2025, 3, 29), parse_clock("10:00"))
-    assert (talks["LTN4HB"].pin.day, talks["LTN4HB"].pin.start) == (dt.date(2025, 3, 30), parse_clock("10:00"))
+    # nothing is pinned by default: the published placement is the baseline beside the data file
+    assert all(talk.pin is None for talk in imported.talks)
+    published = {a.talk: a for a in read_schedule(tmp_path / "democon.published.json", imported).assignments}
+    # Berlin changes to summer time overnight: +01:00 on the first day, +02:00 on the second, 10:00 local on both
+    assert (published["OPN3XA"].day, published["OPN3XA"].start) == (dt.date(2025, 3, 29), parse_clock("10:00"))
+    assert (published["LTN4HB"].day, published["LTN4HB"].start) == (dt.date(2025, 3, 30), parse_clock("10:00"))
+    solved(imported, time_limit=10)  # free to place every talk anew, verified inside
 
-    again = solved(imported, time_limit=10)
-    assert placements(again.assignments) == pinned(imported)
+    pinned_all = import_data(source, "pretalx-json", pins="all")
+    again = solved(pinned_all, time_limit=10)
+    assert placements(again.assignments) == pinned(pinned_all) == placements(published.values())
 
 
 def test_pretalx_widget_data_imports_talks_and_leaves_out_breaks():
@@ -172,7 +206,9 @@ def test_pretalx_widget_data_imports_talks_and_leaves_out_breaks():
         ("LTN4HB", "Lightning talks", None, ["SAML2K"]),
     ]
     assert [room.name for room in imported.rooms] == ["Saal 1", "Saal 2"]
-    assert imported.talks[2].pin.day == dt.date(2025, 3, 30)
+    assert import_data(FIXTURES / "pretalx_widget.json", "pretalx-json", pins="all").talks[2].pin.day == dt.date(
+        2025, 3, 30
+    )
 
 
 def test_csv_tables_rooms_and_speakers_by_id_or_name(tmp_path):
@@ -216,7 +252,7 @@ def test_a_chairs_workbook_with_date_and_time_cells(tmp_path):
     workbook["Rooms"].append(["Hall", 120])
     workbook.properties.title = "Workbook Conf"
     workbook.save(tmp_path / "programme.xlsx")
-    imported = import_data(tmp_path / "programme.xlsx", "xlsx", timezone="Europe/Berlin")
+    imported = import_data(tmp_path / "programme.xlsx", "xlsx", timezone="Europe/Berlin", pins="all")
     assert imported.conference.name == "Workbook Conf"
     assert [(t.id, t.pin.day, t.pin.start, t.duration) for t in imported.talks] == [
         ("intro", dt.date(2025, 6, 2), parse_clock("09:00"), 45),
@@ -278,7 +314,8 @@ BAD_INPUT = {
     "not frab JSON": (
         "frab-json",
         {"schedule.json": '{"talks": []}'},
-        "schedule.json: not a frab schedule: expected an object with 'schedule.conference'",
+        "schedule.json: not a frab schedule: expected an object with 'schedule.conference' (frab JSON); for pretalx's "
+        "widget data or API pages use --format pretalx-json",
     ),
     "frab JSON without a time zone": (
         "frab-json",
@@ -349,7 +386,8 @@ def test_cli_imports_and_says_what_it_wrote(tmp_path):
     result = run_cli("import", source, "--format", "pretalx-json", "--out", out)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        f"wrote {out}: DemoCon 2025: 6 talks, 5 speakers, 4 rooms, 2 day(s), 5 blocks; pins: all\n"
+        f"wrote {out}: DemoCon 2025: 6 talks, 5 speakers, 4 rooms, 2 day(s), 5 blocks; pins: none\n"
+        f"wrote {tmp_path / 'democon.published.json'}: the published timetable (whatif --baseline)\n"
     )
     first_line = out.read_text(encoding="utf-8").splitlines()[0]
     assert first_line == f"# Imported by `confsched import` from pretalx schedule.json (frab JSON): {source}"

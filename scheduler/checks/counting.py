@@ -135,7 +135,7 @@ def speaker_minutes_short(data: ConferenceData, problem: Problem) -> list[Shortf
     blocks = talk_blocks(problem)
     found = []
     for speaker_id, talks in problem.speaker_talks.items():
-        if len(talks) < 2 or not all(problem.starts[talk] for talk in talks):
+        if len(talks) < 2 or not all(problem.starts[talk] for talk in talks) or _may_overlap(data, talks):
             continue
         need = sum(problem.duration(talk) for talk in talks)
         reachable = _union(span for talk in talks for span in covered_minutes(data, problem, talk, blocks[talk], away))
@@ -318,7 +318,7 @@ def speakers_overbooked(data: ConferenceData, problem: Problem) -> list[str]:
     speakers = {speaker.id: speaker for speaker in data.speakers}
     blocks = talk_blocks(problem)
     for speaker_id, talks in problem.speaker_talks.items():
-        if len(talks) < 2:
+        if len(talks) < 2 or _may_overlap(data, talks):
             continue
         usable_blocks = sorted({block for t in talks for block in blocks[t]})
         shortest = min(problem.duration(t) for t in talks)
@@ -327,11 +327,25 @@ def speakers_overbooked(data: ConferenceData, problem: Problem) -> list[str]:
         if len(talks) > fits:
             spans = [_describe_block(data, problem.blocks[b], busy) for b in usable_blocks]
             available = "; ".join(span for span in spans if span) or "never"
-            findings.append(
-                f"speaker {speakers[speaker_id].display_name} gives {len(talks)} talks but is available only "
-                f"{available}, where {'only 1 fits' if fits == 1 else f'{fits} fit'}"
-            )
+            room = "only 1 fits" if fits == 1 else f"{fits} fit"
+            name = speakers[speaker_id].display_name
+            if speakers[speaker_id].unavailable:
+                findings.append(
+                    f"speaker {name} gives {len(talks)} talks but is available only {available}, where {room}"
+                )
+            else:  # the speaker is always available: the talks' pins, kinds and blocks leave them this little time
+                findings.append(
+                    f"speaker {name} gives {len(talks)} talks, which their pins, kinds and blocks allow only "
+                    f"{available}, where {room}"
+                )
     return _at_most(findings, MAX_FINDINGS_PER_CHECK)
+
+
+def _may_overlap(data: ConferenceData, talks: list[int]) -> bool:
+    """Whether some of a speaker's talks may overlap (the data file's `accepted:`), so that one after another is no
+    bound on them."""
+    accepted = data.accepted_overlaps()
+    return any(frozenset((data.talks[a].id, data.talks[b].id)) in accepted for a in talks for b in talks if a < b)
 
 
 def pins_colliding(data: ConferenceData) -> list[str]:

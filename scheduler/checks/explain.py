@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from ..data import ConferenceData, Talk, format_clock
 from ..errors import NoScheduleError
 from ..problem import MINUTES_PER_DAY, compile_problem
+from ..rules.speakers import no_overlap_groups
 from ..search.cpsat import run_cpsat
 from ..search.solve import solve
 from .counting import quick_checks, windows
@@ -143,7 +144,7 @@ class _Diagnosis:
         data, problem, model = self.data, self.problem, self.model
         speakers = {speaker.id: speaker for speaker in data.speakers}
         by_room: dict[int, list[cp_model.IntervalVar]] = {room: [] for room in range(len(data.rooms))}
-        by_speaker: dict[str, list[cp_model.IntervalVar]] = {}
+        by_speaker: dict[str, list[tuple[str, cp_model.IntervalVar]]] = {}
         for index, talk in enumerate(data.talks):
             starts = problem.starts[index]
             placed = self.group(("talk", talk.id), lambda talk=talk: _talk_culprit(talk))
@@ -173,7 +174,7 @@ class _Diagnosis:
                 model.add_bool_and([conflict, placed]).only_enforce_if(both)
                 model.add_bool_or([conflict.Not(), placed.Not(), both])
                 copy = model.new_optional_fixed_size_interval_var(start, talk.duration, both, "")
-                by_speaker.setdefault(speaker_id, []).append(copy)
+                by_speaker.setdefault(speaker_id, []).append((talk.id, copy))
         for room, intervals in by_room.items():
             for window_index, (begin, end) in self._room_windows(room):
                 closed = self.group(
@@ -182,9 +183,10 @@ class _Diagnosis:
                 )
                 intervals.append(model.new_optional_fixed_size_interval_var(begin, end - begin, closed, ""))
             model.add_no_overlap(intervals)
-        for intervals in by_speaker.values():
-            if len(intervals) > 1:
-                model.add_no_overlap(intervals)
+        accepted = data.accepted_overlaps()
+        for given in by_speaker.values():
+            for group in no_overlap_groups([talk_id for talk_id, _ in given], accepted):
+                model.add_no_overlap([given[position][1] for position in group])
 
     def _room_windows(self, room: int) -> list[tuple[int, tuple[int, int]]]:
         closures = self.data.rooms[room].unavailable

@@ -6,6 +6,7 @@ Both files are rendered from one structure (:func:`fahrplan`), the frab JSON doc
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-from ..data import Day, Speaker, Talk, format_clock
+from ..data import Speaker, Talk, format_clock, seats_known
 from ..formats.slugs import distinct, prefixed_slug, slugify
 from ..schedule import Assignment, Schedule, schedule_document
 from .ics import local_time
@@ -46,12 +47,17 @@ def to_frab_xml(schedule: Schedule) -> bytes:
         _text(head, key, conference[key])
     _text(head, "days", conference["daysCount"])
     _text(head, "timeslot_duration", conference["timeslot_duration"])
-    _text(head, "time_zone_name", schedule.data.conference.timezone)
+    data_conference = schedule.data.conference
+    for key, value in (("base_url", data_conference.base_url), ("url", data_conference.url)):
+        if value and _HTTP.match(value):  # the XSD takes only http(s) addresses there
+            _text(head, key, value)
+    _text(head, "time_zone_name", data_conference.timezone)
     for track in conference["tracks"]:
         ET.SubElement(head, "track", name=_clean(track["name"]), slug=track["slug"], color=track["color"])
     room_guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     # frab XML readers expect the numeric person id that the JSON leaves out (see _Fahrplan.person)
-    person_numbers = stable_numbers({str(guid): guid for guid in _speaker_guids(schedule).values()})
+    person_numbers = _person_numbers(schedule)
+    codes: set[str] = set()  # the XSD wants codes unique; pretalx repeats one for a talk with two slots
     for day in conference["days"]:
         day_element = ET.SubElement(
             root, "day", index=str(day["index"]), date=day["date"], start=day["day_start"], end=day["day_end"]
@@ -59,19 +65,46 @@ def to_frab_xml(schedule: Schedule) -> bytes:
         for room_name, events in day["rooms"].items():
             room_element = ET.SubElement(day_element, "room", name=_clean(room_name), guid=room_guids[room_name])
             for event in events:
-                _event_element(room_element, event, person_numbers)
+                _event_element(room_element, event, person_numbers, codes)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _event_element(parent: ET.Element, event: dict[str, Any], person_numbers: dict[str, int]) -> None:
-    element = ET.SubElement(parent, "event", guid=event["guid"], id=str(event["id"]))
-    for key in ("room", "title", "type", "date", "start", "duration", "abstract", "slug", "track"):
-        _text(element, key, event[key] or "")
+def _event_element(parent: ET.Element, event: dict[str, Any], person_numbers: dict[str, int], codes: set[str]) -> None:
+    attributes = {"guid": event["guid"], "id": str(event["id"])}
+    if _XML_CODE.fullmatch(event.get("code", "")) and event["code"] not in codes:
+        attributes["code"] = event["code"]
+        codes.add(event["code"])
+    element = ET.SubElement(parent, "event", attributes)
+    for key in ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract", "slug", "track"):
+        if key != "subtitle" or event[key]:
+            _text(element, key, event[key] or "")
     persons = ET.SubElement(element, "persons")
     for person in event["persons"]:
-        _text(persons, "person", person["name"], id=str(person_numbers[person["guid"]]), guid=person["guid"])
-    ET.SubElement(element, "links")
+        name = person.get("name", person.get("public_name"))
+        _text(persons, "person", name, id=str(person_numbers[person["guid"]]), guid=person["guid"])
+    for key in ("language", "description"):
+        if event[key]:
+            _text(element, key, event[key])
+    if "recording_license" in event or "do_not_record" in event:
+        recording = ET.SubElement(element, "recording")
+        _text(recording, "license", event.get("recording_license", ""))
+        _text(recording, "optout", "true" if event.get("do_not_record") else "false")
+    links = ET.SubElement(element, "links")
+    for link in event["links"]:
+        _text(links, "link", link.get("title", ""), href=link["url"], **_link_type(link))
+    if _HTTP.match(event["url"]):  # not confsched's urn:uuid: placeholder, nor an address the XSD refuses
+        _text(element, "url", event["url"])
+
+
+def _link_type(link: dict[str, Any]) -> dict[str, str]:
+    return {"type": link["type"]} if link.get("type") else {}
+
+
+# a pretalx submission code as frab XML's code attribute allows it
+_XML_CODE = re.compile("[0-9A-Z]{6}")
+_JSON_CODE = re.compile("[A-Z0-9]+")
+_HTTP = re.compile("https?://")
 
 
 def _text(parent: ET.Element, tag: str, text: object, **attributes: str) -> ET.Element:
@@ -86,10 +119,13 @@ def _clean(text: str) -> str:
 
 def fahrplan(schedule: Schedule) -> dict[str, Any]:
     """The frab JSON document (valid against the frab schema.json); the XML is written from it."""
+    head: dict[str, Any] = {"version": schedule_version(schedule)}
+    if schedule.data.conference.base_url:
+        head["base_url"] = schedule.data.conference.base_url
     return {
         "$schema": FRAB_JSON_SCHEMA,
         "generator": {"name": "confsched", "version": _confsched_version()},
-        "schedule": {"version": schedule_version(schedule), "conference": _Fahrplan.of(schedule).conference()},
+        "schedule": head | {"conference": _Fahrplan.of(schedule).conference()},
     }
 
 
@@ -101,9 +137,9 @@ class _Fahrplan:
     acronym: str
     talks: dict[str, Talk]
     speakers: dict[str, Speaker]
-    talk_guids: dict[str, uuid.UUID]
+    talk_guids: dict[str, str]
     talk_numbers: dict[str, int]
-    speaker_guids: dict[str, uuid.UUID]
+    speaker_guids: dict[str, str]
     talk_slugs: dict[str, str]
     track_colors: dict[str, str]
     track_slugs: dict[str, str]
@@ -113,19 +149,23 @@ class _Fahrplan:
     def of(cls, schedule: Schedule) -> _Fahrplan:
         """Every identifier the document uses, derived from the data alone so that they stay stable across runs."""
         data = schedule.data
-        acronym = conference_acronym(data.conference.name)
+        acronym = data.conference.acronym or conference_acronym(data.conference.name)
         talks = {talk.id: talk for talk in data.talks}
-        talk_guids = {talk.id: talk_guid(data.conference.name, talk.id) for talk in data.talks}
+        talk_guids = {talk.id: talk.guid or str(talk_guid(data.conference.name, talk.id)) for talk in data.talks}
         colors = track_colors(schedule)
+        slugs = distinct(talk.slug or f"{acronym}-{_talk_slug(talk.id)}" for talk in talks.values())
         return cls(
             schedule=schedule,
             acronym=acronym,
             talks=talks,
             speakers={speaker.id: speaker for speaker in data.speakers},
             talk_guids=talk_guids,
-            talk_numbers=stable_numbers(talk_guids),
+            talk_numbers=kept_numbers(
+                {talk.id: talk.number for talk in data.talks},
+                {talk_id: _as_uuid(guid) for talk_id, guid in talk_guids.items()},
+            ),
             speaker_guids=_speaker_guids(schedule),
-            talk_slugs=dict(zip(talks, distinct(f"{acronym}-{_talk_slug(talk_id)}" for talk_id in talks), strict=True)),
+            talk_slugs=dict(zip(talks, slugs, strict=True)),
             track_colors=colors,
             track_slugs=dict(zip(colors, distinct(prefixed_slug(track, "track") for track in colors), strict=True)),
             room_slugs=distinct(prefixed_slug(room.name, "room") for room in data.rooms),
@@ -145,14 +185,32 @@ class _Fahrplan:
         }
         if _SCHEMA_ZONE_NAME.search(conference.timezone):
             head["time_zone_name"] = conference.timezone
+        if conference.url:
+            head["url"] = conference.url
         head["tracks"] = [
             {"name": track, "slug": self.track_slugs[track], "color": color}
             for track, color in self.track_colors.items()
         ]
         head["rooms"] = self.rooms()
-        days = sorted(conference.days, key=lambda day: day.date)
-        head["days"] = [self.day(index, day) for index, day in enumerate(days, start=1)]
+        head["days"] = [self.day(index, date, spans) for index, (date, spans) in enumerate(self.frab_days(), start=1)]
         return head
+
+    def frab_day_of(self, day: dt.date, start: int) -> dt.date:
+        """The frab day a moment belongs to: with a day change (docs/format.md), a time before it belongs to the day
+        before (a night talk at 01:00 is the previous evening's)."""
+        day_change = self.schedule.data.conference.day_change
+        if day_change is not None and start < day_change:
+            return day - dt.timedelta(days=1)
+        return day
+
+    def frab_days(self) -> list[tuple[dt.date, list[tuple[dt.date, int, int]]]]:
+        """The frab days in date order, each with its blocks as (date, start, end): without a day change the data
+        file's days; with one, the night blocks join the day before."""
+        spans: dict[dt.date, list[tuple[dt.date, int, int]]] = {}
+        for day in self.schedule.data.conference.days:
+            for block in day.blocks:
+                spans.setdefault(self.frab_day_of(day.date, block.start), []).append((day.date, block.start, block.end))
+        return sorted((date, sorted(blocks)) for date, blocks in spans.items())
 
     def rooms(self) -> list[dict[str, Any]]:
         """Every room with its slug, guid and capacity."""
@@ -162,24 +220,30 @@ class _Fahrplan:
                 "name": room.name,
                 "slug": slug,
                 "guid": str(room_guid(name, room.name)),
-                "capacity": room.capacity,
+                "capacity": room.capacity if seats_known(room.capacity) else None,  # unknown stays unknown
             }
             for room, slug in zip(self.schedule.data.rooms, self.room_slugs, strict=True)
         ]
 
-    def day(self, index: int, day: Day) -> dict[str, Any]:
-        """One day: its span from the first block's start to the last block's end, and its events by room (rooms
-        without events left out)."""
+    def day(self, index: int, date: dt.date, spans: list[tuple[dt.date, int, int]]) -> dict[str, Any]:
+        """One frab day: its span from the first block's start to the last block's end, and its events by room
+        (rooms without events left out)."""
         zone = self.schedule.data.conference.zone
-        assignments = [a for a in self.schedule.assignments if a.day == day.date and a.talk in self.talks]
+        assignments = [
+            a for a in self.schedule.assignments if self.frab_day_of(a.day, a.start) == date and a.talk in self.talks
+        ]
         rooms = {
             room.name: [self.event(a) for a in assignments if a.room == room.name] for room in self.schedule.data.rooms
         }
+        first, last = spans[0], max(spans, key=lambda span: (span[0], span[2]))
+        day_change = self.schedule.data.conference.day_change
+        # with a day change a frab day ends at the next day's change, which tells a reader where the change is
+        end = local_time(last[0], last[2], zone) if day_change is None else local_time(date, 1440 + day_change, zone)
         return {
             "index": index,
-            "date": day.date.isoformat(),
-            "day_start": local_time(day.date, min(block.start for block in day.blocks), zone).isoformat(),
-            "day_end": local_time(day.date, max(block.end for block in day.blocks), zone).isoformat(),
+            "date": date.isoformat(),
+            "day_start": local_time(first[0], first[1], zone).isoformat(),
+            "day_end": end.isoformat(),
             "rooms": {name: events for name, events in rooms.items() if events},
         }
 
@@ -187,9 +251,15 @@ class _Fahrplan:
         """One talk where the schedule puts it, with its frab ids and its speakers."""
         zone = self.schedule.data.conference.zone
         talk = self.talks[assignment.talk]
-        guid = str(self.talk_guids[talk.id])
+        guid = self.talk_guids[talk.id]
         day, start, end = assignment.day, assignment.start, assignment.end
-        return {
+        code = {"code": talk.code} if talk.code and _JSON_CODE.fullmatch(talk.code) else {}
+        recording: dict[str, Any] = {}
+        if talk.recording_license is not None:
+            recording["recording_license"] = talk.recording_license
+        if talk.do_not_record is not None:
+            recording["do_not_record"] = talk.do_not_record
+        return code | {
             "guid": guid,
             "id": self.talk_numbers[talk.id],
             "date": local_time(day, start, zone).isoformat(),
@@ -198,33 +268,80 @@ class _Fahrplan:
             "duration": format_clock(end - start),
             "room": assignment.room,
             "slug": self.talk_slugs[talk.id],
-            # No talk has a web page of its own; the schema requires a URI, and the talk's guid as a URN is one.
-            "url": f"urn:uuid:{guid}",
+            # A talk without a web page of its own: the schema requires a URI, and the talk's guid as a URN is one.
+            "url": talk.url or f"urn:uuid:{guid}",
             "title": talk.title,
-            "subtitle": None,
+            "subtitle": talk.subtitle,
             "track": talk.track,
             "type": talk.kind,
-            "language": None,
+            "language": talk.language,
             "abstract": talk.abstract.strip() if talk.abstract else None,
-            "description": None,
+            "description": talk.description,
+            **recording,
             "persons": [self.person(speaker_id) for speaker_id in talk.speakers if speaker_id in self.speakers],
-            "links": [],
+            "links": [link.model_dump(exclude_none=True) for link in talk.links],
         }
 
     def person(self, speaker_id: str) -> dict[str, Any]:
         """One speaker as an event's person."""
         speaker = self.speakers[speaker_id]
-        # pretalx's person shape (name, no numeric id): frab's schema accepts exactly one of the two person shapes
-        return {
-            "guid": str(self.speaker_guids[speaker_id]),
-            "name": speaker.display_name,
-            "public_name": speaker.display_name,
-        }
+        guid = self.speaker_guids[speaker_id]
+        # frab's schema accepts exactly one of its two person shapes: frab's (a numeric id and public_name, no name)
+        # for a person the source gave a number and no code, else pretalx's (a name, no numeric id)
+        if speaker.number is not None and not speaker.code:
+            return {"guid": guid, "id": speaker.number, "public_name": speaker.display_name}
+        person: dict[str, Any] = {"guid": guid, "name": speaker.display_name, "public_name": speaker.display_name}
+        if speaker.code and _JSON_CODE.fullmatch(speaker.code):
+            person["code"] = speaker.code
+        if speaker.biography:
+            person["biography"] = speaker.biography
+        return person
 
 
-def _speaker_guids(schedule: Schedule) -> dict[str, uuid.UUID]:
+def _speaker_guids(schedule: Schedule) -> dict[str, str]:
     name = schedule.data.conference.name
-    return {speaker.id: speaker_guid(name, speaker.id) for speaker in schedule.data.speakers}
+    return {speaker.id: speaker.guid or str(speaker_guid(name, speaker.id)) for speaker in schedule.data.speakers}
+
+
+def _person_numbers(schedule: Schedule) -> dict[str, int]:
+    """Each speaker guid's numeric frab id: the imported one, else one derived from the guid."""
+    guids = _speaker_guids(schedule)
+    given = {guids[speaker.id]: speaker.number for speaker in schedule.data.speakers}
+    return kept_numbers(given, {guid: _as_uuid(guid) for guid in guids.values()})
+
+
+def kept_numbers(given: dict[str, int | None], guids: dict[str, uuid.UUID]) -> dict[str, int]:
+    """Each key's frab number: the one the source gave (kept verbatim; pretalx repeats one for a talk with two
+    slots, and the later key in sorted order then gets its own), else a stable one derived from its guid that no
+    given number takes."""
+    numbers: dict[str, int] = {}
+    taken: set[int] = set()
+    for key in sorted(given):
+        number = given[key]
+        if number is not None and number not in taken:
+            numbers[key] = number
+            taken.add(number)
+    derived = stable_numbers({key: guid for key, guid in guids.items() if key not in numbers})
+    for key in sorted(derived):
+        number = derived[key]
+        while number in taken:
+            number = number % (2**31 - 1) + 1
+        taken.add(number)
+        numbers[key] = number
+    return numbers
+
+
+def _as_uuid(guid: str) -> uuid.UUID:
+    """A guid as a UUID; text that is none (a source's own guid scheme) becomes one derived from it."""
+    return uuid.UUID(guid) if _is_uuid(guid) else uuid.uuid5(uuid.NAMESPACE_URL, guid)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def conference_acronym(name: str) -> str:

@@ -14,9 +14,10 @@ from ..schedule import Assignment, Schedule
 from .stable_ids import talk_guid
 
 
-def talk_uid(conference: str, talk_id: str) -> str:
-    """A UID that stays the same for a talk across re-solves, so calendar clients update events in place."""
-    return f"{talk_guid(conference, talk_id)}@confsched"
+def talk_uid(conference: str, talk_id: str, guid: str | None = None) -> str:
+    """A UID that stays the same for a talk across re-solves, so calendar clients update events in place: its
+    imported guid where the source gave one, else one derived from the conference's name and the talk's id."""
+    return f"{guid or talk_guid(conference, talk_id)}@confsched"
 
 
 def to_ics(schedule: Schedule) -> bytes:
@@ -93,7 +94,7 @@ def talk_event(schedule: Schedule, talk: Talk, assignment: Assignment, stamp: dt
     conference = schedule.data.conference
     zone = conference.zone
     event = icalendar.Event()
-    event.add("uid", talk_uid(conference.name, talk.id))
+    event.add("uid", talk_uid(conference.name, talk.id, talk.guid))
     event.add("dtstamp", stamp)
     if assignment.sequence:
         # RFC 5545: a client replaces its copy of an event when SEQUENCE grows; 0, the default, is left out
@@ -111,6 +112,8 @@ def talk_event(schedule: Schedule, talk: Talk, assignment: Assignment, stamp: dt
     if description:
         event.add("description", "\n".join(description))
     event.add("categories", [talk.kind] + ([talk.track] if talk.track else []))
+    if talk.url:
+        event.add("url", talk.url)
     return event
 
 

@@ -28,5 +28,7 @@ def track_names(schedule: Schedule) -> list[str]:
 
 
 def track_colors(schedule: Schedule) -> dict[str, str]:
-    """Track name -> '#rrggbb'. Colours repeat only when there are more tracks than the palette has colours."""
-    return {track: PALETTE[index % len(PALETTE)] for index, track in enumerate(track_names(schedule))}
+    """Track name -> '#rrggbb': the colour the data file gives the track (an imported programme's own), else the
+    palette's. Palette colours repeat only when there are more tracks than the palette has colours."""
+    given = {track.name: track.color for track in schedule.data.tracks if track.color}
+    return {track: given.get(track, PALETTE[index % len(PALETTE)]) for index, track in enumerate(track_names(schedule))}

@@ -1,5 +1,6 @@
 """schedule.xlsx for programme chairs: one grid sheet per day (time down, rooms across, each talk one merged cell
-as long as the talk) and an "All talks" sheet with the CSV's columns, formatted to be read without editing."""
+as long as the talk) and an "All talks" sheet with the CSV's columns, formatted to be read without editing;
+"Rooms" and "Speakers" sheets carry capacities and speakers' ids, so the workbook imports back without loss."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from ..data import Day, format_clock
+from ..data import Day, format_clock, seats_known
 from ..formats.spreadsheet_cells import neutralise
 from ..formats.text import NOT_TEXT
 from ..schedule import Schedule
@@ -22,6 +23,28 @@ from .csv import talk_table
 from .track_colours import NO_TRACK_COLOR, track_colors
 
 LIST_SHEET = "All talks"
+ROOMS_SHEET, SPEAKERS_SHEET = "Rooms", "Speakers"
+
+
+def room_table(schedule: Schedule) -> pd.DataFrame:
+    """name, capacity (empty where unknown) and tags of each room, as the Rooms sheet of an import reads them."""
+    rows = [
+        {
+            "name": room.name,
+            "capacity": str(room.capacity) if seats_known(room.capacity) else "",
+            "tags": "; ".join(room.tags),
+        }
+        for room in schedule.data.rooms
+    ]
+    return pd.DataFrame(rows, columns=["name", "capacity", "tags"])
+
+
+def speaker_table(schedule: Schedule) -> pd.DataFrame:
+    """id and name of each speaker, as the Speakers sheet of an import reads them."""
+    rows = [{"id": speaker.id, "name": speaker.display_name} for speaker in schedule.data.speakers]
+    return pd.DataFrame(rows, columns=["id", "name"])
+
+
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # fixed, so sheet names do not follow the locale
 _TIME_WIDTH = 8
 _ROOM_WIDTH = 32
@@ -45,6 +68,11 @@ def to_xlsx(schedule: Schedule) -> bytes:
         table = talk_table(schedule).map(_cell_text)
         table.to_excel(writer, sheet_name=LIST_SHEET, index=False)
         _format_list(writer.sheets[LIST_SHEET], table)
+        # the rooms and speakers as the XLSX import reads them back: capacities and people with their ids
+        for name, extra in ((ROOMS_SHEET, room_table(schedule)), (SPEAKERS_SHEET, speaker_table(schedule))):
+            extra = extra.map(_cell_text)
+            extra.to_excel(writer, sheet_name=name, index=False)
+            _format_list(writer.sheets[name], extra)
         properties = writer.book.properties
         properties.title = schedule.data.conference.name
         properties.creator = "confsched"

@@ -160,7 +160,7 @@ class YamlDocument:
             raise DataError(
                 self.path, node.start_mark.line + 1, _label(where), f"cannot read '{node.value}': {error}"
             ) from None
-        if out_of_range(value):
+        if out_of_range(value) and not (where and where[-1] == "number"):  # a frab id is no solver's number
             raise DataError(self.path, node.start_mark.line + 1, _label(where), out_of_range(value))
         return value
 

@@ -7,11 +7,15 @@ builds the data file's model from it, and :func:`import_file` writes it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from ..data import ConferenceData
-from ..formats.writing import write_data
+from ..formats.atomic import write_files
+from ..formats.writing import checked_yaml, write_data
+from ..rules.audience import ROOM_SIZE
+from ..schedule import Schedule, schedule_document
 from . import cosplib, csv, frab_json, frab_xml, pretalx_json, xlsx
 from .programme import Programme
 from .to_data_file import (
@@ -20,7 +24,9 @@ from .to_data_file import (
     UNKNOWN_CAPACITY,
     ControlCharactersRemoved,
     PinMode,
+    SourceBreaksARule,
     build_data,
+    build_programme,
 )
 
 Reader = Callable[[Path, str | None], Programme]
@@ -43,8 +49,14 @@ _PIN_WORDS = {
 }
 
 
+def baseline_path(out: str | Path) -> Path:
+    """Where import writes the published timetable beside the data file `out`: a.yaml -> a.published.json."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.published.json")
+
+
 def import_data(
-    source: str | Path, format_name: str, *, timezone: str | None = None, pins: PinMode = "all"
+    source: str | Path, format_name: str, *, timezone: str | None = None, pins: PinMode = "none"
 ) -> ConferenceData:
     """The data file for the programme in `source`. Raises DataError naming the file (and the row or element)."""
     if format_name in DATA_IMPORTERS:
@@ -53,35 +65,60 @@ def import_data(
 
 
 def import_file(
-    source: str | Path, format_name: str, out: str | Path, *, timezone: str | None = None, pins: PinMode = "all"
+    source: str | Path, format_name: str, out: str | Path, *, timezone: str | None = None, pins: PinMode = "none"
 ) -> ConferenceData:
-    """Import `source` and write the data file `out` atomically; returns what was written.
+    """Import `source` and write the data file `out` and, beside it, the published timetable as a baseline schedule
+    (:func:`baseline_path`, the schedule.json format `solve` writes and `whatif --baseline` reads), both atomically
+    as one unit; returns the data written.
 
-    `timezone` and `pins` apply to programmes only (a CoSPLib instance has no timetable to pin).
+    `timezone` and `pins` apply to programmes only (a CoSPLib instance has no timetable to pin, and no baseline).
     """
     if format_name in DATA_IMPORTERS:
         data, text = DATA_IMPORTERS[format_name](Path(source))
         write_data(out, data, text)
         return data
     programme = IMPORTERS[format_name](Path(source), timezone)
-    data = build_data(programme, pins)
-    write_data(out, data, header(programme, pins))
+    data, published = build_programme(programme, pins)
+    out = Path(out)
+    baseline = baseline_path(out)
+    document = schedule_document(Schedule(data, published)) | {"status": "published"}
+    write_files(
+        out.parent,
+        {
+            out.name: checked_yaml(
+                data, header(programme, pins, baseline.name, data.weights.get(ROOM_SIZE.name) == 0), out
+            ),
+            baseline.name: json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        },
+    )
     return data
 
 
-def header(programme: Programme, pins: PinMode) -> str:
+def header(
+    programme: Programme, pins: PinMode, baseline: str = "DATA.published.json", room_size_off: bool = False
+) -> str:
     """The data file's opening comment: where it came from and which values were derived, not read."""
     return "\n".join(
         [
             f"Imported by `confsched import` from {programme.format_name}: {programme.source}",
             f"Placements: {_PIN_WORDS[pins]}.",
+            f"The published timetable is {baseline} beside this file: `confsched whatif` with `--baseline {baseline}`",
+            "  moves as little of it as a change needs.",
             "Derived, not read (check them before re-optimising; docs/import.md):",
             f"  - blocks: each day's talks, split where no room has a talk for {BREAK_MINUTES} minutes or more;",
-            f"  - room capacities the source does not give: {UNKNOWN_CAPACITY} (a placeholder);",
+            "  - room capacities the source does not give stay unknown (left out: no talk is kept out of the room);",
             "  - granularity: the largest step (at most 60 minutes) that every start and duration fits.",
             "Rules the source does not hold (kinds, attendance, availability) are left out; add them to re-optimise.",
         ]
+        + (ROOM_SIZE_OFF if room_size_off else [])
     )
+
+
+ROOM_SIZE_OFF = [
+    f"{ROOM_SIZE.name} is off (weights: {ROOM_SIZE.name}: 0): the rooms have capacities but the talks no expected",
+    "  audience, and without one the rule would favour the smallest rooms; add each talk's attendance and drop the",
+    "  weight to use it.",
+]
 
 
 __all__ = [
@@ -94,7 +131,10 @@ __all__ = [
     "ControlCharactersRemoved",
     "PinMode",
     "Programme",
+    "SourceBreaksARule",
+    "baseline_path",
     "build_data",
+    "build_programme",
     "header",
     "import_data",
     "import_file",

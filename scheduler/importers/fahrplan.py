@@ -60,7 +60,9 @@ class FahrplanEvents:
                 kind=text_field(event, "type"),
                 track=text_field(event, "track"),
                 speakers=self._speakers(event),
-                abstract=text_field(event, "abstract") or text_field(event, "description"),
+                abstract=text_field(event, "abstract"),
+                extra=event_fields(event),
+                listed_day=day,
             )
         except ValueError as error:
             raise DataError(self.source, None, label, str(error)) from None
@@ -119,11 +121,57 @@ class FahrplanEvents:
         if name is None:
             raise ValueError(f"persons[{index}]: the person has no name")
         code = text_field(person, "code", prefix)
-        identity = code or text_field(person, "guid", prefix) or text_field(person, "id", prefix) or f"name:{name}"
+        guid = text_field(person, "guid", prefix)
+        identity = code or guid or text_field(person, "id", prefix) or f"name:{name}"
         if identity not in self._speaker_ids:
             check_count(self.source, "speakers", len(self._speaker_ids) + 1)
             self._speaker_ids[identity] = self._names.name(code or slugify(name) or "speaker")
-        return ImportedSpeaker(self._speaker_ids[identity], name)
+        extra = {"guid": guid, "number": _positive(person.get("id")), "code": code}
+        extra["biography"] = text_or_none_quiet(person.get("biography"))
+        return ImportedSpeaker(
+            self._speaker_ids[identity], name, tuple((key, value) for key, value in extra.items() if value is not None)
+        )
+
+
+def _positive(value: Any) -> int | None:
+    """frab's numeric id (an integer, or its digits in XML), None when missing or not a positive whole number."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+def event_fields(event: Mapping[str, Any]) -> dict[str, Any]:
+    """What a frab event says besides its title, place, type, track, abstract and persons, as the data file's talk
+    keeps it (docs/format.md); missing and empty fields are left out. confsched's own placeholder url
+    (`urn:uuid:<guid>`, for a talk without a page) is not a url."""
+    fields: dict[str, Any] = {}
+    for key in ("guid", "code", "slug", "url", "subtitle", "description", "language", "recording_license"):
+        value = text_field(event, key)
+        if value is not None:
+            fields[key] = value
+    if fields.get("url", "").startswith("urn:uuid:"):
+        del fields["url"]
+    if (number := _positive(event.get("id"))) is not None:
+        fields["number"] = number
+    if isinstance(event.get("do_not_record"), bool):
+        fields["do_not_record"] = event["do_not_record"]
+    links = event.get("links")
+    if isinstance(links, list):
+        kept = []
+        for link in links:
+            if isinstance(link, Mapping) and (url := text_or_none_quiet(link.get("url"))):
+                kept.append(
+                    {"url": url}
+                    | {key: text for key in ("title", "type") if (text := text_or_none_quiet(link.get(key)))}
+                )
+        if kept:
+            fields["links"] = kept
+    return fields
+
+
+def text_or_none_quiet(value: Any) -> str | None:
+    """Stripped text, or None for anything that is not text (an optional field the source fills oddly)."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def day_date(source: Path, where: str, value: Any) -> dt.date | None:
@@ -135,6 +183,26 @@ def day_date(source: Path, where: str, value: Any) -> dt.date | None:
     except ValueError:
         message = f"date: expected an ISO date such as '2024-12-10', got {value!r}"
         raise DataError(source, None, where, message) from None
+
+
+def day_change(value: Any, day_ends: list[Any]) -> str | None:
+    """frab's day change as 'HH:MM': the conference's <day_change>, else the time a frab day ends at when that is
+    after midnight (frab's day runs from its start to the day change the next morning); None when neither says."""
+    if isinstance(value, str):
+        try:
+            minutes = parse_duration(value)
+        except ValueError:
+            minutes = None
+        if minutes is not None and minutes < 24 * 60:
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    for end in day_ends:
+        try:
+            moment = parse_datetime(end)
+        except ValueError:
+            continue
+        if (moment.hour or moment.minute) and moment.hour < 12:  # a day ending in the morning ended after midnight
+            return f"{moment.hour:02d}:{moment.minute:02d}"
+    return None
 
 
 def timeslot_minutes(value: Any) -> int | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import DataError
 from ..formats.loading import MAX_DEPTH
-from .fahrplan import FahrplanEvents, day_date, timeslot_minutes
+from .fahrplan import FahrplanEvents, day_change, day_date, text_or_none_quiet, timeslot_minutes
 from .programme import ImportedRoom, Programme, read_source, resolve_timezone, shown, text_field, text_or_none
 
 _CONFERENCE = "schedule.conference"
@@ -88,7 +88,13 @@ def from_document(source: Path, document: Any, timezone: str | None, format_name
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict):
-        raise DataError(source, None, None, "not a frab schedule: expected an object with 'schedule.conference'")
+        raise DataError(
+            source,
+            None,
+            None,
+            "not a frab schedule: expected an object with 'schedule.conference' (frab JSON); for pretalx's widget "
+            "data or API pages use --format pretalx-json",
+        )
     try:
         zone_text, acronym, title = (text_field(conference, key) for key in ("time_zone_name", "acronym", "title"))
     except ValueError as error:
@@ -122,7 +128,27 @@ def from_document(source: Path, document: Any, timezone: str | None, format_name
         talks=talks,
         rooms=_rooms(source, conference.get("rooms")),
         granularity=timeslot_minutes(conference.get("timeslot_duration")),
+        extra={
+            "acronym": acronym,
+            "url": text_or_none_quiet(conference.get("url")),
+            "base_url": text_or_none_quiet(schedule.get("base_url")),
+            "day_change": day_change(
+                conference.get("day_change"), [day.get("day_end") for day in days if isinstance(day, dict)]
+            ),
+        },
+        track_colors=_track_colors(conference.get("tracks")),
     )
+
+
+def _track_colors(tracks: Any) -> dict[str, str]:
+    """{track name: colour} of the conference's track list, where both are given."""
+    colors = {}
+    for track in tracks if isinstance(tracks, list) else []:
+        if isinstance(track, dict):
+            name, color = text_or_none_quiet(track.get("name")), text_or_none_quiet(track.get("color"))
+            if name and color:
+                colors[name] = color
+    return colors
 
 
 def _rooms(source: Path, rooms: Any) -> list[ImportedRoom]:

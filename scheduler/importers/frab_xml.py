@@ -15,7 +15,7 @@ from typing import Any
 from xml.parsers import expat
 
 from ..errors import DataError
-from .fahrplan import FahrplanEvents, day_date, timeslot_minutes
+from .fahrplan import FahrplanEvents, day_change, day_date, timeslot_minutes
 from .programme import Programme, read_source, resolve_timezone, text_or_none
 
 # expat appends the position to its message; it is reported as the line (and column) of the DataError instead
@@ -32,7 +32,8 @@ def read(source: Path, timezone: str | None = None) -> Programme:
     zone_name = resolve_timezone(
         source, conference.findtext("time_zone_name"), timezone, "/schedule/conference/time_zone_name"
     )
-    events = FahrplanEvents(source, text_or_none(conference.findtext("acronym")) or "", zoneinfo.ZoneInfo(zone_name))
+    acronym = text_or_none(conference.findtext("acronym"))
+    events = FahrplanEvents(source, acronym or "", zoneinfo.ZoneInfo(zone_name))
     talks = []
     for d, day in enumerate(root.findall("day"), start=1):
         day_where = f"/schedule/day[{d}]"
@@ -50,6 +51,19 @@ def read(source: Path, timezone: str | None = None) -> Programme:
         timezone=zone_name,
         talks=talks,
         granularity=timeslot_minutes(conference.findtext("timeslot_duration")),
+        extra={
+            "acronym": acronym,
+            "url": text_or_none(conference.findtext("url")),
+            "base_url": text_or_none(conference.findtext("base_url")),
+            "day_change": day_change(
+                conference.findtext("day_change"), [day.get("end") for day in root.findall("day")]
+            ),
+        },
+        track_colors={
+            name: color
+            for track in conference.findall("track")
+            if (name := text_or_none(track.get("name"))) and (color := text_or_none(track.get("color")))
+        },
     )
 
 
@@ -104,10 +118,20 @@ def _refuse_entities(source: Path, raw: bytes) -> None:
 def _fields(event: ET.Element) -> dict[str, Any]:
     """An <event> as a mapping with the frab JSON's field names (what FahrplanEvents reads)."""
     fields: dict[str, Any] = {key: event.get(key) for key in ("guid", "code", "id")}
-    for key in ("title", "type", "track", "date", "start", "duration", "abstract", "description", "slug"):
+    for key in (
+        "title", "type", "track", "date", "start", "duration", "abstract", "description", "slug", "url", "subtitle",
+        "language",
+    ):  # fmt: skip
         fields[key] = event.findtext(key)
+    fields["recording_license"] = event.findtext("recording/license")
+    optout = (event.findtext("recording/optout") or "").strip()
+    if optout in ("true", "false", "1", "0"):
+        fields["do_not_record"] = optout in ("true", "1")
+    fields["links"] = [
+        {"url": link.get("href"), "title": link.text, "type": link.get("type")} for link in event.findall("links/link")
+    ]
     fields["persons"] = [
-        {"id": person.get("id"), "guid": person.get("guid"), "name": person.text}
+        {"id": person.get("id"), "guid": person.get("guid"), "code": person.get("code"), "name": person.text}
         for person in event.findall("persons/person")
     ]
     return fields

@@ -9,24 +9,30 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
+from . import pretalx_api
 from .fahrplan import FahrplanEvents
 from .frab_json import from_document, read_json
 from .programme import ImportedRoom, Programme, resolve_timezone, shown, text_field, text_or_none
 
 
 def read(source: Path, timezone: str | None = None) -> Programme:
+    if source.is_dir():
+        return pretalx_api.read(source, timezone)
     document = read_json(source)
     if isinstance(document, dict) and "schedule" in document:
         return from_document(source, document, timezone, "pretalx schedule.json (frab JSON)")
     if isinstance(document, dict) and isinstance(document.get("talks"), list):
         return _from_widget(source, document, timezone)
-    raise DataError(
-        source,
-        None,
-        None,
-        "not a pretalx schedule: expected frab JSON (an object with 'schedule') or the schedule widget's data "
-        "(an object with 'talks')",
-    )
+    if pretalx_api.is_api_page(document):
+        return pretalx_api.read(source, timezone, document)
+    raise DataError(source, None, None, NOT_PRETALX)
+
+
+NOT_PRETALX = (
+    "not a pretalx schedule; pretalx-json reads frab JSON (an object with 'schedule', /schedule/export/"
+    "schedule.json), the schedule widget's data (an object with 'talks'), or pretalx API pages (objects with "
+    "'results', /api/events/<event>/talks/, or a directory of talks*.json and rooms*.json)"
+)
 
 
 def _from_widget(source: Path, document: dict[str, Any], timezone: str | None) -> Programme:

@@ -33,6 +33,8 @@ _DURATION = re.compile(r"^\s*([0-9]+):([0-5][0-9])(?::[0-5][0-9])?\s*$")
 class ImportedSpeaker:
     id: str
     name: str
+    # the source's own fields of the person (guid, number, code, biography), as the data file's speaker keeps them
+    extra: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class ImportedRoom:
     name: str
     capacity: int | None = None  # None: the source does not say
     tags: tuple[str, ...] = ()
+    # when the room can be used (pretalx's availabilities), as (start, end) moments; None: always
+    available: tuple[tuple[dt.datetime, dt.datetime], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ class ImportedTalk:
     track: str | None = None
     speakers: tuple[ImportedSpeaker, ...] = ()
     abstract: str | None = None
+    # the source's other fields of the talk (guid, number, code, slug, url, subtitle, description, language, links,
+    # recording_license, do_not_record), as the data file's talk keeps them
+    extra: dict[str, Any] = field(default_factory=dict)
+    listed_day: dt.date | None = None  # the frab day the source lists it under (a night talk's is the day before)
 
 
 @dataclass
@@ -70,6 +78,9 @@ class Programme:
     talks: list[ImportedTalk]
     rooms: list[ImportedRoom] = field(default_factory=list)  # rooms the source lists, in its order
     granularity: int | None = None  # the source's time slot, if it states one
+    # the conference's own fields (acronym, url, base_url, day_change) and the tracks' colours, kept verbatim
+    extra: dict[str, Any] = field(default_factory=dict)
+    track_colors: dict[str, str] | None = None  # None: the format has no track list (CSV, XLSX)
 
 
 def resolve_timezone(source: Path, in_file: str | None, option: str | None, where: str | None) -> str:

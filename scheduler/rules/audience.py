@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from ..data import seats_known
 from ..problem import Problem
 from .base import FinishedTimetable, Offence, SoftRule
 from .timing import apart_in_block, apart_on_plan, could_meet, overlap_literal
@@ -96,8 +97,11 @@ def room_fits_audience(
 
 
 def room_size_cost(problem: Problem, talk: int, room: int) -> int:
-    """Hundreds of empty seats beyond twice the talk's expected audience."""
-    return max(0, problem.data.rooms[room].capacity - 2 * problem.talks[talk].attendance) // 100
+    """Hundreds of empty seats beyond twice the talk's expected audience (none in a room of unknown size)."""
+    capacity = problem.data.rooms[room].capacity
+    if not seats_known(capacity):
+        return 0
+    return max(0, capacity - 2 * problem.talks[talk].attendance) // 100
 
 
 LEVELS = {"intro": 0, "intermediate": 1, "advanced": 2}
@@ -169,7 +173,7 @@ def score_attendee_room_change(done: FinishedTimetable) -> list[Offence]:
 
 def score_room_size(done: FinishedTimetable) -> list[Offence]:
     """Per placed talk, whole hundreds of empty seats beyond twice its expected audience."""
-    capacity = {room.name: room.capacity for room in done.data.rooms}
+    capacity = {room.name: room.capacity for room in done.data.rooms if seats_known(room.capacity)}
     found = []
     for talk_id, a in done.where.items():
         empty = capacity.get(a.room, 0) - 2 * done.talks[talk_id].attendance

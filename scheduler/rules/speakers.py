@@ -20,11 +20,24 @@ if TYPE_CHECKING:
 def speaker_in_one_place_at_a_time(
     model: cp_model.CpModel, problem: Problem, intervals: dict[int, cp_model.IntervalVar]
 ) -> None:
-    """Forbids two talks of one speaker overlapping in time."""
+    """Forbids two talks of one speaker overlapping in time, except the pairs the data file accepts (`accepted`)."""
+    accepted = problem.data.accepted_overlaps()
     for talks in problem.speaker_talks.values():
-        present = [intervals[talk] for talk in talks if talk in intervals]
-        if len(present) > 1:
-            model.add_no_overlap(present)
+        present = [talk for talk in talks if talk in intervals]
+        ids = [problem.talks[talk].id for talk in present]
+        for group in no_overlap_groups(ids, accepted):
+            model.add_no_overlap([intervals[present[position]] for position in group])
+
+
+def no_overlap_groups(talk_ids: list[str], accepted: set[frozenset[str]]) -> list[list[int]]:
+    """The positions in `talk_ids` (one speaker's talks) that must not overlap, as groups for no-overlap
+    constraints: all of them together, or, where some pairs are accepted to overlap, every other pair apart."""
+    if len(talk_ids) < 2:
+        return []
+    pairs = list(itertools.combinations(range(len(talk_ids)), 2))
+    if not any(frozenset((talk_ids[a], talk_ids[b])) in accepted for a, b in pairs):
+        return [list(range(len(talk_ids)))]
+    return [[a, b] for a, b in pairs if frozenset((talk_ids[a], talk_ids[b])) not in accepted]
 
 
 def speaker_days_few(

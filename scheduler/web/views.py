@@ -14,7 +14,7 @@ import jinja2
 
 from ..checks.score import score
 from ..checks.verify import verify
-from ..data import ConferenceData, format_clock
+from ..data import ConferenceData, format_clock, seats_known
 from ..exporters.html import DayView, TalkBox, day_views
 from ..exporters.track_colours import track_colors
 from ..schedule import Schedule
@@ -96,7 +96,8 @@ def _details(schedule: Schedule, changed: dict[str, Entry]) -> dict[str, Details
     result = {}
     for talk, assignment in schedule.rows():
         seats = capacity.get(assignment.room, 0)
-        audience = f"expected audience {talk.attendance} in {assignment.room} ({seats} seats)"
+        shown = f"{seats} seats" if seats_known(seats) else "seats unknown"
+        audience = f"expected audience {talk.attendance} in {assignment.room} ({shown})"
         if talk.attendance > seats:
             audience += f": {talk.attendance - seats} more than the room seats"
         entry = changed.get(talk.id)
