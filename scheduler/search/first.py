@@ -59,9 +59,11 @@ def compile_model(context: SolveContext) -> Compiled:
 def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable:
     """Any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way)."""
     context.say("searching for a conflict-free timetable")
-    # start-up and loading come off the limit too (TimeBudget.reserved); when they have taken it all, the first
-    # timetable still gets up to a second, so that a short limit on a busy machine ends with a timetable, not none
-    seconds = context.budget.share(at_least=min(context.budget.limit, FIRST_SEARCH_LEAST))
+    # start-up and loading come off the limit too (TimeBudget.reserved); however long they took, the first timetable
+    # still gets half the limit (at least a second, at most the limit), so that a short limit on a busy machine ends
+    # with a timetable, not none
+    limit = context.budget.limit
+    seconds = context.budget.share(at_least=min(limit, max(FIRST_SEARCH_LEAST, limit / 2)))
     outcome = context.search(
         compiled.model.model, seconds, first_only=True, workers=compiled.workers, hints=compiled.hints
     )
