@@ -8,10 +8,27 @@ one small model per group holds the group's talks, the hard rules among them and
 term of the objective belongs to at most one group, and dropping talks and rules only lowers an optimum, so the
 sum of the groups' optima (or their proven bounds, when a group is cut short) bounds the whole. Room-stage rules
 add, per talk, the cheapest of its rooms.
+
+Two counting relaxations see what the groups cannot, competition between talks for rooms:
+
+- *seats against audiences* (:func:`room_assignment_bound`): every talk needs a room and a room holds no more
+  talk-minutes than it is open, so the rooms' costs are at least those of the cheapest assignment of talks to rooms
+  within each room's open minutes (a transportation problem, solved by CP-SAT). When the small rooms are full, some
+  small audiences must go to big rooms, which the cheapest room of each talk alone never shows.
+- *talks of a track against parallel slots* (:func:`track_parallel_bound`): two talks of one track that start at the
+  same minute overlap. Each talk starts at one of its feasible starts, and at any start time no more talks can run
+  than there are open rooms that suit them; the fewest same-track pairs starting together under those counts (one
+  boolean per talk and start, no rooms, no speakers) bounds `track-parallel`. When every room of every slot is
+  used, the tracks cannot all be spread out.
+
+The tracks' part of the bound is the larger of the track groups and the track counting (both count
+`track-parallel`, so they are not added).
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -23,6 +40,9 @@ from ..rules import RULES
 from ..rules.base import Weights
 from ..rules.tracks import talks_by_track
 from .cpsat import run_cpsat
+
+# the track counting model has one boolean per (talk, feasible start); beyond this many it is not built
+MAX_COUNTED_STARTS = 200_000
 
 
 @dataclass
@@ -36,10 +56,15 @@ class Bound:
 
 
 def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> Bound:
-    """Sum of per-group relaxation bounds plus each talk's cheapest room, within about `seconds`."""
+    """Sum of per-group relaxation bounds and the rooms' bound (the track counting instead of the track groups
+    when higher), within about `seconds`."""
     started = time.perf_counter()
     weights = Weights.of(weights)
     result = Bound()
+    # the counting relaxations first (a third of the time, then half of what is left): they see what the groups
+    # cannot, and are mostly solved in a second
+    rooms = max(_room_bound(problem, weights), room_assignment_bound(problem, weights, seconds / 3, seed))
+    counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
     for family, groups in families:
         rules = {name for name, rule in RULES.items() if rule.relaxation == family}
@@ -55,7 +80,9 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
             share = left / (sum(len(g) for _, g in families) - position)
             total += _group_bound(problem, talks, only, max(0.05, share), seed, result)
         result.parts[family] = total
-    result.parts["rooms"] = _room_bound(problem, weights)
+    result.parts["rooms"] = rooms
+    if counted > result.parts.get("tracks", 0.0):
+        result.parts["tracks"] = counted
     result.value = sum(result.parts.values())
     result.seconds = time.perf_counter() - started
     return result
@@ -123,3 +150,108 @@ def _room_bound(problem: Problem, weights: Weights) -> float:
         for talk in range(len(problem.talks))
         if problem.rooms[talk]
     )
+
+
+def room_assignment_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
+    """The cheapest assignment of talks to rooms, each room holding at most its open minutes of talks, under the
+    rules that price a talk in a room (a lower bound on those rules' penalty); 0 if none is active."""
+    weights = Weights.of(weights)
+    priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
+    priced = [(weight, cost) for weight, cost in priced if weight]
+    talks = [talk for talk in range(len(problem.talks)) if problem.rooms[talk]]
+    if not priced or not talks:
+        return 0.0
+    model = cp_model.CpModel()
+    by_room: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    terms = []
+    for talk in talks:
+        options = []
+        for room in problem.rooms[talk]:
+            literal = model.new_bool_var("")
+            options.append(literal)
+            by_room.setdefault(room, []).append((problem.duration(talk), literal))
+            # tenths of a penalty unit, rounded down: the bound stays a bound whatever the weights
+            price = math.floor(10 * sum(weight * cost(problem, talk, room) for weight, cost in priced) + 1e-9)
+            if price:
+                terms.append(price * literal)
+        model.add_exactly_one(options)
+    for room, members in sorted(by_room.items()):
+        model.add(sum(minutes * literal for minutes, literal in members) <= _open_minutes(problem, room))
+    if not terms:
+        return 0.0
+    model.minimize(sum(terms))
+    outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
+    if outcome.status == cp_model.OPTIMAL:
+        return outcome.solver.objective_value / 10
+    if outcome.status == cp_model.FEASIBLE:
+        return max(0.0, outcome.solver.best_objective_bound / 10)
+    return 0.0
+
+
+def _open_minutes(problem: Problem, room: int) -> int:
+    """Minutes of the conference's blocks during which `room` is open."""
+    total = 0
+    for block in problem.blocks:
+        closed = sum(max(0, min(end, block.end) - max(start, block.start)) for start, end in problem.room_busy[room])
+        total += block.length - closed
+    return total
+
+
+def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
+    """The fewest pairs of same-track talks starting at the same minute, times the weight of `track-parallel`.
+
+    One boolean per (talk, feasible start); at every start time, the talks running then whose suitable rooms all
+    lie in one talk's suitable set (or anywhere) are at most the open rooms of that set. Same-track pairs starting
+    together overlap, so the optimum (or CP-SAT's proven bound) is at most the rule's penalty in any timetable.
+    """
+    weight = Weights.of(weights).number("track-parallel")
+    by_track = talks_by_track(problem, range(len(problem.talks)))
+    tracked = {talk for talks in by_track.values() if len(talks) > 1 for talk in talks}
+    if not weight or not tracked or sum(len(starts) for starts in problem.starts) > MAX_COUNTED_STARTS:
+        return 0.0
+    model = cp_model.CpModel()
+    at: dict[int, dict[int, cp_model.IntVar]] = {}  # talk -> start -> literal
+    for talk in range(len(problem.talks)):
+        if not problem.starts[talk]:
+            continue
+        at[talk] = {start: model.new_bool_var("") for start in problem.starts[talk]}
+        model.add_exactly_one(at[talk].values())
+    moments = sorted({start for starts in at.values() for start in starts})
+    running: dict[int, list[tuple[int, cp_model.IntVar]]] = {moment: [] for moment in moments}
+    for talk, starts in at.items():
+        for start, literal in starts.items():
+            first = bisect.bisect_left(moments, start)
+            last = bisect.bisect_left(moments, start + problem.duration(talk))
+            for moment in moments[first:last]:
+                running[moment].append((talk, literal))
+    room_sets = sorted({tuple(problem.rooms[talk]) for talk in at} | {tuple(range(len(problem.data.rooms)))})
+    for moment in moments:
+        for rooms in room_sets:
+            inside = set(rooms)
+            members = [literal for talk, literal in running[moment] if set(problem.rooms[talk]) <= inside]
+            open_rooms = sum(problem.room_free(room, moment, moment + 1) for room in rooms)
+            if len(members) > open_rooms:
+                model.add(sum(members) <= open_rooms)
+    pairs = []
+    for _, talks in sorted(by_track.items()):
+        for moment in moments:
+            here = [at[talk][moment] for talk in talks if talk in at and moment in at[talk]]
+            if len(here) < 2:
+                continue
+            count = sum(here)
+            paired = model.new_int_var(0, len(here) * (len(here) - 1) // 2, "")
+            # y(y-1)/2 at integer y is the largest of the lines k*y - k(k+1)/2, k = 1 .. len-1
+            for k in range(1, len(here)):
+                model.add(paired >= k * count - k * (k + 1) // 2)
+            pairs.append(paired)
+    if not pairs:
+        return 0.0
+    model.minimize(sum(pairs))
+    outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
+    if outcome.status == cp_model.OPTIMAL:
+        found = outcome.solver.objective_value
+    elif outcome.status == cp_model.FEASIBLE:
+        found = max(0.0, outcome.solver.best_objective_bound)
+    else:
+        return 0.0
+    return math.floor(found) * weight

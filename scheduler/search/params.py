@@ -86,3 +86,34 @@ class SolveParams:
     """Search the session plan with CP-SAT's parallel portfolio rather than its interleaved search, which found
     far better plans (556 talks, 30 s: 53 against 7,925). Not with --deterministic: a portfolio run cut short by the
     wall clock is not reproducible (there the plan gets one worker, or interleaved ones before OR-Tools 9.13)."""
+
+    together: bool = True
+    """Improve times and rooms together after the earlier phases (scheduler.search.anytime); False stops after
+    them, as before that phase existed (tests of the earlier phases, before/after measurements)."""
+
+    together_share: float = 0.5
+    """Share of the time limit kept, on programmes up to `together_talks` talks, for improving times and rooms
+    together (scheduler.search.anytime) after the earlier phases: those decide times blind to the rules rooms
+    decide, or search one model of the whole conference with CP-SAT's few workers, and either stops improving long
+    before the limit (side by side with conference-scheduler, 100 events: 41 after 0.1 s, then nothing)."""
+
+    together_talks: int = 400
+    """Up to this many talks the time for improving times and rooms together is kept back from the earlier phases;
+    above it the phase only gets what they leave, since each sub-problem's model is built for the whole
+    conference (every pair of talks that could meet is looked at) and day-by-day improvement suits those sizes."""
+
+    together_size: int = 30
+    """Talks freed by the first neighbourhood of that search; it grows while sub-problems are proven optimal and
+    shrinks when they are not."""
+
+    together_least_size: int = 6
+    """Fewest talks such a neighbourhood frees after shrinking."""
+
+    together_growth: int = 6
+    """Talks added to the next such neighbourhood after a sub-problem proven optimal."""
+
+    together_seconds: float = 2.0
+    """Most one such sub-problem may take (four times as much when it frees every talk)."""
+
+    together_least_seconds: float = 0.2
+    """That search stops when less than this is left."""
