@@ -10,7 +10,7 @@ from conftest import conference, solved
 from scheduler import SolveParams, parse
 from scheduler.checks.score import score
 from scheduler.problem import compile_problem
-from scheduler.search.bound import lower_bound, room_assignment_bound, track_parallel_bound
+from scheduler.search.bound import lower_bound, room_assignment_bound, track_parallel_bound, track_room_bound
 
 # no one model: times first, rooms block by block, then times and rooms together
 DECOMPOSED = SolveParams(coupled_options=0)
@@ -80,6 +80,25 @@ def test_track_parallel_bound_counts_tracks_against_parallel_slots():
     assert track_parallel_bound(compile_problem(data), data.weights, seconds=5) == 20
 
 
+def test_track_room_bound_counts_talks_at_once_and_rooms_no_talk_shares():
+    rooms = [{"name": "R1", "capacity": 100}, {"name": "R2", "capacity": 100}]
+    # two talks of one track in one half-hour: two rooms that day, one extra (weight 20)
+    at_once = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "ml"} for i in range(2)]
+    data = conference(conference={"days": one_block(30)}, rooms=rooms, talks=at_once)
+    assert track_room_bound(compile_problem(data), data.weights, seconds=5) == 20
+    # an hour, one talk that may only use R1 and one only R2: two rooms however they are timed
+    apart = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "ml", "rooms": [f"R{i + 1}"]} for i in range(2)]
+    data = conference(conference={"days": one_block(60)}, rooms=rooms, talks=apart)
+    problem = compile_problem(data)
+    assert track_room_bound(problem, data.weights, seconds=5) == 20
+    assert lower_bound(problem, data.weights, seconds=5).value >= 20
+    assert solved(data).stats.penalty >= 20
+    # the same talks free to use either room: one room is enough
+    free = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "ml"} for i in range(2)]
+    data = conference(conference={"days": one_block(60)}, rooms=rooms, talks=free)
+    assert track_room_bound(compile_problem(data), data.weights, seconds=5) == 0
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_bound_never_exceeds_an_optimum_cp_sat_proves(seed):
     from scheduler.generate import generate_yaml
@@ -128,3 +147,15 @@ def test_times_and_rooms_together_are_reproducible_with_deterministic():
     data = side_by_side(40, seed=2)
     runs = [solved(data, time_limit=4, deterministic=True, params=DECOMPOSED) for _ in range(2)]
     assert runs[0].assignments == runs[1].assignments
+
+
+def test_bound_on_the_timefold_shape_never_exceeds_its_proven_optimum():
+    # every cell of every timeslot used, themes as tracks: where the counting bounds bite
+    from benchmarks.ladder import build_yaml
+
+    data = parse(build_yaml(1, 5, 18), "ladder-18.yaml")
+    optimum = solved(data, time_limit=60)
+    if optimum.stats.status != "optimal":
+        pytest.skip("the one model did not prove its optimum in time")
+    bound = lower_bound(compile_problem(data), data.weights, seconds=10)
+    assert 0 < bound.value <= optimum.stats.penalty + 1e-6

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from ..model import build_model
-from ..problem import Problem
+from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
 from ..rules.tracks import talks_by_track
@@ -64,7 +64,8 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
     # the counting relaxations first (a third of the time, then half of what is left): they see what the groups
     # cannot, and are mostly solved in a second
     rooms = max(_room_bound(problem, weights), room_assignment_bound(problem, weights, seconds / 3, seed))
-    counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
+    counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 3, seed)
+    track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 3, seed)
     families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
     for family, groups in families:
         rules = {name for name, rule in RULES.items() if rule.relaxation == family}
@@ -81,6 +82,8 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
             total += _group_bound(problem, talks, only, max(0.05, share), seed, result)
         result.parts[family] = total
     result.parts["rooms"] = rooms
+    if track_rooms:
+        result.parts["track rooms"] = track_rooms
     if counted > result.parts.get("tracks", 0.0):
         result.parts["tracks"] = counted
     result.value = sum(result.parts.values())
@@ -197,20 +200,21 @@ def _open_minutes(problem: Problem, room: int) -> int:
     return total
 
 
-def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
-    """The fewest pairs of same-track talks starting at the same minute, times the weight of `track-parallel`.
+@dataclass
+class _Counting:
+    """The counting relaxation: one boolean per (talk, feasible start), room counts at every start time."""
 
-    One boolean per (talk, feasible start); at every start time, the talks running then whose suitable rooms all
-    lie in one talk's suitable set (or anywhere) are at most the open rooms of that set. Same-track pairs starting
-    together overlap, so the optimum (or CP-SAT's proven bound) is at most the rule's penalty in any timetable.
-    """
-    weight = Weights.of(weights).number("track-parallel")
-    by_track = talks_by_track(problem, range(len(problem.talks)))
-    tracked = {talk for talks in by_track.values() if len(talks) > 1 for talk in talks}
-    if not weight or not tracked or sum(len(starts) for starts in problem.starts) > MAX_COUNTED_STARTS:
-        return 0.0
+    model: cp_model.CpModel
+    at: dict[int, dict[int, cp_model.IntVar]]  # talk -> start -> literal
+    moments: list[int]
+    running: dict[int, list[tuple[int, cp_model.IntVar]]]  # moment -> (talk, literal of a start running then)
+
+
+def _counting_model(problem: Problem) -> _Counting:
+    """Each talk at one of its feasible starts; at every start time, the talks running then whose suitable rooms all
+    lie in one talk's suitable set (or anywhere) are at most the open rooms of that set. No rooms, no speakers."""
     model = cp_model.CpModel()
-    at: dict[int, dict[int, cp_model.IntVar]] = {}  # talk -> start -> literal
+    at: dict[int, dict[int, cp_model.IntVar]] = {}
     for talk in range(len(problem.talks)):
         if not problem.starts[talk]:
             continue
@@ -232,9 +236,45 @@ def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: flo
             open_rooms = sum(problem.room_free(room, moment, moment + 1) for room in rooms)
             if len(members) > open_rooms:
                 model.add(sum(members) <= open_rooms)
+    return _Counting(model, at, moments, running)
+
+
+def _counted(problem: Problem, rule: str, weights: Weights | dict) -> bool:
+    """Whether the counting relaxation is worth building for `rule`: weighed, tracks of several talks, not huge."""
+    by_track = talks_by_track(problem, range(len(problem.talks)))
+    return (
+        bool(Weights.of(weights).number(rule))
+        and any(len(talks) > 1 for talks in by_track.values())
+        and sum(len(starts) for starts in problem.starts) <= MAX_COUNTED_STARTS
+    )
+
+
+def _least(model: cp_model.CpModel, terms: list, seconds: float, seed: int) -> float:
+    """The least value of the (integer) sum of `terms`, or CP-SAT's proven bound on it; 0 if nothing is proven."""
+    if not terms:
+        return 0.0
+    model.minimize(sum(terms))
+    outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
+    if outcome.status == cp_model.OPTIMAL:
+        return round(outcome.solver.objective_value)
+    if outcome.status == cp_model.FEASIBLE:
+        return max(0, math.ceil(outcome.solver.best_objective_bound - 1e-6))
+    return 0.0
+
+
+def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
+    """The fewest pairs of same-track talks starting at the same minute, times the weight of `track-parallel`.
+
+    On the counting relaxation (:func:`_counting_model`). Same-track pairs starting together overlap, so the
+    optimum (or CP-SAT's proven bound) is at most the rule's penalty in any timetable.
+    """
+    if not _counted(problem, "track-parallel", weights):
+        return 0.0
+    counting = _counting_model(problem)
+    at, model = counting.at, counting.model
     pairs = []
-    for _, talks in sorted(by_track.items()):
-        for moment in moments:
+    for _, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        for moment in counting.moments:
             here = [at[talk][moment] for talk in talks if talk in at and moment in at[talk]]
             if len(here) < 2:
                 continue
@@ -244,14 +284,58 @@ def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: flo
             for k in range(1, len(here)):
                 model.add(paired >= k * count - k * (k + 1) // 2)
             pairs.append(paired)
-    if not pairs:
+    return _least(model, pairs, seconds, seed) * Weights.of(weights).number("track-parallel")
+
+
+def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
+    """The fewest extra rooms tracks use per day, times the weight of `track-room`.
+
+    On the counting relaxation: talks running at one moment are in different rooms, and so are talks whose suitable
+    rooms lie in different parts of the rooms (parts: rooms linked by some talk that may use both), so a track uses
+    on a day at least, summed over the parts, the most of its talks of that part running at once.
+    """
+    if not _counted(problem, "track-room", weights):
         return 0.0
-    model.minimize(sum(pairs))
-    outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
-    if outcome.status == cp_model.OPTIMAL:
-        found = outcome.solver.objective_value
-    elif outcome.status == cp_model.FEASIBLE:
-        found = max(0.0, outcome.solver.best_objective_bound)
-    else:
-        return 0.0
-    return math.floor(found) * weight
+    part = _room_parts(problem)
+    counting = _counting_model(problem)
+    model = counting.model
+    running_by_talk: dict[int, dict[int, list[cp_model.IntVar]]] = {}  # moment -> talk -> literals running then
+    for moment, members in counting.running.items():
+        for talk, literal in members:
+            running_by_talk.setdefault(moment, {}).setdefault(talk, []).append(literal)
+    extras = []
+    for _, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        if len(talks) < 2:
+            continue
+        for day in sorted({moment // MINUTES_PER_DAY for moment in counting.moments}):
+            most = []
+            for piece in sorted({part[talk] for talk in talks if problem.rooms[talk]}):
+                members = [talk for talk in talks if problem.rooms[talk] and part[talk] == piece]
+                peak = model.new_int_var(0, len(members), "")
+                for moment in counting.moments:
+                    if moment // MINUTES_PER_DAY != day:
+                        continue
+                    here = [lit for talk in members for lit in running_by_talk.get(moment, {}).get(talk, [])]
+                    if here:
+                        model.add(peak >= sum(here))
+                most.append(peak)
+            extra = model.new_int_var(0, len(talks), "")
+            model.add(extra >= sum(most) - 1)
+            extras.append(extra)
+    return _least(model, extras, seconds, seed) * Weights.of(weights).number("track-room")
+
+
+def _room_parts(problem: Problem) -> dict[int, int]:
+    """Talk -> the part of the rooms its suitable rooms lie in (rooms linked by a talk that may use both)."""
+    parent = list(range(len(problem.data.rooms)))
+
+    def root(room: int) -> int:
+        while parent[room] != room:
+            parent[room] = parent[parent[room]]
+            room = parent[room]
+        return room
+
+    for rooms in problem.rooms:
+        for other in rooms[1:]:
+            parent[root(other)] = root(rooms[0])
+    return {talk: root(rooms[0]) for talk, rooms in enumerate(problem.rooms) if rooms}
