@@ -27,6 +27,8 @@ from ..checks.score import score
 from ..checks.verify import verify
 from ..model import build_model
 from ..problem import MINUTES_PER_DAY, Problem
+from ..rules import RULES
+from ..rules.base import Weights
 from ..schedule import SolveStats
 from .budget import TimeBudget
 from .context import SolveContext, Timetable, assignments
@@ -93,8 +95,8 @@ def improve_together(
     if cost <= bound() + _EPSILON:
         return Together(timetable, cost, optimal=True, ran=True, start_penalty=start)
     rng = random.Random(context.seed)
-    size = min(len(problem.talks), params.together_size)
     kinds = _kinds(problem)
+    sizes = {kind: min(len(problem.talks), params.together_size) for kind in kinds}
     work_budget = budget.share() if context.deterministic else None
     safety = time.perf_counter() + 3 * budget.remaining() + 30  # --deterministic: a wall-clock safety net only
     tried = improved = 0
@@ -103,18 +105,14 @@ def improve_together(
     context.say(f"improving times and rooms together from penalty {cost:g}")
     while _time_left(context, budget, work, work_budget, safety):
         kind = kinds[tried % len(kinds)]
-        freed = NEIGHBOURHOODS[kind](problem, current, size, rng) if size < len(problem.talks) else None
-        whole = freed is None or len(freed) >= len(problem.talks)
-        freed = set(range(len(problem.talks))) if freed is None else freed
         tried += 1
-        model, hints = _sub_model(context, current, freed)
+        whole = sizes[kind] >= len(problem.talks)
+        freed = set(range(len(problem.talks))) if whole else NEIGHBOURHOODS[kind](problem, current, sizes[kind], rng)
+        model, hints = _sub_model(context, current, freed, swap=kind in SWAPS and not whole)
         seconds = budget.share(at_most=params.together_seconds * (4 if whole else 1))
         outcome = run_cpsat(model.model, context.parameters(seconds), hints=hints)
         work += outcome.solver.deterministic_time
-        if not outcome.found:
-            size = max(params.together_least_size, size * 2 // 3)
-            continue
-        if outcome.penalty < cost - _EPSILON:
+        if outcome.found and outcome.penalty < cost - _EPSILON:
             candidate = Timetable(model.starts(outcome.solver), model.rooms(outcome.solver), current.room_stage)
             checked = checked_penalty(context, candidate)
             if checked is not None and checked < cost - _EPSILON:
@@ -124,14 +122,16 @@ def improve_together(
                 _report(context, cost, bound(), f"{found_by}, neighbourhood {tried}")
             elif checked is None:
                 context.say(f"neighbourhood {tried}: the verifier refused its timetable; kept the one in hand")
-        if whole and outcome.optimal:
+        if (whole and outcome.optimal) or cost <= bound() + _EPSILON:
             return Together(current, cost, tried, improved, True, True, found_by, start)
-        if cost <= bound() + _EPSILON:
-            return Together(current, cost, tried, improved, True, True, found_by, start)
-        grow = outcome.optimal
-        size = min(len(problem.talks), size + params.together_growth) if grow else size * 2 // 3
-        size = max(params.together_least_size, size)
+        sizes[kind] = _next_size(params, sizes[kind], outcome.optimal, len(problem.talks))
     return Together(current, cost, tried, improved, False, True, found_by, start)
+
+
+def _next_size(params, size: int, proven: bool, talks: int) -> int:
+    """A neighbourhood kind's next size: larger after a sub-problem proven optimal, smaller after one that was not."""
+    size = min(talks, size + params.together_growth) if proven else size * 2 // 3
+    return max(min(talks, params.together_least_size), size)
 
 
 def _time_left(context: SolveContext, budget: TimeBudget, work: float, work_budget: float | None, safety: float):
@@ -148,14 +148,22 @@ def _report(context: SolveContext, cost: float, bound: float, how: str) -> None:
     context.say(f"penalty {cost:g}, bound {bound:g}, gap {gap:.1%} after {elapsed:.1f} s ({how})")
 
 
-def _sub_model(context: SolveContext, current: Timetable, freed: set[int]):
-    """The coupled model with every talk outside `freed` fixed to its start and room, and hints for the rest.
+def _sub_model(context: SolveContext, current: Timetable, freed: set[int], *, swap: bool = False):
+    """The coupled model with every talk outside `freed` fixed to its start and room, and hints for the rest; with
+    `swap` the freed talks keep to the starts they hold between them (they trade places, in any suitable room).
 
     The model is built on a copy of the problem whose fixed talks have one start and one room, so the rules only
     make literals for pairs of talks that can still meet.
     """
     problem = context.problem
-    starts = [problem.starts[t] if t in freed else [current.starts[t]] for t in range(len(problem.talks))]
+    held = {current.starts[talk] for talk in freed}
+
+    def choices(talk: int) -> list[int]:
+        if talk not in freed:
+            return [current.starts[talk]]
+        return [start for start in problem.starts[talk] if start in held] if swap else problem.starts[talk]
+
+    starts = [choices(talk) for talk in range(len(problem.talks))]
     rooms = [problem.rooms[t] if t in freed else [current.rooms[t]] for t in range(len(problem.talks))]
     restricted = dataclasses.replace(problem, starts=starts, rooms=rooms)
     model = build_model(restricted, with_rooms=True, weights=context.data.weights)
@@ -205,6 +213,43 @@ def _speakers(problem: Problem, current: Timetable, size: int, rng: random.Rando
     return freed
 
 
+def _costly(problem: Problem, current: Timetable, size: int, rng: random.Random) -> set[int]:
+    """Talks in a room dearer for them than their cheapest (rules that price a talk in a room), each with talks now
+    in rooms cheaper for it, so that they can swap; talks at random when no talk pays for its room."""
+    prices = _room_prices(problem)
+    dear = [talk for talk, price in prices.items() if price[current.rooms[talk]] > min(price.values())]
+    if not dear:
+        return _scatter(problem, current, size, rng)
+    by_room: dict[int, list[int]] = {}
+    for talk, room in current.rooms.items():
+        by_room.setdefault(room, []).append(talk)
+    freed: set[int] = set()
+    for talk in rng.sample(dear, len(dear)):
+        price = prices[talk]
+        cheaper = [room for room in problem.rooms[talk] if price[room] < price[current.rooms[talk]]]
+        partners = [other for room in cheaper for other in by_room.get(room, [])]
+        chosen = {talk, *rng.sample(partners, min(len(partners), 3))}
+        if freed and len(freed | chosen) > size:
+            break
+        freed |= chosen
+    return freed
+
+
+def _room_prices(problem: Problem) -> dict[int, dict[int, float]]:
+    """Talk -> room -> what the rules that price a talk in a room charge (talks with a choice of price only)."""
+    if not hasattr(problem, "_room_prices"):
+        weights = Weights.of(problem.data.weights)
+        priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
+        priced = [(weight, cost) for weight, cost in priced if weight]
+        prices = {}
+        for talk, rooms in enumerate(problem.rooms):
+            price = {room: sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in rooms}
+            if len(set(price.values())) > 1:
+                prices[talk] = price
+        problem._room_prices = prices  # lives and dies with the problem
+    return problem._room_prices
+
+
 def _scatter(problem: Problem, current: Timetable, size: int, rng: random.Random) -> set[int]:
     """Talks picked at random from the whole conference."""
     return set(rng.sample(range(len(problem.talks)), min(size, len(problem.talks))))
@@ -216,12 +261,20 @@ NEIGHBOURHOODS: dict[str, Callable[[Problem, Timetable, int, random.Random], set
     "room-day": _room_days,
     "speakers": _speakers,
     "random": _scatter,
+    "dear rooms": _costly,
 }
+
+
+# kinds whose talks come from all over the conference: they trade places rather than take any start (smaller
+# sub-problems, proven quickly, where a talk free to go anywhere would make them slow)
+SWAPS = {"random", "dear rooms"}
 
 
 def _kinds(problem: Problem) -> list[str]:
     """The neighbourhood kinds that can free something on this problem, in the order they take turns."""
     kinds = ["blocks", "random", "room-day"]
+    if _room_prices(problem):
+        kinds.insert(1, "dear rooms")
     if any(talk.track for talk in problem.talks):
         kinds.append("tracks")
     if any(len(talks) > 1 for talks in problem.speaker_talks.values()):
