@@ -32,7 +32,7 @@ from ..rules.base import Weights
 from ..schedule import SolveStats
 from .budget import TimeBudget
 from .context import SolveContext, Timetable, assignments
-from .cpsat import run_cpsat
+from .cpsat import SHORTEST_SEARCH, run_cpsat
 from .neighbourhoods import _tracks_neighbourhood, _window_neighbourhood
 
 # a sub-problem solved by CP-SAT is compared by its independent score; scores are sums of weights times counts
@@ -92,13 +92,17 @@ def improve_together(
     start = cost
     if cost is None or not (context.optimise and params.together):
         return Together(timetable, cost)
+    if context.deterministic and not context.together_reserve:
+        return Together(timetable, cost)  # no time kept for it: only what the wall clock leaves, never reproducible
     if cost <= bound() + _EPSILON:
         return Together(timetable, cost, optimal=True, ran=True, start_penalty=start)
     rng = random.Random(context.seed)
     kinds = _kinds(problem)
     sizes = {kind: min(len(problem.talks), params.together_size) for kind in kinds}
-    work_budget = budget.share() if context.deterministic else None
-    safety = time.perf_counter() + 3 * budget.remaining() + 30  # --deterministic: a wall-clock safety net only
+    # --deterministic: CP-SAT work counted against the time kept for this phase (never the wall clock, which differs
+    # from run to run), so the same input and seed end on the same timetable
+    work_budget = context.together_reserve if context.deterministic else None
+    safety = time.perf_counter() + 3 * (work_budget or 0) + 30  # --deterministic: a wall-clock safety net only
     tried = improved = 0
     found_by = ""
     work = 0.0
@@ -109,7 +113,11 @@ def improve_together(
         whole = sizes[kind] >= len(problem.talks)
         freed = set(range(len(problem.talks))) if whole else NEIGHBOURHOODS[kind](problem, current, sizes[kind], rng)
         model, hints = _sub_model(context, current, freed, swap=kind in SWAPS and not whole)
-        seconds = budget.share(at_most=params.together_seconds * (4 if whole else 1))
+        longest = params.together_seconds * (4 if whole else 1)
+        if work_budget is None:
+            seconds = budget.share(at_most=longest)
+        else:
+            seconds = max(SHORTEST_SEARCH, min(longest, work_budget - work))
         outcome = run_cpsat(model.model, context.parameters(seconds), hints=hints)
         work += outcome.solver.deterministic_time
         if outcome.found and outcome.penalty < cost - _EPSILON:
