@@ -159,3 +159,13 @@ def test_bound_on_the_timefold_shape_never_exceeds_its_proven_optimum():
         pytest.skip("the one model did not prove its optimum in time")
     bound = lower_bound(compile_problem(data), data.weights, seconds=10)
     assert 0 < bound.value <= optimum.stats.penalty + 1e-6
+
+
+def test_summary_says_which_phase_found_the_timetable_and_what_the_search_together_did():
+    from scheduler.checks.report import summary_lines
+
+    schedule = solved(side_by_side(40, seed=3), time_limit=4, deterministic=True, params=DECOMPOSED)
+    lines = summary_lines(schedule)
+    assert any(line.startswith("best timetable found by ") for line in lines)
+    if schedule.stats.together_neighbourhoods:
+        assert any(line.startswith("times and rooms together: ") for line in lines)

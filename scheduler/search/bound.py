@@ -61,11 +61,11 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
     started = time.perf_counter()
     weights = Weights.of(weights)
     result = Bound()
-    # the counting relaxations first (a third of the time, then half of what is left): they see what the groups
-    # cannot, and are mostly solved in a second
+    # the counting relaxations first (a third of the time, then half of what is left each): they see what the
+    # groups cannot, and are mostly solved in a second; the groups get the rest
     rooms = max(_room_bound(problem, weights), room_assignment_bound(problem, weights, seconds / 3, seed))
-    counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 3, seed)
-    track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 3, seed)
+    counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
+    track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
     for family, groups in families:
         rules = {name for name, rule in RULES.items() if rule.relaxation == family}
