@@ -232,14 +232,19 @@ def _costly(problem: Problem, current: Timetable, size: int, rng: random.Random)
     for talk, room in current.rooms.items():
         by_room.setdefault(room, []).append(talk)
     freed: set[int] = set()
+    partners: set[int] = set()
     for talk in rng.sample(dear, len(dear)):
         price = prices[talk]
         cheaper = [room for room in problem.rooms[talk] if price[room] < price[current.rooms[talk]]]
-        partners = [other for room in cheaper for other in by_room.get(room, [])]
-        chosen = {talk, *rng.sample(partners, min(len(partners), 3))}
+        mine = sorted({other for room in cheaper for other in by_room.get(room, [])})
+        chosen = {talk, *rng.sample(mine, min(len(mine), 3))}
         if freed and len(freed | chosen) > size:
             break
         freed |= chosen
+        partners.update(mine)
+    # few dear talks (the last steps to the optimum): more of the talks they could swap with, for chains of moves
+    spare = sorted(partners - freed)
+    freed.update(rng.sample(spare, min(len(spare), max(0, size - len(freed)))))
     return freed
 
 
