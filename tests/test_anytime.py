@@ -169,3 +169,16 @@ def test_summary_says_which_phase_found_the_timetable_and_what_the_search_togeth
     assert any(line.startswith("best timetable found by ") for line in lines)
     if schedule.stats.together_neighbourhoods:
         assert any(line.startswith("times and rooms together: ") for line in lines)
+
+
+def test_progress_lines_of_the_search_together_are_what_the_web_view_reads():
+    from scheduler.web.workspace import SolveJob
+
+    lines: list[str] = []
+    solved(side_by_side(40, seed=4), time_limit=4, deterministic=True, params=DECOMPOSED, progress=lines.append)
+    better = [line for line in lines if "neighbourhood" in line and line.startswith("penalty ")]
+    assert better  # this instance's first timetable is not its optimum
+    for line in better:
+        job = SolveJob()
+        job.progress(line)
+        assert job.penalty is not None and job.bound is not None and job.bound <= job.penalty

@@ -150,10 +150,11 @@ def _time_left(context: SolveContext, budget: TimeBudget, work: float, work_budg
 
 
 def _report(context: SolveContext, cost: float, bound: float, how: str) -> None:
-    """One progress line: the incumbent, the bound, the gap and when (the web view reads `penalty P, bound B`)."""
+    """One progress line: the incumbent, the bound, when, and the gap (the web view reads `penalty P, bound B `, as
+    in the progress lines of every optimising search)."""
     gap = 0.0 if cost <= 0 else max(0.0, (cost - bound) / cost)
     elapsed = context.budget.elapsed()
-    context.say(f"penalty {cost:g}, bound {bound:g}, gap {gap:.1%} after {elapsed:.1f} s ({how})")
+    context.say(f"penalty {cost:g}, bound {bound:g} after {elapsed:.1f} s (gap {gap:.1%}; {how})")
 
 
 def _sub_model(context: SolveContext, current: Timetable, freed: set[int], *, swap: bool = False):
