@@ -38,7 +38,7 @@ from ..model import build_model
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
-from ..rules.tracks import talks_by_track
+from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM, talks_by_track
 from .cpsat import run_cpsat
 
 # the track counting model has one boolean per (talk, feasible start); beyond this many it is not built
@@ -268,7 +268,7 @@ def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: flo
     On the counting relaxation (:func:`_counting_model`). Same-track pairs starting together overlap, so the
     optimum (or CP-SAT's proven bound) is at most the rule's penalty in any timetable.
     """
-    if not _counted(problem, "track-parallel", weights):
+    if not _counted(problem, TRACK_PARALLEL.name, weights):
         return 0.0
     counting = _counting_model(problem)
     at, model = counting.at, counting.model
@@ -284,7 +284,7 @@ def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: flo
             for k in range(1, len(here)):
                 model.add(paired >= k * count - k * (k + 1) // 2)
             pairs.append(paired)
-    return _least(model, pairs, seconds, seed) * Weights.of(weights).number("track-parallel")
+    return _least(model, pairs, seconds, seed) * Weights.of(weights).number(TRACK_PARALLEL.name)
 
 
 def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
@@ -294,7 +294,7 @@ def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, 
     rooms lie in different parts of the rooms (parts: rooms linked by some talk that may use both), so a track uses
     on a day at least, summed over the parts, the most of its talks of that part running at once.
     """
-    if not _counted(problem, "track-room", weights):
+    if not _counted(problem, TRACK_ROOM.name, weights):
         return 0.0
     part = _room_parts(problem)
     counting = _counting_model(problem)
@@ -322,7 +322,7 @@ def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, 
             extra = model.new_int_var(0, len(talks), "")
             model.add(extra >= sum(most) - 1)
             extras.append(extra)
-    return _least(model, extras, seconds, seed) * Weights.of(weights).number("track-room")
+    return _least(model, extras, seconds, seed) * Weights.of(weights).number(TRACK_ROOM.name)
 
 
 def _room_parts(problem: Problem) -> dict[int, int]:
