@@ -27,9 +27,8 @@ from ..checks.score import score
 from ..checks.verify import verify
 from ..model import build_model
 from ..problem import MINUTES_PER_DAY, Problem
-from ..rules import RULES
-from ..rules.base import Weights
 from ..schedule import SolveStats
+from .bound import room_prices
 from .budget import TimeBudget
 from .context import SolveContext, Timetable, assignments
 from .cpsat import SHORTEST_SEARCH, run_cpsat
@@ -252,15 +251,9 @@ def _costly(problem: Problem, current: Timetable, size: int, rng: random.Random)
 def _room_prices(problem: Problem) -> dict[int, dict[int, float]]:
     """Talk -> room -> what the rules that price a talk in a room charge (talks with a choice of price only)."""
     if not hasattr(problem, "_room_prices"):
-        weights = Weights.of(problem.data.weights)
-        priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
-        priced = [(weight, cost) for weight, cost in priced if weight]
-        prices = {}
-        for talk, rooms in enumerate(problem.rooms):
-            price = {room: sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in rooms}
-            if len(set(price.values())) > 1:
-                prices[talk] = price
-        problem._room_prices = prices  # lives and dies with the problem
+        prices = room_prices(problem, problem.data.weights)
+        # lives and dies with the problem
+        problem._room_prices = {talk: price for talk, price in prices.items() if len(set(price.values())) > 1}
     return problem._room_prices
 
 

@@ -63,7 +63,9 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
     result = Bound()
     # the counting relaxations first (a third of the time, then half of what is left each): they see what the
     # groups cannot, and are mostly solved in a second; the groups get the rest
-    rooms = max(_room_bound(problem, weights), room_assignment_bound(problem, weights, seconds / 3, seed))
+    prices = room_prices(problem, weights)
+    left = seconds - (time.perf_counter() - started)
+    rooms = max(_room_bound(prices), room_assignment_bound(problem, weights, left / 3, seed, prices))
     counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
@@ -142,41 +144,51 @@ def _speaker_groups(problem: Problem) -> list[list[int]]:
     ]
 
 
-def _room_bound(problem: Problem, weights: Weights) -> float:
-    """Each talk's cheapest room under the rules that price a talk in a room."""
-    priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
-    priced = [(weight, cost) for weight, cost in priced if weight]
-    if not priced:
-        return 0.0
-    return sum(
-        min(sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in problem.rooms[talk])
-        for talk in range(len(problem.talks))
-        if problem.rooms[talk]
-    )
-
-
-def room_assignment_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
-    """The cheapest assignment of talks to rooms, each room holding at most its open minutes of talks, under the
-    rules that price a talk in a room (a lower bound on those rules' penalty); 0 if none is active."""
+def room_prices(problem: Problem, weights: Weights | dict) -> dict[int, dict[int, float]]:
+    """Talk -> room -> what the rules that price a talk in a room charge there (weighted); {} if none is active."""
     weights = Weights.of(weights)
     priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
     priced = [(weight, cost) for weight, cost in priced if weight]
-    talks = [talk for talk in range(len(problem.talks)) if problem.rooms[talk]]
-    if not priced or not talks:
+    if not priced:
+        return {}
+    return {
+        talk: {room: sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in rooms}
+        for talk, rooms in enumerate(problem.rooms)
+        if rooms
+    }
+
+
+def _room_bound(prices: dict[int, dict[int, float]]) -> float:
+    """Each talk's cheapest room under the rules that price a talk in a room."""
+    return sum(min(price.values()) for price in prices.values())
+
+
+def room_assignment_bound(
+    problem: Problem,
+    weights: Weights | dict,
+    seconds: float,
+    seed: int = 0,
+    prices: dict[int, dict[int, float]] | None = None,
+) -> float:
+    """The cheapest assignment of talks to rooms, each room holding at most its open minutes of talks, under the
+    rules that price a talk in a room (a lower bound on those rules' penalty); 0 if none is active. `prices` are
+    :func:`room_prices`, if already computed."""
+    prices = room_prices(problem, weights) if prices is None else prices
+    if not prices:
         return 0.0
     model = cp_model.CpModel()
     by_room: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
     terms = []
-    for talk in talks:
+    for talk, price in prices.items():
         options = []
-        for room in problem.rooms[talk]:
+        for room, charge in price.items():
             literal = model.new_bool_var("")
             options.append(literal)
             by_room.setdefault(room, []).append((problem.duration(talk), literal))
             # tenths of a penalty unit, rounded down: the bound stays a bound whatever the weights
-            price = math.floor(10 * sum(weight * cost(problem, talk, room) for weight, cost in priced) + 1e-9)
-            if price:
-                terms.append(price * literal)
+            tenths = math.floor(10 * charge + 1e-9)
+            if tenths:
+                terms.append(tenths * literal)
         model.add_exactly_one(options)
     for room, members in sorted(by_room.items()):
         model.add(sum(minutes * literal for minutes, literal in members) <= _open_minutes(problem, room))
@@ -210,9 +222,10 @@ class _Counting:
     running: dict[int, list[tuple[int, cp_model.IntVar]]]  # moment -> (talk, literal of a start running then)
 
 
-def _counting_model(problem: Problem) -> _Counting:
+def _counting_model(problem: Problem, deadline: float) -> _Counting | None:
     """Each talk at one of its feasible starts; at every start time, the talks running then whose suitable rooms all
-    lie in one talk's suitable set (or anywhere) are at most the open rooms of that set. No rooms, no speakers."""
+    lie in one talk's suitable set (or anywhere) are at most the open rooms of that set. No rooms, no speakers.
+    None if building it would run past `deadline` (time.perf_counter())."""
     model = cp_model.CpModel()
     at: dict[int, dict[int, cp_model.IntVar]] = {}
     for talk in range(len(problem.talks)):
@@ -228,14 +241,23 @@ def _counting_model(problem: Problem) -> _Counting:
             last = bisect.bisect_left(moments, start + problem.duration(talk))
             for moment in moments[first:last]:
                 running[moment].append((talk, literal))
-    room_sets = sorted({tuple(problem.rooms[talk]) for talk in at} | {tuple(range(len(problem.data.rooms)))})
+        if time.perf_counter() > deadline:
+            return None
+    sets = sorted({tuple(problem.rooms[talk]) for talk in at} | {tuple(range(len(problem.data.rooms)))})
+    index = {rooms: position for position, rooms in enumerate(sets)}
+    within = [[j for j, other in enumerate(sets) if set(rooms) <= set(other)] for rooms in sets]  # supersets
+    talk_set = {talk: index[tuple(problem.rooms[talk])] for talk in at}
     for moment in moments:
-        for rooms in room_sets:
-            inside = set(rooms)
-            members = [literal for talk, literal in running[moment] if set(problem.rooms[talk]) <= inside]
-            open_rooms = sum(problem.room_free(room, moment, moment + 1) for room in rooms)
-            if len(members) > open_rooms:
-                model.add(sum(members) <= open_rooms)
+        members: dict[int, list[cp_model.IntVar]] = {}
+        for talk, literal in running[moment]:
+            for j in within[talk_set[talk]]:
+                members.setdefault(j, []).append(literal)
+        for j, literals in sorted(members.items()):
+            open_rooms = sum(problem.room_free(room, moment, moment + 1) for room in sets[j])
+            if len(literals) > open_rooms:
+                model.add(sum(literals) <= open_rooms)
+        if time.perf_counter() > deadline:
+            return None
     return _Counting(model, at, moments, running)
 
 
@@ -270,7 +292,10 @@ def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: flo
     """
     if not _counted(problem, TRACK_PARALLEL.name, weights):
         return 0.0
-    counting = _counting_model(problem)
+    started = time.perf_counter()
+    counting = _counting_model(problem, started + seconds / 2)
+    if counting is None:
+        return 0.0
     at, model = counting.at, counting.model
     pairs = []
     for _, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
@@ -284,7 +309,8 @@ def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: flo
             for k in range(1, len(here)):
                 model.add(paired >= k * count - k * (k + 1) // 2)
             pairs.append(paired)
-    return _least(model, pairs, seconds, seed) * Weights.of(weights).number(TRACK_PARALLEL.name)
+    left = seconds - (time.perf_counter() - started)
+    return _least(model, pairs, left, seed) * Weights.of(weights).number(TRACK_PARALLEL.name)
 
 
 def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
@@ -296,8 +322,11 @@ def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, 
     """
     if not _counted(problem, TRACK_ROOM.name, weights):
         return 0.0
+    started = time.perf_counter()
     part = _room_parts(problem)
-    counting = _counting_model(problem)
+    counting = _counting_model(problem, started + seconds / 2)
+    if counting is None:
+        return 0.0
     model = counting.model
     running_by_talk: dict[int, dict[int, list[cp_model.IntVar]]] = {}  # moment -> talk -> literals running then
     for moment, members in counting.running.items():
@@ -322,7 +351,8 @@ def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, 
             extra = model.new_int_var(0, len(talks), "")
             model.add(extra >= sum(most) - 1)
             extras.append(extra)
-    return _least(model, extras, seconds, seed) * Weights.of(weights).number(TRACK_ROOM.name)
+    left = seconds - (time.perf_counter() - started)
+    return _least(model, extras, left, seed) * Weights.of(weights).number(TRACK_ROOM.name)
 
 
 def _room_parts(problem: Problem) -> dict[int, int]:
