@@ -61,6 +61,10 @@ class SolveStats:
     bound: float | None = None
     neighbourhoods: int = 0
     quality: list = field(default_factory=list)
+    together_neighbourhoods: int = 0  # sub-problems of times and rooms together (scheduler.search.anytime)
+    together_improved: int = 0  # how many of them gave a better verified timetable
+    together_start_penalty: float | None = None  # the penalty that search started from
+    found_by: str = ""  # the phase that found the final timetable, in words
 
     @property
     def gap(self) -> float | None:

@@ -91,4 +91,13 @@ def summary_lines(schedule: Schedule) -> list[str]:
     else:
         ended = "before Ctrl-C stopped it" if stats.status == INTERRUPTED else "within the time limit"
         lines.append(f"time stage: no better timetable than the first feasible one was found {ended}")
+    together = getattr(stats, "together_neighbourhoods", 0)
+    if together:
+        started = stats.together_start_penalty
+        change = f" (penalty {started:g} -> {stats.penalty:g})" if started is not None else ""
+        lines.append(
+            f"times and rooms together: {together} neighbourhoods re-solved, {stats.together_improved} better{change}"
+        )
+    if getattr(stats, "found_by", ""):
+        lines.append(f"best timetable found by {stats.found_by}")
     return lines

@@ -8,21 +8,41 @@ one small model per group holds the group's talks, the hard rules among them and
 term of the objective belongs to at most one group, and dropping talks and rules only lowers an optimum, so the
 sum of the groups' optima (or their proven bounds, when a group is cut short) bounds the whole. Room-stage rules
 add, per talk, the cheapest of its rooms.
+
+Two counting relaxations see what the groups cannot, competition between talks for rooms:
+
+- *seats against audiences* (:func:`room_assignment_bound`): every talk needs a room and a room holds no more
+  talk-minutes than it is open, so the rooms' costs are at least those of the cheapest assignment of talks to rooms
+  within each room's open minutes (a transportation problem, solved by CP-SAT). When the small rooms are full, some
+  small audiences must go to big rooms, which the cheapest room of each talk alone never shows.
+- *talks of a track against parallel slots* (:func:`track_parallel_bound`): two talks of one track that start at the
+  same minute overlap. Each talk starts at one of its feasible starts, and at any start time no more talks can run
+  than there are open rooms that suit them; the fewest same-track pairs starting together under those counts (one
+  boolean per talk and start, no rooms, no speakers) bounds `track-parallel`. When every room of every slot is
+  used, the tracks cannot all be spread out.
+
+The tracks' part of the bound is the larger of the track groups and the track counting (both count
+`track-parallel`, so they are not added).
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from ..model import build_model
-from ..problem import Problem
+from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
-from ..rules.tracks import talks_by_track
+from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM, talks_by_track
 from .cpsat import run_cpsat
+
+# the track counting model has one boolean per (talk, feasible start); beyond this many it is not built
+MAX_COUNTED_STARTS = 200_000
 
 
 @dataclass
@@ -36,10 +56,18 @@ class Bound:
 
 
 def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> Bound:
-    """Sum of per-group relaxation bounds plus each talk's cheapest room, within about `seconds`."""
+    """Sum of per-group relaxation bounds and the rooms' bound (the track counting instead of the track groups
+    when higher), within about `seconds`."""
     started = time.perf_counter()
     weights = Weights.of(weights)
     result = Bound()
+    # the counting relaxations first (a third of the time, then half of what is left each): they see what the
+    # groups cannot, and are mostly solved in a second; the groups get the rest
+    prices = room_prices(problem, weights)
+    left = seconds - (time.perf_counter() - started)
+    rooms = max(_room_bound(prices), room_assignment_bound(problem, weights, left / 3, seed, prices))
+    counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
+    track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
     for family, groups in families:
         rules = {name for name, rule in RULES.items() if rule.relaxation == family}
@@ -55,7 +83,11 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
             share = left / (sum(len(g) for _, g in families) - position)
             total += _group_bound(problem, talks, only, max(0.05, share), seed, result)
         result.parts[family] = total
-    result.parts["rooms"] = _room_bound(problem, weights)
+    result.parts["rooms"] = rooms
+    if track_rooms:
+        result.parts["track rooms"] = track_rooms
+    if counted > result.parts.get("tracks", 0.0):
+        result.parts["tracks"] = counted
     result.value = sum(result.parts.values())
     result.seconds = time.perf_counter() - started
     return result
@@ -112,14 +144,228 @@ def _speaker_groups(problem: Problem) -> list[list[int]]:
     ]
 
 
-def _room_bound(problem: Problem, weights: Weights) -> float:
-    """Each talk's cheapest room under the rules that price a talk in a room."""
+def room_prices(problem: Problem, weights: Weights | dict) -> dict[int, dict[int, float]]:
+    """Talk -> room -> what the rules that price a talk in a room charge there (weighted); {} if none is active."""
+    weights = Weights.of(weights)
     priced = [(weights.number(rule.name), rule.room_cost) for rule in RULES.values() if rule.room_cost is not None]
     priced = [(weight, cost) for weight, cost in priced if weight]
     if not priced:
+        return {}
+    return {
+        talk: {room: sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in rooms}
+        for talk, rooms in enumerate(problem.rooms)
+        if rooms
+    }
+
+
+def _room_bound(prices: dict[int, dict[int, float]]) -> float:
+    """Each talk's cheapest room under the rules that price a talk in a room."""
+    return sum(min(price.values()) for price in prices.values())
+
+
+def room_assignment_bound(
+    problem: Problem,
+    weights: Weights | dict,
+    seconds: float,
+    seed: int = 0,
+    prices: dict[int, dict[int, float]] | None = None,
+) -> float:
+    """The cheapest assignment of talks to rooms, each room holding at most its open minutes of talks, under the
+    rules that price a talk in a room (a lower bound on those rules' penalty); 0 if none is active. `prices` are
+    :func:`room_prices`, if already computed."""
+    prices = room_prices(problem, weights) if prices is None else prices
+    if not prices:
         return 0.0
-    return sum(
-        min(sum(weight * cost(problem, talk, room) for weight, cost in priced) for room in problem.rooms[talk])
-        for talk in range(len(problem.talks))
-        if problem.rooms[talk]
+    model = cp_model.CpModel()
+    by_room: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    terms = []
+    for talk, price in prices.items():
+        options = []
+        for room, charge in price.items():
+            literal = model.new_bool_var("")
+            options.append(literal)
+            by_room.setdefault(room, []).append((problem.duration(talk), literal))
+            # tenths of a penalty unit, rounded down: the bound stays a bound whatever the weights
+            tenths = math.floor(10 * charge + 1e-9)
+            if tenths:
+                terms.append(tenths * literal)
+        model.add_exactly_one(options)
+    for room, members in sorted(by_room.items()):
+        model.add(sum(minutes * literal for minutes, literal in members) <= _open_minutes(problem, room))
+    if not terms:
+        return 0.0
+    model.minimize(sum(terms))
+    outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
+    if outcome.status == cp_model.OPTIMAL:
+        return outcome.solver.objective_value / 10
+    if outcome.status == cp_model.FEASIBLE:
+        return max(0.0, outcome.solver.best_objective_bound / 10)
+    return 0.0
+
+
+def _open_minutes(problem: Problem, room: int) -> int:
+    """Minutes of the conference's blocks during which `room` is open."""
+    total = 0
+    for block in problem.blocks:
+        closed = sum(max(0, min(end, block.end) - max(start, block.start)) for start, end in problem.room_busy[room])
+        total += block.length - closed
+    return total
+
+
+@dataclass
+class _Counting:
+    """The counting relaxation: one boolean per (talk, feasible start), room counts at every start time."""
+
+    model: cp_model.CpModel
+    at: dict[int, dict[int, cp_model.IntVar]]  # talk -> start -> literal
+    moments: list[int]
+    running: dict[int, list[tuple[int, cp_model.IntVar]]]  # moment -> (talk, literal of a start running then)
+
+
+def _counting_model(problem: Problem, deadline: float) -> _Counting | None:
+    """Each talk at one of its feasible starts; at every start time, the talks running then whose suitable rooms all
+    lie in one talk's suitable set (or anywhere) are at most the open rooms of that set. No rooms, no speakers.
+    None if building it would run past `deadline` (time.perf_counter())."""
+    model = cp_model.CpModel()
+    at: dict[int, dict[int, cp_model.IntVar]] = {}
+    for talk in range(len(problem.talks)):
+        if not problem.starts[talk]:
+            continue
+        at[talk] = {start: model.new_bool_var("") for start in problem.starts[talk]}
+        model.add_exactly_one(at[talk].values())
+    moments = sorted({start for starts in at.values() for start in starts})
+    running: dict[int, list[tuple[int, cp_model.IntVar]]] = {moment: [] for moment in moments}
+    for talk, starts in at.items():
+        for start, literal in starts.items():
+            first = bisect.bisect_left(moments, start)
+            last = bisect.bisect_left(moments, start + problem.duration(talk))
+            for moment in moments[first:last]:
+                running[moment].append((talk, literal))
+        if time.perf_counter() > deadline:
+            return None
+    sets = sorted({tuple(problem.rooms[talk]) for talk in at} | {tuple(range(len(problem.data.rooms)))})
+    index = {rooms: position for position, rooms in enumerate(sets)}
+    within = [[j for j, other in enumerate(sets) if set(rooms) <= set(other)] for rooms in sets]  # supersets
+    talk_set = {talk: index[tuple(problem.rooms[talk])] for talk in at}
+    for moment in moments:
+        members: dict[int, list[cp_model.IntVar]] = {}
+        for talk, literal in running[moment]:
+            for j in within[talk_set[talk]]:
+                members.setdefault(j, []).append(literal)
+        for j, literals in sorted(members.items()):
+            open_rooms = sum(problem.room_free(room, moment, moment + 1) for room in sets[j])
+            if len(literals) > open_rooms:
+                model.add(sum(literals) <= open_rooms)
+        if time.perf_counter() > deadline:
+            return None
+    return _Counting(model, at, moments, running)
+
+
+def _counted(problem: Problem, rule: str, weights: Weights | dict) -> bool:
+    """Whether the counting relaxation is worth building for `rule`: weighed, tracks of several talks, not huge."""
+    by_track = talks_by_track(problem, range(len(problem.talks)))
+    return (
+        bool(Weights.of(weights).number(rule))
+        and any(len(talks) > 1 for talks in by_track.values())
+        and sum(len(starts) for starts in problem.starts) <= MAX_COUNTED_STARTS
     )
+
+
+def _least(model: cp_model.CpModel, terms: list, seconds: float, seed: int) -> float:
+    """The least value of the (integer) sum of `terms`, or CP-SAT's proven bound on it; 0 if nothing is proven."""
+    if not terms:
+        return 0.0
+    model.minimize(sum(terms))
+    outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
+    if outcome.status == cp_model.OPTIMAL:
+        return round(outcome.solver.objective_value)
+    if outcome.status == cp_model.FEASIBLE:
+        return max(0, math.ceil(outcome.solver.best_objective_bound - 1e-6))
+    return 0.0
+
+
+def track_parallel_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
+    """The fewest pairs of same-track talks starting at the same minute, times the weight of `track-parallel`.
+
+    On the counting relaxation (:func:`_counting_model`). Same-track pairs starting together overlap, so the
+    optimum (or CP-SAT's proven bound) is at most the rule's penalty in any timetable.
+    """
+    if not _counted(problem, TRACK_PARALLEL.name, weights):
+        return 0.0
+    started = time.perf_counter()
+    counting = _counting_model(problem, started + seconds / 2)
+    if counting is None:
+        return 0.0
+    at, model = counting.at, counting.model
+    pairs = []
+    for _, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        for moment in counting.moments:
+            here = [at[talk][moment] for talk in talks if talk in at and moment in at[talk]]
+            if len(here) < 2:
+                continue
+            count = sum(here)
+            paired = model.new_int_var(0, len(here) * (len(here) - 1) // 2, "")
+            # y(y-1)/2 at integer y is the largest of the lines k*y - k(k+1)/2, k = 1 .. len-1
+            for k in range(1, len(here)):
+                model.add(paired >= k * count - k * (k + 1) // 2)
+            pairs.append(paired)
+    left = seconds - (time.perf_counter() - started)
+    return _least(model, pairs, left, seed) * Weights.of(weights).number(TRACK_PARALLEL.name)
+
+
+def track_room_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> float:
+    """The fewest extra rooms tracks use per day, times the weight of `track-room`.
+
+    On the counting relaxation: talks running at one moment are in different rooms, and so are talks whose suitable
+    rooms lie in different parts of the rooms (parts: rooms linked by some talk that may use both), so a track uses
+    on a day at least, summed over the parts, the most of its talks of that part running at once.
+    """
+    if not _counted(problem, TRACK_ROOM.name, weights):
+        return 0.0
+    started = time.perf_counter()
+    part = _room_parts(problem)
+    counting = _counting_model(problem, started + seconds / 2)
+    if counting is None:
+        return 0.0
+    model = counting.model
+    running_by_talk: dict[int, dict[int, list[cp_model.IntVar]]] = {}  # moment -> talk -> literals running then
+    for moment, members in counting.running.items():
+        for talk, literal in members:
+            running_by_talk.setdefault(moment, {}).setdefault(talk, []).append(literal)
+    extras = []
+    for _, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        if len(talks) < 2:
+            continue
+        for day in sorted({moment // MINUTES_PER_DAY for moment in counting.moments}):
+            most = []
+            for piece in sorted({part[talk] for talk in talks if problem.rooms[talk]}):
+                members = [talk for talk in talks if problem.rooms[talk] and part[talk] == piece]
+                peak = model.new_int_var(0, len(members), "")
+                for moment in counting.moments:
+                    if moment // MINUTES_PER_DAY != day:
+                        continue
+                    here = [lit for talk in members for lit in running_by_talk.get(moment, {}).get(talk, [])]
+                    if here:
+                        model.add(peak >= sum(here))
+                most.append(peak)
+            extra = model.new_int_var(0, len(talks), "")
+            model.add(extra >= sum(most) - 1)
+            extras.append(extra)
+    left = seconds - (time.perf_counter() - started)
+    return _least(model, extras, left, seed) * Weights.of(weights).number(TRACK_ROOM.name)
+
+
+def _room_parts(problem: Problem) -> dict[int, int]:
+    """Talk -> the part of the rooms its suitable rooms lie in (rooms linked by a talk that may use both)."""
+    parent = list(range(len(problem.data.rooms)))
+
+    def root(room: int) -> int:
+        while parent[room] != room:
+            parent[room] = parent[parent[room]]
+            room = parent[room]
+        return room
+
+    for rooms in problem.rooms:
+        for other in rooms[1:]:
+            parent[root(other)] = root(rooms[0])
+    return {talk: root(rooms[0]) for talk, rooms in enumerate(problem.rooms) if rooms}

@@ -156,6 +156,16 @@ class SolveContext:
         return self.budget.part_of_limit(self.params.room_share, at_most=self.params.room_share_max)
 
     @property
+    def together_reserve(self) -> float:
+        """Seconds kept back from the earlier phases for improving times and rooms together (none above
+        `together_talks` talks, with sessions a hard rule, or without optimising)."""
+        params = self.params
+        too_big = len(self.problem.talks) > params.together_talks
+        if not (self.optimise and params.together) or self.sessions_hard or too_big:
+            return 0.0
+        return self.budget.part_of_limit(params.together_share, at_most=float("inf"))
+
+    @property
     def bound_reserve(self) -> float:
         """Seconds kept for the lower bound at the end of an optimising solve."""
         return self.budget.part_of_limit(self.params.bound_share, at_most=self.params.bound_share_max)
@@ -184,7 +194,9 @@ class SolveContext:
 
     def room_parameters(self) -> dict:
         """Settings for one room sub-problem: small, so one worker keeps it deterministic and cheap."""
-        seconds = self.budget.share(at_most=self.params.room_seconds)
+        # never the time kept for the bound and for improving times and rooms together, which revisits rooms anyway
+        kept = self.budget.leaving(self.together_reserve + self.bound_reserve)
+        seconds = kept.share(at_most=self.params.room_seconds)
         return solver_parameters(self.seed, 1, seconds, first_only=False, deterministic=self.deterministic)
 
     def rooms_for(

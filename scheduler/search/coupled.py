@@ -42,7 +42,9 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
         return OneModel(tried=False)
     coupled = build_model(context.problem, with_rooms=True, weights=context.data.weights)
     context.say("optimising times and rooms together")
-    outcome = context.search(coupled.model, context.budget.share(), hints=start_hints(coupled, first.starts))
+    # the rest of the time goes to the bound and to improving this model's answer a neighbourhood at a time
+    seconds = context.budget.leaving(context.bound_reserve + context.together_reserve).share()
+    outcome = context.search(coupled.model, seconds, hints=start_hints(coupled, first.starts))
     if not outcome.found:
         return OneModel(tried=True)
     timetable = Timetable(coupled.starts(outcome.solver), coupled.rooms(outcome.solver), room_stage="coupled")

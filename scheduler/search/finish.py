@@ -9,7 +9,7 @@ from ..checks.verify import verify
 from ..errors import ConfschedError
 from ..rules import RULES
 from ..schedule import Assignment, Schedule, SolveStats
-from .bound import lower_bound
+from .bound import Bound, lower_bound
 from .context import SolveContext, Step, Timetable, assignments
 
 
@@ -43,17 +43,41 @@ class PenaltyBound:
             stats.solve_seconds = self.solve_seconds
 
 
-def finish(context: SolveContext, timetable: Timetable, steps: list[Step], *, one_model: bool = False) -> Schedule:
-    """The schedule: stats from the phases' results, the timetable verified and scored, the penalty bounded."""
+def finish(
+    context: SolveContext,
+    timetable: Timetable,
+    steps: list[Step],
+    *,
+    one_model: bool = False,
+    grouped: Bound | None = None,
+) -> Schedule:
+    """The schedule: stats from the phases' results, the timetable verified and scored, the penalty bounded
+    (`grouped`: the relaxations' bound, if already computed)."""
     stats = SolveStats(status="feasible", seed=context.seed, workers=context.workers, workers_note=context.workers_note)
     for step in steps:
         step.record(stats)
     stats.room_stage = timetable.room_summary
+    stats.found_by = stats.found_by or found_by(stats)
     verified = verify_timetable(context, timetable, stats, one_model=one_model)
     verified.record(stats)
     if context.optimise:
-        bound_penalty(context, stats).record(stats)
+        bound_penalty(context, stats, grouped).record(stats)
     return Schedule(context.data, verified.assignments, stats)
+
+
+def found_by(stats: SolveStats) -> str:
+    """The phase that found the final timetable, in words (when the search of times and rooms together did not)."""
+    if stats.room_stage.startswith("coupled") and stats.time_objective is not None:
+        return "the one model of times and rooms"
+    if stats.room_stage.startswith("session plan"):
+        return "the session plan"
+    if stats.neighbourhoods:
+        return "time-stage neighbourhoods, then rooms block by block"
+    if stats.improved_day_by_day:
+        return "the time stage day by day, then rooms block by block"
+    if stats.time_objective is not None:
+        return "the time model, then rooms block by block"
+    return "the first timetable"
 
 
 def verify_timetable(context: SolveContext, timetable: Timetable, stats: SolveStats, *, one_model: bool) -> Verified:
@@ -77,19 +101,28 @@ def verify_timetable(context: SolveContext, timetable: Timetable, stats: SolveSt
     return Verified(checked, quality, penalty, optimal, solve_seconds)
 
 
-def bound_penalty(context: SolveContext, stats: SolveStats) -> PenaltyBound:
-    """The deciding model's own bound, or the grouped relaxations' (scheduler.search.bound), whichever is higher."""
+def bound_penalty(context: SolveContext, stats: SolveStats, grouped: Bound | None = None) -> PenaltyBound:
+    """The deciding model's own bound, or the relaxations' (scheduler.search.bound), whichever is higher."""
     if stats.status == "optimal":
         return PenaltyBound(stats.penalty)
+    if grouped is None:
+        grouped = relaxation_bound(context)
+    value = min(stats.penalty, max(grouped.value, model_bound(stats, grouped)))
+    return PenaltyBound(value, context.budget.elapsed() - stats.build_seconds)
+
+
+def relaxation_bound(context: SolveContext) -> Bound:
+    """The relaxations' lower bound (scheduler.search.bound) within the time kept for it."""
     context.say("bounding the penalty from below")
     params = context.params
     seconds = context.budget.share(at_most=context.bound_reserve, at_least=params.bound_min_seconds)
-    grouped = lower_bound(context.problem, context.data.weights, seconds, context.seed)
+    return lower_bound(context.problem, context.data.weights, seconds, context.seed)
+
+
+def model_bound(stats: SolveStats, grouped: Bound) -> float:
+    """The bound of the model that decided the times, on the whole penalty (0 if there is none)."""
     if stats.room_stage == "coupled" and stats.time_bound is not None:
-        model_bound = stats.time_bound  # that model held every rule, rooms included
-    elif stats.time_bound is not None:
-        model_bound = stats.time_bound + grouped.parts.get("rooms", 0.0)
-    else:
-        model_bound = 0.0
-    value = min(stats.penalty, max(grouped.value, model_bound))
-    return PenaltyBound(value, context.budget.elapsed() - stats.build_seconds)
+        return stats.time_bound  # that model held every rule, rooms included
+    if stats.time_bound is not None:
+        return stats.time_bound + grouped.parts.get("rooms", 0.0)
+    return 0.0

@@ -78,8 +78,8 @@ def _by_session_plan(context: SolveContext, placed: Placed) -> Improved:
 
 def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
     context.say("improving the timetable day by day")
-    budget = context.budget.leaving(context.room_reserve + context.bound_reserve)
-    better = improve_day_by_day(context, timetable.starts, budget)
+    kept = context.room_reserve + context.bound_reserve + context.together_reserve
+    better = improve_day_by_day(context, timetable.starts, context.budget.leaving(kept))
     placed = _rooms_for_improved(context, timetable, better)
     if placed is None:
         return Improved(timetable, ran=True, time_stage_optimal=False)
@@ -88,7 +88,7 @@ def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
 
 def _by_neighbourhoods(context: SolveContext, timetable: Timetable) -> Improved:
     context.say("improving the timetable neighbourhood by neighbourhood")
-    budget = context.budget.leaving(context.room_reserve + context.bound_reserve)
+    budget = context.budget.leaving(context.room_reserve + context.bound_reserve + context.together_reserve)
     search = improve_times(context, timetable.starts, budget)
     placed = _rooms_for_improved(context, timetable, search.starts)
     if placed is None:
@@ -104,7 +104,8 @@ def _in_the_whole_model(context: SolveContext, timetable: Timetable) -> Improved
         return Improved(timetable)
     size = ModelSize.of(quality.model)
     context.say("improving the timetable against the soft rules")
-    seconds = context.budget.leaving(context.room_reserve + context.bound_reserve).share()
+    kept = context.room_reserve + context.bound_reserve + context.together_reserve
+    seconds = context.budget.leaving(kept).share()
     outcome = context.search(quality.model, seconds, hints=start_hints(quality, timetable.starts))
     if not outcome.found:
         return Improved(timetable, ran=True, time_stage_optimal=False, size=size)

@@ -86,3 +86,38 @@ class SolveParams:
     """Search the session plan with CP-SAT's parallel portfolio rather than its interleaved search, which found
     far better plans (556 talks, 30 s: 53 against 7,925). Not with --deterministic: a portfolio run cut short by the
     wall clock is not reproducible (there the plan gets one worker, or interleaved ones before OR-Tools 9.13)."""
+
+    together: bool = True
+    """Improve times and rooms together after the earlier phases (scheduler.search.anytime); False stops after
+    them, as before that phase existed (tests of the earlier phases, before/after measurements)."""
+
+    together_share: float = 0.8
+    """Share of the time limit kept, on programmes up to `together_talks` talks, for improving times and rooms
+    together (scheduler.search.anytime) after the earlier phases: those decide times blind to the rules rooms
+    decide, or search one model of the whole conference with CP-SAT's few workers, and either stops improving long
+    before the limit (side by side with conference-scheduler, 100 events: 41 after 0.1 s, then nothing). Most of
+    the time: its sub-problems improve everything the earlier phases improve, rooms included (Timefold-shaped 216
+    talks, 60 s, loaded machine: 5,736 with 0.8, about 6,400 with 0.5, 7,558 before the phase existed)."""
+
+    together_talks: int = 400
+    """Up to this many talks the time for improving times and rooms together is kept back from the earlier phases;
+    above it the phase only gets what they leave, since each sub-problem's model is built for the whole
+    conference (every pair of talks that could meet is looked at) and day-by-day improvement suits those sizes."""
+
+    together_size: int = 20
+    """Talks freed by the first neighbourhood of each kind in that search; it grows while sub-problems are proven
+    optimal and shrinks when they are not."""
+
+    together_least_size: int = 6
+    """Fewest talks such a neighbourhood frees after shrinking."""
+
+    together_growth: int = 6
+    """Talks added to the next such neighbourhood after a sub-problem proven optimal."""
+
+    together_seconds: float = 1.0
+    """Most one such sub-problem may take (four times as much when it frees every talk): many short sub-problems
+    beat fewer long ones (216 Timefold-shaped talks, 40 s: 6,226 with 1 s and 20 talks against 6,795 with 2 s and
+    30; side by side, 100 events: the optimum in 7 s against 13 s)."""
+
+    together_least_seconds: float = 0.2
+    """That search stops when less than this is left."""

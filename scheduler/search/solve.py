@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..data import ConferenceData
-from ..schedule import Schedule
+from ..schedule import Schedule, SolveStats
+from .anytime import Together, improve_together
 from .budget import TimeBudget
-from .context import Progress, SolveContext
+from .context import Progress, SolveContext, Step, Timetable
 from .coupled import optimise_in_one_model
 from .cpsat import check_seed
-from .finish import finish
+from .finish import finish, model_bound, relaxation_bound
 from .first import compile_model, first_timetable
 from .improve import improve
 from .params import SolveParams
@@ -58,7 +59,26 @@ def solve(
     first = first_timetable(context, compiled)  # phase 1: any timetable that keeps every hard rule
     together = optimise_in_one_model(context, first)  # small programmes: times and rooms at once, proven optimal
     if together.timetable is not None:
-        return finish(context, together.timetable, [compiled, first, together], one_model=True)
+        steps: list[Step] = [compiled, first, together]
+        if together.optimal:
+            return finish(context, together.timetable, steps, one_model=True)
+        return _anytime(context, together.timetable, steps, one_model=True)
     placed = place_rooms(context, first)  # rooms: from here on a complete, valid timetable is in hand
     improved = improve(context, placed)  # phase 2: better times against the soft rules
-    return finish(context, improved.timetable, [compiled, first, together, placed, improved])
+    return _anytime(context, improved.timetable, [compiled, first, together, placed, improved])
+
+
+def _anytime(context: SolveContext, timetable: Timetable, steps: list[Step], *, one_model: bool = False) -> Schedule:
+    """Bound the penalty, then improve times and rooms together until the time limit or a proof (phase 3)."""
+    if not context.optimise:
+        return finish(context, timetable, steps, one_model=one_model)
+    grouped = relaxation_bound(context)
+    so_far = SolveStats(status="feasible", room_stage=timetable.room_summary)
+    for step in steps:
+        step.record(so_far)
+    best_bound = max(grouped.value, model_bound(so_far, grouped))
+    anytime: Together = improve_together(context, timetable, context.budget, bound=lambda: best_bound)
+    # proven optimal by this search: the whole model solved to optimality, or the penalty reached the bound
+    return finish(
+        context, anytime.timetable, [*steps, anytime], one_model=one_model or anytime.optimal, grouped=grouped
+    )

@@ -1,0 +1,184 @@
+"""Times and rooms improved together until the limit or a proof (scheduler.search.anytime), and the counting
+bounds (scheduler.search.bound): each bound equals a value worked out by hand on a constructed instance and never
+exceeds an optimum CP-SAT proves; the search never ends worse than where it started, and everything is verified."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import conference, solved
+
+from scheduler import SolveParams, parse
+from scheduler.checks.score import score
+from scheduler.problem import compile_problem
+from scheduler.search.bound import lower_bound, room_assignment_bound, track_parallel_bound, track_room_bound
+
+# no one model: times first, rooms block by block, then times and rooms together
+DECOMPOSED = SolveParams(coupled_options=0)
+ONLY_ROOM_SIZE = {"room-size": 1, "track-room": 0, "session-mix": 0, "speaker-room": 0, "track-parallel": 0}
+
+
+def one_block(minutes: int = 30) -> list[dict]:
+    end = f"{9 + (minutes // 60):02d}:{minutes % 60:02d}"
+    return [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": end}]}]
+
+
+def small_audiences(count: int, rooms: list[tuple[str, int]], minutes: int = 30):
+    """`count` 30-minute talks of 10 people each, one block of `minutes`, only `room-size` weighed."""
+    return conference(
+        conference={"days": one_block(minutes)},
+        rooms=[{"name": name, "capacity": seats} for name, seats in rooms],
+        talks=[{"id": f"t{i}", "title": f"T{i}", "duration": 30, "attendance": 10} for i in range(count)],
+        weights=ONLY_ROOM_SIZE,
+    )
+
+
+def test_room_assignment_bound_sees_that_a_full_small_room_sends_an_audience_to_the_big_one():
+    # two talks of 10 at once, rooms of 500 and 50 seats: one must take the big room, (500 - 2 x 10) // 100 = 4;
+    # each talk's cheapest room alone says 0
+    data = small_audiences(2, [("Big", 500), ("Small", 50)])
+    problem = compile_problem(data)
+    assert room_assignment_bound(problem, data.weights, seconds=5) == 4
+    assert lower_bound(problem, data.weights, seconds=5).parts["rooms"] == 4
+    schedule = solved(data, params=DECOMPOSED, time_limit=10)
+    assert schedule.stats.penalty == 4 and schedule.stats.bound == 4
+    assert schedule.stats.status == "optimal"  # the search reached the bound: proven
+
+
+def test_room_assignment_bound_counts_a_rooms_open_minutes():
+    # one hour, three talks of 10, rooms of 300 and 50: the small room holds two talks back to back, so only one
+    # goes to the big room: (300 - 20) // 100 = 2
+    data = small_audiences(3, [("Big", 300), ("Small", 50)], minutes=60)
+    assert room_assignment_bound(compile_problem(data), data.weights, seconds=5) == 2
+
+
+def test_track_parallel_bound_sees_the_rooms_other_talks_fill():
+    # two rooms, two half-hours; two untracked talks pinned to 09:00 fill it, so both talks of track ml run at 09:30:
+    # one pair (weight 100). The track alone (the track group) could spread them: 0
+    talks = [
+        {"id": "x", "title": "X", "duration": 30, "pin": {"start": "09:00"}},
+        {"id": "y", "title": "Y", "duration": 30, "pin": {"start": "09:00"}},
+        {"id": "a1", "title": "A1", "duration": 30, "track": "ml"},
+        {"id": "a2", "title": "A2", "duration": 30, "track": "ml"},
+    ]
+    rooms = [{"name": "R1", "capacity": 100}, {"name": "R2", "capacity": 100}]
+    data = conference(conference={"days": one_block(60)}, rooms=rooms, talks=talks)
+    problem = compile_problem(data)
+    assert track_parallel_bound(problem, data.weights, seconds=5) == 100
+    bound = lower_bound(problem, data.weights, seconds=5)
+    assert bound.parts["tracks"] >= 100
+    schedule = solved(data)
+    assert schedule.stats.penalty >= bound.value
+
+
+def test_track_parallel_bound_counts_tracks_against_parallel_slots():
+    # three rooms, two half-hours, every cell used: tracks A (4 talks) and B (2); each half-hour holds three
+    # talks of two tracks, so at best A, A, B twice: 2 pairs (weight 10)
+    talks = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "A"} for i in range(4)]
+    talks += [{"id": f"b{i}", "title": "B", "duration": 30, "track": "B"} for i in range(2)]
+    rooms = [{"name": f"R{i}", "capacity": 100} for i in range(3)]
+    data = conference(conference={"days": one_block(60)}, rooms=rooms, talks=talks, weights={"track-parallel": 10})
+    assert track_parallel_bound(compile_problem(data), data.weights, seconds=5) == 20
+
+
+def test_track_room_bound_counts_talks_at_once_and_rooms_no_talk_shares():
+    rooms = [{"name": "R1", "capacity": 100}, {"name": "R2", "capacity": 100}]
+    # two talks of one track in one half-hour: two rooms that day, one extra (weight 20)
+    at_once = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "ml"} for i in range(2)]
+    data = conference(conference={"days": one_block(30)}, rooms=rooms, talks=at_once)
+    assert track_room_bound(compile_problem(data), data.weights, seconds=5) == 20
+    # an hour, one talk that may only use R1 and one only R2: two rooms however they are timed
+    apart = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "ml", "rooms": [f"R{i + 1}"]} for i in range(2)]
+    data = conference(conference={"days": one_block(60)}, rooms=rooms, talks=apart)
+    problem = compile_problem(data)
+    assert track_room_bound(problem, data.weights, seconds=5) == 20
+    assert lower_bound(problem, data.weights, seconds=5).value >= 20
+    assert solved(data).stats.penalty >= 20
+    # the same talks free to use either room: one room is enough
+    free = [{"id": f"a{i}", "title": "A", "duration": 30, "track": "ml"} for i in range(2)]
+    data = conference(conference={"days": one_block(60)}, rooms=rooms, talks=free)
+    assert track_room_bound(compile_problem(data), data.weights, seconds=5) == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bound_never_exceeds_an_optimum_cp_sat_proves(seed):
+    from scheduler.generate import generate_yaml
+
+    data = parse(generate_yaml(talks=10, rooms=3, days=1, seed=seed), "generated.yaml")
+    optimum = solved(data, time_limit=60)
+    if optimum.stats.status != "optimal":
+        pytest.skip("the one model did not prove its optimum in time")
+    bound = lower_bound(compile_problem(data), data.weights, seconds=10)
+    assert bound.value <= optimum.stats.penalty + 1e-6
+
+
+def side_by_side(events: int, seed: int = 0):
+    from benchmarks.sidebyside import build_instance, confsched_data, shape
+
+    return confsched_data(build_instance(events, *shape(events), seed=seed))
+
+
+def test_times_and_rooms_together_improve_on_the_first_timetable_and_never_end_worse():
+    # conference-scheduler's kind of instance: room size decides, times chosen first are blind to it
+    data = side_by_side(40)
+    first = solved(data, optimise=False, params=DECOMPOSED)
+    first_penalty = sum(rule.penalty for rule in score(data, first.assignments))
+    schedule = solved(data, time_limit=8, deterministic=True, params=DECOMPOSED)
+    stats = schedule.stats
+    assert stats.together_neighbourhoods > 0 and stats.together_start_penalty is not None
+    assert stats.penalty <= stats.together_start_penalty
+    assert stats.penalty <= first_penalty
+    assert 0 <= stats.bound <= stats.penalty
+    assert stats.found_by
+
+
+def test_times_and_rooms_together_after_an_unproven_one_model():
+    # the one model gets part of the time; what it leaves unproven is improved a neighbourhood at a time
+    data = side_by_side(40, seed=1)
+    params = SolveParams(coupled_options=10_000)
+    schedule = solved(data, time_limit=6, deterministic=True, params=params)
+    stats = schedule.stats
+    assert stats.bound <= stats.penalty
+    if stats.status != "optimal":
+        assert stats.together_neighbourhoods > 0
+        assert stats.penalty <= stats.together_start_penalty
+
+
+def test_times_and_rooms_together_are_reproducible_with_deterministic():
+    data = side_by_side(40, seed=2)
+    runs = [solved(data, time_limit=4, deterministic=True, params=DECOMPOSED) for _ in range(2)]
+    assert runs[0].assignments == runs[1].assignments
+
+
+def test_bound_on_the_timefold_shape_never_exceeds_its_proven_optimum():
+    # every cell of every timeslot used, themes as tracks: where the counting bounds bite
+    from benchmarks.ladder import build_yaml
+
+    data = parse(build_yaml(1, 5, 18), "ladder-18.yaml")
+    optimum = solved(data, time_limit=60)
+    if optimum.stats.status != "optimal":
+        pytest.skip("the one model did not prove its optimum in time")
+    bound = lower_bound(compile_problem(data), data.weights, seconds=10)
+    assert 0 < bound.value <= optimum.stats.penalty + 1e-6
+
+
+def test_summary_says_which_phase_found_the_timetable_and_what_the_search_together_did():
+    from scheduler.checks.report import summary_lines
+
+    schedule = solved(side_by_side(40, seed=3), time_limit=4, deterministic=True, params=DECOMPOSED)
+    lines = summary_lines(schedule)
+    assert any(line.startswith("best timetable found by ") for line in lines)
+    if schedule.stats.together_neighbourhoods:
+        assert any(line.startswith("times and rooms together: ") for line in lines)
+
+
+def test_progress_lines_of_the_search_together_are_what_the_web_view_reads():
+    from scheduler.web.workspace import SolveJob
+
+    lines: list[str] = []
+    solved(side_by_side(40, seed=4), time_limit=4, deterministic=True, params=DECOMPOSED, progress=lines.append)
+    better = [line for line in lines if "neighbourhood" in line and line.startswith("penalty ")]
+    assert better  # this instance's first timetable is not its optimum
+    for line in better:
+        job = SolveJob()
+        job.progress(line)
+        assert job.penalty is not None and job.bound is not None and job.bound <= job.penalty
