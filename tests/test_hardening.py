@@ -24,6 +24,7 @@ import yaml
 from conftest import ROOT, conference, run_cli, solved
 
 from scheduler import load, read_schedule, verify
+from scheduler.errors import OutputError
 from scheduler.exporters import export
 from scheduler.exporters.html import to_html
 from scheduler.exporters.ics import local_time
@@ -549,7 +550,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monk
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=f"{target}: cannot be written: disk full; nothing was changed"):
         write_atomic(target, "new\n")
     assert [path.name for path in tmp_path.iterdir()] == ["schedule.json"]
     assert target.read_text() == "old\n"
