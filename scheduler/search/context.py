@@ -192,11 +192,12 @@ class SolveContext:
         log = SolutionLog(started, self.say, optimising=not first_only)
         return run_cpsat(model, parameters, hints=hints or [], log=log)
 
-    def room_parameters(self) -> dict:
-        """Settings for one room sub-problem: small, so one worker keeps it deterministic and cheap."""
+    def room_parameters(self, among: int = 1) -> dict:
+        """Settings for one room sub-problem (one of `among` still to solve): small, so one worker keeps it
+        deterministic and cheap."""
         # never the time kept for the bound and for improving times and rooms together, which revisits rooms anyway
         kept = self.budget.leaving(self.together_reserve + self.bound_reserve)
-        seconds = kept.share(at_most=self.params.room_seconds)
+        seconds = kept.share(at_most=self.params.room_seconds, among=among)
         return solver_parameters(self.seed, 1, seconds, first_only=False, deterministic=self.deterministic)
 
     def rooms_for(

@@ -11,6 +11,7 @@ fails does the caller fall back to the global coupled model.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
@@ -28,7 +29,7 @@ PARTIAL_REPAIR_SECONDS = 2.0
 def assign_rooms(
     problem: Problem,
     starts: dict[int, int],
-    parameters: Callable[[], dict],
+    every_block_parameters: Callable[..., dict],
     weights: Weights | dict | None = None,
     hard: Weights | dict | None = None,
 ) -> tuple[dict[int, int], dict[int, int], int] | None:
@@ -36,7 +37,8 @@ def assign_rooms(
 
     None if some block cannot be done without moving talks to other blocks.
 
-    `parameters()` returns fresh CP-SAT parameters (with the remaining time limit) for each sub-solve. With
+    `every_block_parameters(among=N)` returns fresh CP-SAT parameters for each sub-solve (a share of the remaining
+    time limit, split among the N blocks still to do). With
     `weights`, each block's rooms also minimise the room-stage soft rules (room size; a track keeping its room),
     blocks in time order so a track's earlier rooms of the day are known. Soft rules weighted "hard" (in
     `weights`, or in `hard` when there are no weights) hold in every block, re-timed or not.
@@ -54,7 +56,10 @@ def assign_rooms(
     rooms: dict[int, int] = {}
     repaired_blocks = 0
     usual_room: dict[tuple[str, int], int] = {}  # (track, day) -> the room the track last had that day
-    for block_index in sorted(by_block):
+    order = sorted(by_block)
+    for position, block_index in enumerate(order):
+        # the blocks still to do share what is left, so one slow block cannot take the time of all the others
+        parameters = functools.partial(every_block_parameters, among=len(order) - position)
         talks = sorted(by_block[block_index])
         day = problem.blocks[block_index].day
         # first any valid rooms (fast), so preferences can never cost a schedule
