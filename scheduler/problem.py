@@ -192,8 +192,13 @@ def _absolute(data: ConferenceData, windows: list[Window]) -> list[tuple[int, in
             start = 0 if window.start is None else window.start
             end = MINUTES_PER_DAY if window.end is None else window.end
             result.append((d * MINUTES_PER_DAY + start, d * MINUTES_PER_DAY + end))
+    return merged_spans(result)
+
+
+def merged_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Minute ranges sorted, with overlapping or touching ones merged into one."""
     merged: list[tuple[int, int]] = []
-    for start, end in sorted(result):
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..data import ConferenceData, Window, format_clock
 from ..errors import NoScheduleError
-from ..problem import MINUTES_PER_DAY, BlockSpan, Problem
+from ..problem import MINUTES_PER_DAY, BlockSpan, Problem, merged_spans
 from ..rules.rooms import _room_set_unions
 
 MAX_FINDINGS_PER_CHECK = 5
@@ -109,7 +108,7 @@ def room_minutes_short(data: ConferenceData, problem: Problem) -> list[Shortfall
             if len(talks) < 2:
                 continue
             need = sum(problem.duration(talk) for talk in talks)
-            reachable = _union(span for talk in talks for span in reach[talk])
+            reachable = merged_spans(span for talk in talks for span in reach[talk])
             available = sum(_length(reachable) - _overlap(reachable, problem.room_busy[room]) for room in rooms)
             if need > available:
                 text = _rooms_sentence(data, talks, rooms, all_rooms, scope, need, available)
@@ -138,7 +137,8 @@ def speaker_minutes_short(data: ConferenceData, problem: Problem) -> list[Shortf
         if len(talks) < 2 or not all(problem.starts[talk] for talk in talks) or _may_overlap(data, talks):
             continue
         need = sum(problem.duration(talk) for talk in talks)
-        reachable = _union(span for talk in talks for span in covered_minutes(data, problem, talk, blocks[talk], away))
+        covered = (covered_minutes(data, problem, talk, blocks[talk], away) for talk in talks)
+        reachable = merged_spans(span for spans in covered for span in spans)
         available = _length(reachable)
         if need > available:
             name = speakers[speaker_id].display_name if speaker_id in speakers else speaker_id
@@ -158,7 +158,7 @@ def covered_minutes(
     which its speakers are not `away` (only its own minutes, if its start is pinned)."""
     duration = problem.duration(talk)
     pin = data.talks[talk].pin
-    busy = _union(span for speaker in data.talks[talk].speakers for span in away.get(speaker, []))
+    busy = merged_spans(span for speaker in data.talks[talk].speakers for span in away.get(speaker, []))
     spans: Spans = []
     for block in (problem.blocks[index] for index in blocks):
         if pin is not None and pin.start is not None:
@@ -176,7 +176,7 @@ def covered_minutes(
             cursor = max(cursor, end)
         if block.end - cursor >= duration:
             spans.append((cursor, block.end))
-    return _union(spans)
+    return merged_spans(spans)
 
 
 def talk_blocks(problem: Problem) -> list[list[int]]:
@@ -187,7 +187,7 @@ def talk_blocks(problem: Problem) -> list[list[int]]:
 
 def speakers_away(data: ConferenceData) -> dict[str, Spans]:
     """Each speaker's unavailable minutes on the problem's axis."""
-    return {speaker.id: _union(windows(data, speaker.unavailable)) for speaker in data.speakers}
+    return {speaker.id: merged_spans(windows(data, speaker.unavailable)) for speaker in data.speakers}
 
 
 def _within(scope: tuple[str, object], days: frozenset[int], kinds: frozenset[str | None]) -> bool:
@@ -222,16 +222,6 @@ def _rooms_sentence(
         f"{who} need {need:,} room-minutes, but only {available:,} room-minutes are open where and when they can be "
         f"held"
     )
-
-
-def _union(spans: Iterable[tuple[int, int]]) -> Spans:
-    merged: Spans = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _length(spans: Spans) -> int:
