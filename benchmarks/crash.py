@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.ladder import build_yaml
-from benchmarks.run import MISSING, REPO, machine, markdown_table
+from benchmarks.run import MISSING, REPO, emit, machine, markdown_table
 
 COLUMNS = (
     ("instance", "left"),
@@ -148,9 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.workers} workers{', --deterministic' if args.deterministic else ''}"
     )
     text = f"{header}\n\n{markdown_table([row], COLUMNS)}\n"
-    print(text, end="")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    emit(text, args.output)
     return 1 if crashes else 0
 
 

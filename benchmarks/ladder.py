@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from benchmarks.run import MISSING, REPO, machine, markdown_table
+from benchmarks.run import MISSING, REPO, emit, machine, markdown_table
 
 # talks -> (days, rooms); 18-216 are Timefold's own data sets
 LADDER = {18: (1, 5), 36: (2, 5), 72: (2, 10), 108: (3, 10), 216: (3, 20), 500: (4, 35), 1000: (5, 56), 2000: (5, 111)}
@@ -493,9 +493,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row(name, result))
     header = f"{machine()}; time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers"
     text = f"{header}\n\n{markdown_table(rows, COLUMNS)}\n"
-    print(text, end="")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    emit(text, args.output)
     return 0
 
 

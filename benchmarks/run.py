@@ -303,6 +303,13 @@ def whatif_row(name: str, result: dict) -> list[str]:
     return [cell.replace("|", "\\|") for cell in cells]
 
 
+def emit(text: str, output: Path | None) -> None:
+    """Print a benchmark's tables, and write them to `output` too when given."""
+    print(text, end="")
+    if output:
+        output.write_text(text, encoding="utf-8")
+
+
 def machine() -> str:
     """nproc, CPU model, Python and OR-Tools versions."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -393,9 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\nWhat-if: one speaker unavailable during one talk (time limit {args.whatif_time_limit:g} s, 1 worker)"
             f"\n\n{markdown_table(whatif_rows, WHATIF_COLUMNS)}\n"
         )
-    print(text, end="")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    emit(text, args.output)
     return 0
 
 

@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import MISSING, REPO, machine, markdown_table
+from benchmarks.run import MISSING, REPO, emit, machine, markdown_table
 
 FIRST_DAY = dt.date(2026, 6, 8)
 DAY_START = 9 * 60
@@ -670,9 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         f"time limit {args.time_limit:g} s per solver, {args.workers} workers/threads, seed {args.seed}"
     )
     text = f"{header}\n\n{markdown_table(rows, COLUMNS)}\n"
-    print(text, end="")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    emit(text, args.output)
     return 0
 
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from benchmarks.crash import commit, exit_name
-from benchmarks.run import GENERATOR_SEED, MISSING, REPO, machine, markdown_table, shape
+from benchmarks.run import GENERATOR_SEED, MISSING, REPO, emit, machine, markdown_table, shape
 
 COLUMNS = (
     ("instance", "left"),
@@ -90,9 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  wall {wall:.1f} s ({over:+.1%})", file=sys.stderr, flush=True)
     invoked = shlex.join(["python", "-m", "benchmarks", "timelimit", *(argv if argv is not None else sys.argv[1:])])
     text = f"{machine()}; commit {benchmarked}; `{invoked}`\n\n{markdown_table(rows, COLUMNS)}\n"
-    print(text, end="")
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
+    emit(text, args.output)
     return 0
 
 
