@@ -289,6 +289,26 @@ sys.argv = ["confsched", *sys.argv[1:]]
 runpy.run_module("scheduler", run_name="__main__", alter_sys=True)
 """
 
+# Ctrl-C while an extension module loads turns into ImportError ("initialization failed", as pybind11 modules raise
+# it), and pandas imports numexpr inside `except ImportError`: the Ctrl-C must not be swallowed with the error
+SIGINT_DURING_OPTIONAL_IMPORT = """
+import os, runpy, signal, sys, time
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "numexpr":
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)
+            except KeyboardInterrupt as error:
+                raise ImportError("initialization failed") from error
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["confsched", *sys.argv[1:]]
+runpy.run_module("scheduler", run_name="__main__", alter_sys=True)
+"""
+
 # Ctrl-C while the data file is read, before any search
 SIGINT_DURING_LOAD = """
 import os, signal, sys
@@ -303,7 +323,7 @@ cli.main()
 """
 
 
-@pytest.mark.parametrize("moment", ["import", "load"])
+@pytest.mark.parametrize("moment", ["import", "optional import", "load"])
 @pytest.mark.parametrize("command", ["solve", "validate", "whatif"])
 def test_ctrl_c_during_start_up_is_interrupted_and_130(tmp_path, moment, command):
     out = tmp_path / "out"
@@ -312,7 +332,11 @@ def test_ctrl_c_during_start_up_is_interrupted_and_130(tmp_path, moment, command
         "validate": ["validate", WHATIF / "data.yaml"],
         "whatif": ["whatif", WHATIF / "data.yaml", "--baseline", WHATIF / "schedule.json", "--out", out],
     }[command]
-    script = SIGINT_DURING_IMPORT if moment == "import" else SIGINT_DURING_LOAD
+    script = {
+        "import": SIGINT_DURING_IMPORT,
+        "optional import": SIGINT_DURING_OPTIONAL_IMPORT,
+        "load": SIGINT_DURING_LOAD,
+    }[moment]
     result = subprocess.run(
         [sys.executable, "-c", script, *map(str, arguments)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
