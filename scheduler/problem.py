@@ -9,6 +9,7 @@ forbidden choices; the rules that relate talks to each other live in :mod:`sched
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -51,9 +52,14 @@ class Problem:
     def duration(self, talk: int) -> int:
         return self.data.talks[talk].duration
 
+    @functools.cached_property
+    def speaker_by_id(self) -> dict:
+        """Speaker id -> the declared speaker entry (once: the rules' prices ask for every (talk, room))."""
+        return {speaker.id: speaker for speaker in self.data.speakers}
+
     def speakers_of(self, talk: int) -> list:
         """The declared speaker entries of a talk, in the talk's order."""
-        by_id = {speaker.id: speaker for speaker in self.data.speakers}
+        by_id = self.speaker_by_id
         return [by_id[speaker] for speaker in self.talks[talk].speakers if speaker in by_id]
 
     def block_at(self, start: int) -> BlockSpan:

@@ -57,17 +57,34 @@ def size_problem(data: ConferenceData, formats: list[str]) -> str | None:
     return next((problem for name in formats if name in SIZE_CHECKS and (problem := SIZE_CHECKS[name](data))), None)
 
 
-# seconds per talk to render and write one format, and a floor for the rest of the command's ending (the report,
-# the swap of the set): a generous guess, not a calibration (CSV, ICS, JSON and the report of 2,000 talks took
-# 0.44 s on 2026-11-25, where this keeps 4.2 s back)
-WRITING_SECONDS_PER_TALK = 0.0005
+# Seconds per talk to render one format, measured at 2,000 generated talks (40 rooms, 5 days) on the 2-core
+# development machine (2026-11-25): CSV 0.024 s, ICS 0.39 s, JSON 0.013 s, frab XML 0.21 s, frab JSON 0.12 s,
+# split ICS 0.55 s, XLSX 2.8 s, HTML 0.07-0.15 s. A format not measured gets the slowest text format's figure.
+RENDER_SECONDS_PER_TALK = {
+    "csv": 0.000012,
+    "ics": 0.000195,
+    "json": 0.0000065,
+    "frab-xml": 0.00011,
+    "frab-json": 0.00006,
+    "ics-split": 0.000275,
+    "xlsx": 0.0014,
+    "html": 0.000075,
+}
+UNMEASURED_SECONDS_PER_TALK = 0.000275
+# writing the set and swapping it in (0.1 s of the 0.52 s CSV, ICS, JSON and the report took at 2,000 talks)
+WRITING_SECONDS_PER_TALK = 0.00005
 WRITING_SECONDS_FLOOR = 0.2
+# a slower disk or a busier machine than the one measured
+WRITING_MARGIN = 1.5
 
 
 def writing_seconds(data: ConferenceData, formats: list[str]) -> float:
     """About how long rendering and writing `formats` (and the report) takes: the command keeps it out of the
     search's time so that `--time-limit` holds for the whole command."""
-    return WRITING_SECONDS_FLOOR + WRITING_SECONDS_PER_TALK * len(data.talks) * (len(formats) + 1)
+    per_talk = WRITING_SECONDS_PER_TALK + sum(
+        RENDER_SECONDS_PER_TALK.get(name, UNMEASURED_SECONDS_PER_TALK) for name in formats
+    )
+    return WRITING_SECONDS_FLOOR + WRITING_MARGIN * per_talk * len(data.talks)
 
 
 def render(schedule: Schedule, formats: list[str]) -> dict[str, str | bytes]:
