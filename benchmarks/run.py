@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -29,7 +30,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SEED_PROGRAMMES = ("neurips2024_tutorials.yaml", "iclr2023_mefomo.yaml", "icml2024_tf2m.yaml")
 # talks -> (rooms, days) for the generated conferences; other sizes get a shape from `shape()`.
-SHAPES = {100: (8, 2), 216: (12, 2), 500: (16, 3), 1000: (25, 4), 2000: (40, 5)}
+SHAPES = {36: (2, 3), 100: (8, 2), 216: (12, 2), 500: (16, 3), 1000: (25, 4), 2000: (40, 5)}
+SIZES = [100, 216, 500, 1000, 2000]  # the main table's generated conferences (36 talks is a what-if size)
+# the what-if walkthroughs in examples/: (name, data file, the published schedule, the change file)
+WALKTHROUGHS = [
+    (
+        "neurips-tutorials (example)",
+        "data/neurips2024_tutorials.yaml",
+        "examples/neurips_speaker_drops_out/published/schedule.json",
+        "examples/neurips_speaker_drops_out/changes.yaml",
+    )
+]
 GENERATOR_SEED = 0
 COLUMNS = (
     ("instance", "left"),
@@ -113,29 +124,39 @@ def measure(path: Path, time_limit: float, seed: int, workers: int) -> dict:
     return result
 
 
-def measure_whatif(path: Path, time_limit: float, seed: int) -> dict:
-    """A one-speaker change on a published schedule: the time to the least disruptive new schedule.
+def measure_whatif(
+    path: Path, time_limit: float, seed: int, published: Path | None = None, changes: Path | None = None
+) -> dict:
+    """A change on a published schedule: the time to the least disruptive new schedule.
 
-    The baseline is the first feasible timetable (solve without the quality phase, so the row does not wait for
-    it). The change: the first speaker of the talk in the middle of that timetable (in time order) becomes
-    unavailable for exactly that talk's time, so at least that talk must move.
+    A walkthrough brings its `published` schedule and its `changes` file. Otherwise the baseline is the first
+    feasible timetable (solve without the quality phase, so the row does not wait for it), and the change: the
+    first speaker of the talk in the middle of that timetable (in time order) becomes unavailable for exactly that
+    talk's time, so at least that talk must move.
     """
     from scheduler import load, solve, verify
     from scheduler.data import format_clock
-    from scheduler.whatif.changes import apply_changes, inline_change
+    from scheduler.schedule import read_schedule
+    from scheduler.whatif.changes import apply_changes, inline_change, load_changes
     from scheduler.whatif.reschedule import reschedule
 
     data = load(path)
-    baseline = solve(data, time_limit=time_limit, seed=seed, optimise=False)
-    talks = {talk.id: talk for talk in data.talks}
-    with_speakers = [a for a in baseline.assignments if talks[a.talk].speakers]
-    placed = with_speakers[len(with_speakers) // 2]
-    speaker = talks[placed.talk].speakers[0]
-    window = f"{format_clock(placed.start)}-{format_clock(placed.end)}"
-    change = inline_change("--speaker-unavailable", f"{speaker}@{placed.day.isoformat()}@{window}")
+    if published is not None and changes is not None:
+        baseline = read_schedule(published, data)
+        change = load_changes(changes)
+        described = Path(changes).name
+    else:
+        baseline = solve(data, time_limit=time_limit, seed=seed, optimise=False)
+        talks = {talk.id: talk for talk in data.talks}
+        with_speakers = [a for a in baseline.assignments if talks[a.talk].speakers]
+        placed = with_speakers[len(with_speakers) // 2]
+        speaker = talks[placed.talk].speakers[0]
+        window = f"{format_clock(placed.start)}-{format_clock(placed.end)}"
+        change = inline_change("--speaker-unavailable", f"{speaker}@{placed.day.isoformat()}@{window}")
+        described = f"{speaker} unavailable {placed.day.isoformat()} {window}"
     started = time.perf_counter()
     after = apply_changes(data, change)
-    schedule, disruption = reschedule(after, baseline, time_limit=time_limit, seed=seed)
+    schedule, disruption = reschedule(after, baseline, change.costs, time_limit=time_limit, seed=seed)
     total = time.perf_counter() - started
     moved = sum(
         1
@@ -146,7 +167,7 @@ def measure_whatif(path: Path, time_limit: float, seed: int) -> dict:
     return {
         "outcome": "INVALID" if verify(after, schedule.assignments) else "ok",
         "talks": len(data.talks),
-        "change": f"{speaker} unavailable {placed.day.isoformat()} {window}",
+        "change": described,
         "must_move": len(disruption.must_move),
         "first_seconds": disruption.seconds_to_schedule,
         "best_seconds": disruption.seconds_to_best,
@@ -164,8 +185,11 @@ def measure_whatif(path: Path, time_limit: float, seed: int) -> dict:
 # Parent: instances, subprocesses, table.
 
 
-def run_child(instance: Instance, args: argparse.Namespace, mode: str = "--one") -> dict:
-    """Run `instance` in a fresh interpreter (`mode` --one or --whatif) and return its JSON result."""
+def run_child(
+    instance: Instance, args: argparse.Namespace, mode: str = "--one", extra: Sequence[str] = ()
+) -> dict:
+    """Run `instance` in a fresh interpreter (`mode` --one or --whatif, `extra` arguments) and return its JSON
+    result."""
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -177,6 +201,7 @@ def run_child(instance: Instance, args: argparse.Namespace, mode: str = "--one")
         str(args.seed),
         "--workers",
         str(args.workers),
+        *extra,
     ]
     # Generous: the time limit bounds the search, not loading, model building or the room stage.
     timeout = 4 * args.time_limit + 600
@@ -340,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per instance, s (60)")
     parser.add_argument(
-        "--sizes", type=parse_sizes, default=list(SHAPES), help="generated conference sizes, comma-separated talks"
+        "--sizes", type=parse_sizes, default=SIZES, help="generated conference sizes, comma-separated talks"
     )
     parser.add_argument("--output", type=Path, help="also write the machine line and table to this file")
     parser.add_argument("--seed", type=int, default=0, help="CP-SAT random seed (0)")
@@ -348,19 +373,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--whatif-sizes",
         type=parse_sizes,
-        default=[1000],
-        help="generated conference sizes for the what-if table (a one-speaker change), comma-separated talks",
+        default=[36, 1000],
+        help="generated conference sizes for the what-if table (a one-speaker change), comma-separated talks; "
+        "the examples' walkthroughs come first",
     )
     parser.add_argument("--whatif-time-limit", type=float, default=30.0, help="what-if time limit, s (30)")
     parser.add_argument("--one", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument("--whatif", type=Path, metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--published", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--changes", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.one is not None:
         print(json.dumps(measure(args.one, args.time_limit, args.seed, args.workers)), flush=True)
         return 0
     if args.whatif is not None:
-        print(json.dumps(measure_whatif(args.whatif, args.time_limit, args.seed)), flush=True)
+        measured = measure_whatif(args.whatif, args.time_limit, args.seed, args.published, args.changes)
+        print(json.dumps(measured), flush=True)
         return 0
 
     from scheduler.generate import generate_yaml
@@ -382,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row(instance.name, result))
 
         whatif_rows = []
+        for name, data_file, published, changes in WALKTHROUGHS if args.whatif_sizes else []:
+            print(f"[what-if] {name} ...", end=" ", file=sys.stderr, flush=True)
+            started = time.perf_counter()
+            extra = ["--published", str(REPO / published), "--changes", str(REPO / changes)]
+            result = run_child(Instance(name, REPO / data_file), args, "--whatif", extra)
+            print(f"{result['outcome']} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+            whatif_rows.append(whatif_row(name, result))
         for talks in args.whatif_sizes:
             rooms, days = shape(talks)
             path = Path(scratch) / f"generated_{talks}.yaml"
@@ -397,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     text = f"{header}\n\n{markdown_table(rows)}\n"
     if whatif_rows:
         text += (
-            f"\nWhat-if: one speaker unavailable during one talk (time limit {args.whatif_time_limit:g} s, 1 worker)"
+            "\nWhat-if: each walkthrough's change file; on a generated conference, one speaker unavailable during one "
+            f"talk (time limit {args.whatif_time_limit:g} s, 1 worker)"
             f"\n\n{markdown_table(whatif_rows, WHATIF_COLUMNS)}\n"
         )
     emit(text, args.output)
