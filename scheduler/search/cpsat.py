@@ -134,7 +134,12 @@ def run_cpsat(
         model.add_hint(var, value)
     solver = cp_model.CpSolver()
     for name, value in parameters.items():
-        setattr(solver.parameters, name, value)
+        if isinstance(value, list | tuple):  # a repeated field (subsolvers) has no setter
+            field = getattr(solver.parameters, name)
+            for item in value:
+                field.append(item)
+        else:
+            setattr(solver.parameters, name, value)
     if solver.parameters.interleave_search and not INTERLEAVE_IS_SAFE:
         # never the interleaved search where it can crash; even one worker runs it (chunked, on one thread), and
         # one worker is reproducible without it

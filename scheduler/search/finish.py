@@ -116,7 +116,9 @@ def relaxation_bound(context: SolveContext) -> Bound:
     context.say("bounding the penalty from below")
     params = context.params
     seconds = context.budget.share(at_most=context.bound_reserve, at_least=params.bound_min_seconds)
-    return lower_bound(context.problem, context.data.weights, seconds, context.seed)
+    return lower_bound(
+        context.problem, context.data.weights, seconds, context.seed, whole_model=context.fits_one_model
+    )
 
 
 def model_bound(stats: SolveStats, grouped: Bound) -> float:
