@@ -551,6 +551,50 @@ def test_track_first_layout_keeps_hard_rules_and_tracks_apart():
     assert first_timetable_clashes() < first_timetable_clashes(no_layout_hint) / 2
 
 
+def test_track_first_layout_keeps_the_rules_a_data_file_makes_hard():
+    # Timefold-shaped: prerequisites (`order: hard`) and mutually exclusive talks (`content-conflict: hard`), every
+    # cell of every timeslot used; the layout of the placed talks breaks none of them
+    from benchmarks.ladder import build_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.search.warmstart import track_first_timetable
+
+    data = parse(build_yaml(3, 20, 216), "ladder-216.yaml")
+    problem = compile_problem(data)
+    assert data.weights["order"] == "hard" and data.weights["content-conflict"] == "hard"
+    starts, _ = track_first_timetable(problem)
+    assert len(starts) >= 0.95 * len(problem.talks)
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+
+    def end(talk: int) -> int:
+        return starts[talk] + problem.duration(talk)
+
+    for talk in starts:
+        for earlier in problem.talks[talk].after:
+            if index[earlier] in starts:
+                assert end(index[earlier]) <= starts[talk]
+        for other in problem.talks[talk].conflicts:
+            if index[other] in starts:
+                assert end(index[other]) <= starts[talk] or end(talk) <= starts[index[other]]
+
+
+def test_a_complete_track_first_layout_is_the_first_timetable_when_it_keeps_every_hard_rule():
+    # 500 Timefold-shaped talks: the layout places every talk, so phase 1 takes it as it is (no CP-SAT search);
+    # it must then keep the rules made hard as the model would
+    from benchmarks.ladder import build_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.search.warmstart import track_first_timetable
+
+    data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
+    starts, _ = track_first_timetable(compile_problem(data))
+    assert len(starts) == len(data.talks)
+    schedule = solved(data, optimise=False)
+    assert not [rule.rule for rule in score(data, schedule.assignments) if rule.weight == "hard" and rule.violations]
+    index = {talk.id: i for i, talk in enumerate(data.talks)}
+    first_day = data.conference.days[0].date
+    timetable = {index[a.talk]: a.start + 1440 * (a.day - first_day).days for a in schedule.assignments}
+    assert timetable == starts
+
+
 def test_a_hard_room_rule_holds_even_when_the_rooms_need_new_times():
     # both speakers refuse the Hall; two talks at once would need it, so the block is re-timed
     rooms = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 400}]
