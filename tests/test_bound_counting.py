@@ -12,6 +12,7 @@ from scheduler.checks.score import score
 from scheduler.problem import compile_problem
 from scheduler.search.bound import (
     lower_bound,
+    speaker_block_bound,
     speaker_days_bound,
     track_days_rooms_bound,
     track_parallel_pigeonhole_bound,
@@ -122,6 +123,27 @@ def test_speaker_days_counts_a_speakers_minutes_against_one_day():
     assert penalties(data, schedule)["speaker-days"] >= 40
 
 
+def test_speaker_block_bound_counts_a_persons_tracks_against_their_blocks():
+    # two hour blocks, Ada's three half-hour talks of three tracks: one block holds two of them, in one room (another
+    # track in that session, 20) or two (Ada leaves one for the other, 50): at least 20
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}, {"start": "10:30", "end": "11:30"}]}]
+    talks = [{"id": f"a{i}", "title": "A", "duration": 30, "speakers": ["ada"], "track": f"t{i}"} for i in range(3)]
+    data = conference(conference={"days": days}, rooms=TWO_ROOMS, talks=talks)
+    problem = compile_problem(data)
+    assert speaker_block_bound(problem, data.weights) == 20
+    assert speaker_block_bound(problem, {"session-mix": 0}) == 0
+    assert lower_bound(problem, data.weights, seconds=5).parts["speaker sessions"] == 20
+    schedule = solved(data, time_limit=10)
+    paid = penalties(data, schedule)
+    assert paid.get("session-mix", 0) + paid.get("speaker-room-change", 0) >= 20
+    # Bob speaks in Ada's first talk and in talks of two more tracks: he too has three tracks in two blocks, but
+    # sharing a talk (and its track) with Ada, the two of them are counted as one
+    talks[0]["speakers"] = ["ada", "bob"]
+    talks += [{"id": f"b{i}", "title": "B", "duration": 30, "speakers": ["bob"], "track": f"u{i}"} for i in range(2)]
+    data = conference(conference={"days": days}, rooms=TWO_ROOMS, talks=talks)
+    assert speaker_block_bound(compile_problem(data), data.weights) == 20
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_closed_forms_never_exceed_what_the_scorer_counts_on_generated_conferences(seed):
     from scheduler.generate import generate_yaml
@@ -131,6 +153,7 @@ def test_closed_forms_never_exceed_what_the_scorer_counts_on_generated_conferenc
     spread = sum(track_days_rooms_bound(problem, data.weights).values())
     pigeonhole = track_parallel_pigeonhole_bound(problem, data.weights)
     days = sum(speaker_days_bound(problem, data.weights).values())
+    sessions = speaker_block_bound(problem, data.weights)
     bound = lower_bound(problem, data.weights, seconds=2)
     schedule = solved(data, time_limit=4)
     paid = penalties(data, schedule)
@@ -138,6 +161,7 @@ def test_closed_forms_never_exceed_what_the_scorer_counts_on_generated_conferenc
     assert spread <= sum(paid.get(rule, 0) for rule in SPREAD_RULES)
     assert pigeonhole <= paid.get("track-parallel", 0)
     assert days <= paid.get("speaker-days", 0)
+    assert sessions <= paid.get("session-mix", 0) + paid.get("speaker-room-change", 0)
     assert bound.value <= sum(paid.values()) + 1e-6
 
 
@@ -165,4 +189,5 @@ def test_closed_forms_never_exceed_an_optimum_cp_sat_proves(seed):
     assert sum(track_days_rooms_bound(problem, data.weights).values()) <= optimum.stats.penalty + 1e-6
     assert track_parallel_pigeonhole_bound(problem, data.weights) <= optimum.stats.penalty + 1e-6
     assert sum(speaker_days_bound(problem, data.weights).values()) <= optimum.stats.penalty + 1e-6
+    assert speaker_block_bound(problem, data.weights) <= optimum.stats.penalty + 1e-6
     assert lower_bound(problem, data.weights, seconds=5).value <= sum(paid.values()) + 1e-6

@@ -21,7 +21,7 @@ Two counting relaxations see what the groups cannot, competition between talks f
   boolean per talk and start, no rooms, no speakers) bounds `track-parallel`. When every room of every slot is
   used, the tracks cannot all be spread out.
 
-Two closed forms count the same at thousands of talks, where the models above run out of time:
+Closed forms count at thousands of talks, where the models above run out of time:
 
 - *a track's minutes against a room's day* (:func:`track_days_rooms_bound`): a room holds a track's talks one after
   another, whole talks inside each block's open minutes, so the track needs some number of room-days; spread over
@@ -30,6 +30,10 @@ Two closed forms count the same at thousands of talks, where the models above ru
 - *talks against the rooms at each start minute* (:func:`track_parallel_pigeonhole_bound`): talks starting at one
   minute need a room each, so with every talk given a start and no more at a minute than rooms open then, some
   same-track talks start together; the fewest such pairs, when every minute is filled as evenly as the tracks allow.
+- *a person's minutes and tracks against their days and blocks* (:func:`speaker_days_bound`,
+  :func:`speaker_block_bound`): one person's talks follow one another, so more minutes than a day holds force
+  `speaker-days`; talks of more tracks than blocks put two tracks of one person in one block, in one session
+  (`session-mix`) or in two rooms (`speaker-room-change`).
 
 The tracks' part of the bound is the best combination of these that never counts one rule of one track twice
 (:func:`_track_parts`).
@@ -50,8 +54,8 @@ from ..model import build_model
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
-from ..rules.sessions import TRACK_CONSECUTIVE
-from ..rules.speakers import SPEAKER_DAYS
+from ..rules.sessions import SESSION_MIX, TRACK_CONSECUTIVE
+from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
 from ..rules.tracks import TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM, talks_by_track
 from .cpsat import run_cpsat
 
@@ -70,8 +74,9 @@ class Bound:
 
 
 def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0) -> Bound:
-    """Sum of per-group relaxation bounds, the rooms' bound and the tracks' best combination of their bounds (see
-    :func:`_track_parts`), within about `seconds`."""
+    """Sum of per-group relaxation bounds (a speaker group's at least its speakers' forced days), the rooms' bound,
+    the speakers' forced sessions and the tracks' best combination of their bounds (see :func:`_track_parts`),
+    within about `seconds`."""
     started = time.perf_counter()
     weights = Weights.of(weights)
     result = Bound()
@@ -80,6 +85,8 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
     # second; the groups get the rest
     spread = track_days_rooms_bound(problem, weights)
     pigeonhole = track_parallel_pigeonhole_bound(problem, weights)
+    days = speaker_days_bound(problem, weights)
+    sessions = speaker_block_bound(problem, weights)
     prices = room_prices(problem, weights)
     left = seconds - (time.perf_counter() - started)
     rooms = max(_room_bound(prices), room_assignment_bound(problem, weights, left / 3, seed, prices))
@@ -101,10 +108,11 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
                 break
             share = left / (sum(len(g) for _, g in families) - position)
             values.append(_group_bound(problem, talks, only, max(0.05, share), seed, result))
-    days = speaker_days_bound(problem, weights)
     if "speakers" in per_group or days:
         result.parts["speakers"] = _speaker_part(problem, speakers, per_group.get("speakers", []), days)
     result.parts["rooms"] = rooms
+    if sessions:
+        result.parts["speaker sessions"] = sessions
     groups_by_track = dict(zip(tracks, per_group.get("tracks", []), strict=False))
     result.parts.update(_track_parts(groups_by_track, max(counted, pigeonhole), track_rooms, spread))
     result.value = sum(result.parts.values())
@@ -542,3 +550,30 @@ def speaker_days_bound(problem: Problem, weights: Weights | dict) -> dict[str, f
         if need > 1:
             result[speaker] = weight * (need - 1)
     return result
+
+
+def speaker_block_bound(problem: Problem, weights: Weights | dict) -> float:
+    """Speakers' talks of more tracks than blocks they may use: in some block one person's talks of two tracks share
+    a room (`session-mix`) or not (`speaker-room-change`); the most over speakers sharing no talk and no track."""
+    weights = Weights.of(weights)
+    weight = min(weights.number(SESSION_MIX.name), weights.number(SPEAKER_ROOM_CHANGE.name))
+    if not weight:
+        return 0.0
+    forced = []
+    for speaker, talks in sorted(problem.speaker_talks.items()):
+        talks = [talk for talk in _placeable(problem, talks) if problem.talks[talk].track]
+        tracks = {problem.talks[talk].track for talk in talks}
+        blocks = {problem.block_index(start) for talk in talks for start in problem.starts[talk]}
+        # in a block the person's talks of k tracks sit in m rooms: at least m - 1 pairs apart and k - m extra
+        # tracks in those rooms' sessions, so at least k - 1 of the cheaper; over the blocks, tracks less blocks
+        if len(tracks) > len(blocks):
+            forced.append((len(tracks) - len(blocks), speaker, set(talks), tracks))
+    # speakers with no talk and no track in common never meet in one offence: another track in a session is
+    # another speaker's only if it is not the first's, and a pair of talks is one person's
+    total, taken_talks, taken_tracks = 0, set(), set()
+    for extra, _, talks, tracks in sorted(forced, key=lambda entry: (-entry[0], entry[1])):
+        if not (talks & taken_talks or tracks & taken_tracks):
+            total += extra
+            taken_talks |= talks
+            taken_tracks |= tracks
+    return total * weight
