@@ -16,6 +16,7 @@ from scheduler.search.bound import (
     speaker_days_bound,
     track_days_rooms_bound,
     track_parallel_pigeonhole_bound,
+    track_parallel_within_bound,
 )
 
 SPREAD_RULES = ("track-days", "track-consecutive", "track-room")
@@ -108,6 +109,25 @@ def test_track_parallel_pigeonhole_lets_untracked_talks_fill_seats_for_free():
     assert track_parallel_pigeonhole_bound(compile_problem(data), data.weights) == 100
 
 
+def test_track_parallel_within_counts_the_talks_a_block_runs_one_after_another():
+    # an hour, three rooms, talks of 30, 30, 20 and 20 minutes of one track: no three follow one another (20 + 20
+    # + 30 > 60), so four talks make two cliques of two at best: 2 pairs (weight 100). Their starts are many
+    # minutes apart (packed starts 09:00, 09:20, 09:30, 09:40), so the start-minute count sees nothing
+    talks = [
+        {"id": f"a{i}", "title": "A", "duration": minutes, "track": "ml"} for i, minutes in enumerate((30, 30, 20, 20))
+    ]
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]}]
+    rooms = [{"name": f"R{i}", "capacity": 100} for i in range(3)]
+    data = conference(conference={"days": days}, rooms=rooms, talks=talks)
+    problem = compile_problem(data)
+    assert track_parallel_within_bound(problem, data.weights) == {"ml": 200}
+    assert track_parallel_pigeonhole_bound(problem, data.weights) == 0
+    assert track_parallel_within_bound(problem, {"track-parallel": 0}) == {}
+    assert lower_bound(problem, data.weights, seconds=5).parts["tracks"] >= 200
+    schedule = solved(data, time_limit=10)
+    assert penalties(data, schedule)["track-parallel"] >= 200
+
+
 def test_speaker_days_counts_a_speakers_minutes_against_one_day():
     # three days of one 50-minute block; Ada gives five 20-minute talks, two a day at most: three days, two beyond
     # the first (weight 20 each). Bob's two talks fit one day
@@ -152,6 +172,7 @@ def test_closed_forms_never_exceed_what_the_scorer_counts_on_generated_conferenc
     problem = compile_problem(data)
     spread = sum(track_days_rooms_bound(problem, data.weights).values())
     pigeonhole = track_parallel_pigeonhole_bound(problem, data.weights)
+    within = sum(track_parallel_within_bound(problem, data.weights).values())
     days = sum(speaker_days_bound(problem, data.weights).values())
     sessions = speaker_block_bound(problem, data.weights)
     bound = lower_bound(problem, data.weights, seconds=2)
@@ -160,6 +181,7 @@ def test_closed_forms_never_exceed_what_the_scorer_counts_on_generated_conferenc
     assert spread > 0  # about 1,500 minutes of two tracks in 3 rooms: more than one room a day
     assert spread <= sum(paid.get(rule, 0) for rule in SPREAD_RULES)
     assert pigeonhole <= paid.get("track-parallel", 0)
+    assert within <= paid.get("track-parallel", 0)
     assert days <= paid.get("speaker-days", 0)
     assert sessions <= paid.get("session-mix", 0) + paid.get("speaker-room-change", 0)
     assert bound.value <= sum(paid.values()) + 1e-6
@@ -188,6 +210,7 @@ def test_closed_forms_never_exceed_an_optimum_cp_sat_proves(seed):
     paid = penalties(data, optimum)
     assert sum(track_days_rooms_bound(problem, data.weights).values()) <= optimum.stats.penalty + 1e-6
     assert track_parallel_pigeonhole_bound(problem, data.weights) <= optimum.stats.penalty + 1e-6
+    assert sum(track_parallel_within_bound(problem, data.weights).values()) <= optimum.stats.penalty + 1e-6
     assert sum(speaker_days_bound(problem, data.weights).values()) <= optimum.stats.penalty + 1e-6
     assert speaker_block_bound(problem, data.weights) <= optimum.stats.penalty + 1e-6
     assert lower_bound(problem, data.weights, seconds=5).value <= sum(paid.values()) + 1e-6

@@ -30,6 +30,8 @@ Closed forms count at thousands of talks, where the models above run out of time
 - *talks against the rooms at each start minute* (:func:`track_parallel_pigeonhole_bound`): talks starting at one
   minute need a room each, so with every talk given a start and no more at a minute than rooms open then, some
   same-track talks start together; the fewest such pairs, when every minute is filled as evenly as the tracks allow.
+- *a track's talks against what a block runs one after another* (:func:`track_parallel_within_bound`): the rest
+  overlap, at least as Turan's theorem counts pairs.
 - *a person's minutes and tracks against their days and blocks* (:func:`speaker_days_bound`,
   :func:`speaker_block_bound`): one person's talks follow one another, so more minutes than a day holds force
   `speaker-days`; talks of more tracks than blocks put two tracks of one person in one block, in one session
@@ -85,6 +87,7 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
     # second; the groups get the rest
     spread = track_days_rooms_bound(problem, weights)
     pigeonhole = track_parallel_pigeonhole_bound(problem, weights)
+    within = track_parallel_within_bound(problem, weights)
     days = speaker_days_bound(problem, weights)
     sessions = speaker_block_bound(problem, weights)
     prices = room_prices(problem, weights)
@@ -114,27 +117,38 @@ def lower_bound(problem: Problem, weights: Weights | dict, seconds: float, seed:
     if sessions:
         result.parts["speaker sessions"] = sessions
     groups_by_track = dict(zip(tracks, per_group.get("tracks", []), strict=False))
-    result.parts.update(_track_parts(groups_by_track, max(counted, pigeonhole), track_rooms, spread))
+    result.parts.update(_track_parts(groups_by_track, max(counted, pigeonhole), track_rooms, spread, within))
     result.value = sum(result.parts.values())
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _track_parts(
-    groups: dict[str, float], parallel: float, track_rooms: float, spread: dict[str, float]
+    groups: dict[str, float],
+    parallel: float,
+    track_rooms: float,
+    spread: dict[str, float],
+    within: dict[str, float],
 ) -> dict[str, float]:
     """The largest sum of track bounds that never counts one rule of one track twice: the track groups (or the
-    track-parallel counting) with the track-room counting; the track-parallel counting with each track's spread
-    (:func:`track_days_rooms_bound`); or per track the larger of its group and its spread. Empty parts are left out.
+    track-parallel bounds) with the track-room counting; the track-parallel bounds with each track's spread
+    (:func:`track_days_rooms_bound`); or per track the larger of its group and its spread plus its pairs within
+    blocks (:func:`track_parallel_within_bound`). Empty parts are left out.
 
     A group bounds its track's `relaxation="tracks"` rules, the spread its `track-days`, `track-consecutive` and
-    `track-room`; the countings bound `track-parallel` and `track-room` over all tracks.
+    `track-room`, the pairs within blocks its `track-parallel`; the countings (`parallel`, and the sum of the pairs
+    within blocks) bound `track-parallel` and `track-room` over all tracks.
     """
-    everywhere = sorted(set(groups) | set(spread))
+    everywhere = sorted(set(groups) | set(spread) | set(within))
+    parallel = max(parallel, sum(within.values()))
     options = [
         {"tracks": max(sum(groups.values()), parallel), "track rooms": track_rooms},
         {"tracks": parallel, "track spread": sum(spread.values())},
-        {"tracks": sum(max(groups.get(track, 0.0), spread.get(track, 0.0)) for track in everywhere)},
+        {
+            "tracks": sum(
+                max(groups.get(track, 0.0), spread.get(track, 0.0) + within.get(track, 0.0)) for track in everywhere
+            )
+        },
     ]
     best = max(options, key=lambda parts: sum(parts.values()))  # the first of equals: the long-standing split
     return {name: value for name, value in best.items() if value or name == "tracks"}
@@ -577,3 +591,44 @@ def speaker_block_bound(problem: Problem, weights: Weights | dict) -> float:
             taken_talks |= talks
             taken_tracks |= tracks
     return total * weight
+
+
+def track_parallel_within_bound(problem: Problem, weights: Weights | dict) -> dict[str, float]:
+    """Per track, the fewest overlapping pairs of its talks when each block holds at most so many of them one after
+    another (times the weight of `track-parallel`)."""
+    weight = Weights.of(weights).number(TRACK_PARALLEL.name)
+    if not weight:
+        return {}
+    result = {}
+    for track, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        talks = _placeable(problem, talks)
+        if len(talks) < 2:
+            continue
+        durations: dict[int, list[int]] = {}  # block -> durations of the track's talks that may start in it
+        for talk in talks:
+            for block in {problem.block_index(start) for start in problem.starts[talk]}:
+                durations.setdefault(block, []).append(problem.duration(talk))
+        # talks of a block none of which overlap follow one another within it, so they are at most as many as its
+        # shortest ones that fit; k talks with at most a such make at least the pairs of a cliques as even as can
+        # be (Turan), the j-th talk adding j // a: a seats of a block at each price, the cheapest n taken
+        seats = sum(_fitting(sorted(lengths), problem.blocks[block].length) for block, lengths in durations.items())
+        left, price, pairs = len(talks), 0, 0
+        while left > 0 and seats:
+            taken = min(left, seats)
+            pairs += taken * price
+            left -= taken
+            price += 1
+        if pairs:
+            result[track] = pairs * weight
+    return result
+
+
+def _fitting(durations: list[int], minutes: int) -> int:
+    """How many of the (sorted) durations, shortest first, fit one after another into `minutes`."""
+    used = count = 0
+    for duration in durations:
+        if used + duration > minutes:
+            break
+        used += duration
+        count += 1
+    return count
