@@ -21,15 +21,33 @@ Two counting relaxations see what the groups cannot, competition between talks f
   boolean per talk and start, no rooms, no speakers) bounds `track-parallel`. When every room of every slot is
   used, the tracks cannot all be spread out.
 
-The tracks' part of the bound is the larger of the track groups and the track counting (both count
-`track-parallel`, so they are not added).
+Closed forms count at thousands of talks, where the models above run out of time:
+
+- *a track's minutes against a room's day* (:func:`track_days_rooms_bound`): a room holds a track's talks one after
+  another, whole talks inside each block's open minutes, so the track needs some number of room-days; spread over
+  d days that is need - d rooms beyond each day's first, and d - 1 extra days (and runs of blocks, when no usable
+  block of one day is next to one of the next), the cheapest d taken.
+- *talks against the rooms at each start minute* (:func:`track_parallel_pigeonhole_bound`): talks starting at one
+  minute need a room each, so with every talk given a start and no more at a minute than rooms open then, some
+  same-track talks start together; the fewest such pairs, when every minute is filled as evenly as the tracks allow.
+- *a track's talks against what a block runs one after another* (:func:`track_parallel_within_bound`): the rest
+  overlap, at least as Turan's theorem counts pairs.
+- *a person's minutes and tracks against their days and blocks* (:func:`speaker_days_bound`,
+  :func:`speaker_block_bound`): one person's talks follow one another, so more minutes than a day holds force
+  `speaker-days`; talks of more tracks than blocks put two tracks of one person in one block, in one session
+  (`session-mix`) or in two rooms (`speaker-room-change`).
+
+The tracks' part of the bound is the best combination of these that never counts one rule of one track twice
+(:func:`_track_parts`).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -38,7 +56,9 @@ from ..model import build_model
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
-from ..rules.tracks import TRACK_PARALLEL, TRACK_ROOM, talks_by_track
+from ..rules.sessions import SESSION_MIX, TRACK_CONSECUTIVE
+from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
+from ..rules.tracks import TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM, talks_by_track
 from .cpsat import run_cpsat
 
 # the track counting model has one boolean per (talk, feasible start); beyond this many it is not built
@@ -58,40 +78,50 @@ class Bound:
 def lower_bound(
     problem: Problem, weights: Weights | dict, seconds: float, seed: int = 0, *, whole_model: bool = False
 ) -> Bound:
-    """Sum of per-group relaxation bounds and the rooms' bound (the track counting instead of the track groups
-    when higher), within about `seconds`; with `whole_model` (a programme small enough for times and rooms in one
-    model) the core-based bound of that model too, if higher."""
+    """Sum of per-group relaxation bounds (a speaker group's at least its speakers' forced days), the rooms' bound,
+    the speakers' forced sessions and the tracks' best combination of their bounds (see :func:`_track_parts`),
+    within about `seconds`; with `whole_model` (a programme small enough for times and rooms in one model) the
+    core-based bound of that model instead, if higher."""
     started = time.perf_counter()
     weights = Weights.of(weights)
     result = Bound()
     whole = whole_model_bound(problem, weights, seconds / 2, seed) if whole_model else 0.0
-    # the counting relaxations first (a third of the time, then half of what is left each): they see what the
-    # groups cannot, and are mostly solved in a second; the groups get the rest
+    # the closed forms first (well under a second at thousands of talks), then the counting relaxations (a third
+    # of the time, then half of what is left each): they see what the groups cannot, and are mostly solved in a
+    # second; the groups get the rest
+    spread = track_days_rooms_bound(problem, weights)
+    pigeonhole = track_parallel_pigeonhole_bound(problem, weights)
+    within = track_parallel_within_bound(problem, weights)
+    days = speaker_days_bound(problem, weights)
+    sessions = speaker_block_bound(problem, weights)
     prices = room_prices(problem, weights)
     left = seconds - (time.perf_counter() - started)
     rooms = max(_room_bound(prices), room_assignment_bound(problem, weights, left / 3, seed, prices))
     counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
-    families = [("tracks", _track_groups(problem)), ("speakers", _speaker_groups(problem))]
+    tracks, speakers = _track_groups(problem), _speaker_groups(problem)
+    families = [("tracks", list(tracks.values())), ("speakers", speakers)]
+    per_group: dict[str, list[float]] = {}
     for family, groups in families:
         rules = {name for name, rule in RULES.items() if rule.relaxation == family}
         only = weights.only(rules)
         if not any(only.number(name) for name in rules):
             continue
-        total = 0.0
+        values = per_group.setdefault(family, [])
         for position, talks in enumerate(groups):
             left = seconds - (time.perf_counter() - started)
             if left <= 0:
                 result.complete = False
                 break
             share = left / (sum(len(g) for _, g in families) - position)
-            total += _group_bound(problem, talks, only, max(0.05, share), seed, result)
-        result.parts[family] = total
+            values.append(_group_bound(problem, talks, only, max(0.05, share), seed, result))
+    if "speakers" in per_group or days:
+        result.parts["speakers"] = _speaker_part(problem, speakers, per_group.get("speakers", []), days)
     result.parts["rooms"] = rooms
-    if track_rooms:
-        result.parts["track rooms"] = track_rooms
-    if counted > result.parts.get("tracks", 0.0):
-        result.parts["tracks"] = counted
+    if sessions:
+        result.parts["speaker sessions"] = sessions
+    groups_by_track = dict(zip(tracks, per_group.get("tracks", []), strict=False))
+    result.parts.update(_track_parts(groups_by_track, max(counted, pigeonhole), track_rooms, spread, within))
     result.value = sum(result.parts.values())
     if whole > result.value:
         result.parts = {"whole model": whole}
@@ -118,6 +148,50 @@ def whole_model_bound(problem: Problem, weights: Weights, seconds: float, seed: 
     return 0.0
 
 
+def _track_parts(
+    groups: dict[str, float],
+    parallel: float,
+    track_rooms: float,
+    spread: dict[str, float],
+    within: dict[str, float],
+) -> dict[str, float]:
+    """The largest sum of track bounds that never counts one rule of one track twice: the track groups (or the
+    track-parallel bounds) with the track-room counting; the track-parallel bounds with each track's spread
+    (:func:`track_days_rooms_bound`); or per track the larger of its group and its spread plus its pairs within
+    blocks (:func:`track_parallel_within_bound`). Empty parts are left out.
+
+    A group bounds its track's `relaxation="tracks"` rules, the spread its `track-days`, `track-consecutive` and
+    `track-room`, the pairs within blocks its `track-parallel`; the countings (`parallel`, and the sum of the pairs
+    within blocks) bound `track-parallel` and `track-room` over all tracks.
+    """
+    everywhere = sorted(set(groups) | set(spread) | set(within))
+    parallel = max(parallel, sum(within.values()))
+    options = [
+        {"tracks": max(sum(groups.values()), parallel), "track rooms": track_rooms},
+        {"tracks": parallel, "track spread": sum(spread.values())},
+        {
+            "tracks": sum(
+                max(groups.get(track, 0.0), spread.get(track, 0.0) + within.get(track, 0.0)) for track in everywhere
+            )
+        },
+    ]
+    best = max(options, key=lambda parts: sum(parts.values()))  # the first of equals: the long-standing split
+    return {name: value for name, value in best.items() if value or name == "tracks"}
+
+
+def _speaker_part(problem: Problem, groups: list[list[int]], values: list[float], days: dict[str, float]) -> float:
+    """Per group of talks linked by speakers, the larger of its model's bound (`values`, in group order, cut short
+    when time ran out) and the days its speakers' minutes force (:func:`speaker_days_bound`)."""
+    group_of = {talk: position for position, talks in enumerate(groups) for talk in talks}
+    forced: dict[int, float] = {}
+    for speaker, value in days.items():
+        # a speaker outside every group (none is, with two talks) counts alone: it shares no rule with a group
+        position = group_of.get(problem.speaker_talks[speaker][0], len(groups) + len(forced))
+        forced[position] = forced.get(position, 0.0) + value
+    modelled = dict(enumerate(values))
+    return float(sum(max(modelled.get(g, 0.0), forced.get(g, 0.0)) for g in set(modelled) | set(forced)))
+
+
 def _group_bound(problem: Problem, talks: list[int], weights, seconds: float, seed: int, result: Bound) -> float:
     built = build_model(problem, talks=talks, weights=weights)
     if built.objective is None or not built.objective.terms:
@@ -132,9 +206,10 @@ def _group_bound(problem: Problem, talks: list[int], weights, seconds: float, se
     return 0.0  # nothing proven: the group adds nothing
 
 
-def _track_groups(problem: Problem) -> list[list[int]]:
+def _track_groups(problem: Problem) -> dict[str, list[int]]:
+    """Each track of several talks -> its talks, tracks in name order."""
     by_track = talks_by_track(problem, range(len(problem.talks)))
-    return [talks for _, talks in sorted(by_track.items()) if len(talks) > 1]
+    return {track: talks for track, talks in sorted(by_track.items()) if len(talks) > 1}
 
 
 def _speaker_groups(problem: Problem) -> list[list[int]]:
@@ -394,3 +469,191 @@ def _room_parts(problem: Problem) -> dict[int, int]:
         for other in rooms[1:]:
             parent[root(other)] = root(rooms[0])
     return {talk: root(rooms[0]) for talk, rooms in enumerate(problem.rooms) if rooms}
+
+
+def _minutes_in_block(problem: Problem, room: int, block: int) -> int:
+    """Minutes of `block` during which `room` is open."""
+    span = problem.blocks[block]
+    closed = sum(max(0, min(end, span.end) - max(start, span.start)) for start, end in problem.room_busy[room])
+    return span.length - closed
+
+
+def _placeable(problem: Problem, talks: list[int]) -> list[int]:
+    """The talks that have a start and a room (a talk that has none is never placed, so it forces nothing)."""
+    return [talk for talk in talks if problem.starts[talk] and problem.rooms[talk]]
+
+
+def _track_room_days(problem: Problem, talks: list[int]) -> tuple[int, list[int], bool]:
+    """(fewest room-days the talks' minutes need, the days they may use, whether their usable blocks on different
+    days are never next to each other in the conference's block order)."""
+    step = math.gcd(*(problem.duration(talk) for talk in talks))
+    blocks = sorted({problem.block_index(start) for talk in talks for start in problem.starts[talk]})
+    rooms = sorted({room for talk in talks for room in problem.rooms[talk]})
+    days = sorted({problem.blocks[block].day for block in blocks})
+    # one room holds a track's talks one after another inside each block's open minutes; their minutes add up to a
+    # multiple of the durations' greatest common divisor, so a block holds that rounded down
+    most = max(
+        sum(
+            _minutes_in_block(problem, room, block) // step * step
+            for block in blocks
+            if problem.blocks[block].day == day
+        )
+        for day in days
+        for room in rooms
+    )
+    minutes = sum(problem.duration(talk) for talk in talks)
+    need = -(-minutes // most) if most else 0
+    usable = set(blocks)
+    apart = not any(
+        block + 1 in usable and problem.blocks[block + 1].day != problem.blocks[block].day for block in blocks
+    )
+    return need, days, apart
+
+
+def track_days_rooms_bound(problem: Problem, weights: Weights | dict) -> dict[str, float]:
+    """Per track, the least weighted `track-days` + `track-consecutive` + `track-room` its talk-minutes force."""
+    weights = Weights.of(weights)
+    per_day, per_run, per_room = (weights.number(rule.name) for rule in (TRACK_DAYS, TRACK_CONSECUTIVE, TRACK_ROOM))
+    if not (per_day or per_run or per_room):
+        return {}
+    result = {}
+    for track, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        talks = _placeable(problem, talks)
+        if len(talks) < 2:
+            continue
+        need, days, apart = _track_room_days(problem, talks)
+        rooms = len({room for talk in talks for room in problem.rooms[talk]})
+        # on d days the track holds at least `need` room-days, so at least need - d rooms beyond each day's first;
+        # each day beyond the first is an extra day and, when no block of one day runs on into the next, a new run
+        extra_day = per_day + (per_run if apart else 0)
+        result[track] = min(
+            extra_day * (used - 1) + per_room * max(0, need - used)
+            for used in range(max(1, -(-need // rooms)), len(days) + 1)
+        )
+    return result
+
+
+def track_parallel_pigeonhole_bound(problem: Problem, weights: Weights | dict) -> float:
+    """Talks starting at one minute need a room each, so however every talk is given a start (at most as many at a
+    minute as rooms open then), at least this many same-track pairs start together, times the weight."""
+    weight = Weights.of(weights).number(TRACK_PARALLEL.name)
+    talks = _placeable(problem, list(range(len(problem.talks))))
+    if not weight or not talks:
+        return 0.0
+    starting: dict[int, list[int]] = {}
+    for talk in talks:
+        for start in problem.starts[talk]:
+            starting.setdefault(start, []).append(talk)
+    room_sets = {talk: tuple(problem.rooms[talk]) for talk in talks}
+    seats = []  # per start minute, how many talks can start then
+    for start, here in starting.items():
+        rooms = set().union(*{room_sets[talk] for talk in here})
+        seats.append(min(len(here), sum(problem.room_free(room, start, start + 1) for room in rooms)))
+    # the k-th talk starting at one minute adds at least the k-th smallest of the group-wise additions (a group of
+    # n talks adds 0, 1, ..., n - 1 pairs as its talks join; a talk without a track is a group of one), whatever
+    # the minute, and these grow with k: so filling every minute's first seat, then every second, is cheapest
+    sizes = Counter(problem.talks[talk].track or f"\0{talk}" for talk in talks)
+    adds = sorted(added for size in sizes.values() for added in range(size))
+    left, pairs, seat = len(talks), 0, 0
+    while left > 0 and seat < len(adds):
+        taken = min(left, sum(1 for count in seats if count > seat))
+        if not taken:
+            break
+        pairs += taken * adds[seat]
+        left -= taken
+        seat += 1
+    return pairs * weight
+
+
+def speaker_days_bound(problem: Problem, weights: Weights | dict) -> dict[str, float]:
+    """Per speaker, the weighted `speaker-days` their talk-minutes force: more than one day's blocks hold."""
+    weight = Weights.of(weights).number(SPEAKER_DAYS.name)
+    if not weight:
+        return {}
+    accepted = problem.data.accepted_overlaps()
+    result = {}
+    for speaker, talks in sorted(problem.speaker_talks.items()):
+        talks = _placeable(problem, talks)
+        ids = [problem.talks[talk].id for talk in talks]
+        # talks the data file lets overlap could share minutes: their speaker is left out
+        if len(talks) < 2 or any(frozenset(pair) in accepted for pair in itertools.combinations(ids, 2)):
+            continue
+        step = math.gcd(*(problem.duration(talk) for talk in talks))
+        blocks = {problem.block_index(start) for talk in talks for start in problem.starts[talk]}
+        # one person's talks follow one another, whole talks inside each block
+        per_day: dict[int, int] = {}
+        for block in blocks:
+            span = problem.blocks[block]
+            per_day[span.day] = per_day.get(span.day, 0) + span.length // step * step
+        need = -(-sum(problem.duration(talk) for talk in talks) // max(per_day.values()))
+        if need > 1:
+            result[speaker] = weight * (need - 1)
+    return result
+
+
+def speaker_block_bound(problem: Problem, weights: Weights | dict) -> float:
+    """Speakers' talks of more tracks than blocks they may use: in some block one person's talks of two tracks share
+    a room (`session-mix`) or not (`speaker-room-change`); the most over speakers sharing no talk and no track."""
+    weights = Weights.of(weights)
+    weight = min(weights.number(SESSION_MIX.name), weights.number(SPEAKER_ROOM_CHANGE.name))
+    if not weight:
+        return 0.0
+    forced = []
+    for speaker, talks in sorted(problem.speaker_talks.items()):
+        talks = [talk for talk in _placeable(problem, talks) if problem.talks[talk].track]
+        tracks = {problem.talks[talk].track for talk in talks}
+        blocks = {problem.block_index(start) for talk in talks for start in problem.starts[talk]}
+        # in a block the person's talks of k tracks sit in m rooms: at least m - 1 pairs apart and k - m extra
+        # tracks in those rooms' sessions, so at least k - 1 of the cheaper; over the blocks, tracks less blocks
+        if len(tracks) > len(blocks):
+            forced.append((len(tracks) - len(blocks), speaker, set(talks), tracks))
+    # speakers with no talk and no track in common never meet in one offence: another track in a session is
+    # another speaker's only if it is not the first's, and a pair of talks is one person's
+    total, taken_talks, taken_tracks = 0, set(), set()
+    for extra, _, talks, tracks in sorted(forced, key=lambda entry: (-entry[0], entry[1])):
+        if not (talks & taken_talks or tracks & taken_tracks):
+            total += extra
+            taken_talks |= talks
+            taken_tracks |= tracks
+    return total * weight
+
+
+def track_parallel_within_bound(problem: Problem, weights: Weights | dict) -> dict[str, float]:
+    """Per track, the fewest overlapping pairs of its talks when each block holds at most so many of them one after
+    another (times the weight of `track-parallel`)."""
+    weight = Weights.of(weights).number(TRACK_PARALLEL.name)
+    if not weight:
+        return {}
+    result = {}
+    for track, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
+        talks = _placeable(problem, talks)
+        if len(talks) < 2:
+            continue
+        durations: dict[int, list[int]] = {}  # block -> durations of the track's talks that may start in it
+        for talk in talks:
+            for block in {problem.block_index(start) for start in problem.starts[talk]}:
+                durations.setdefault(block, []).append(problem.duration(talk))
+        # talks of a block none of which overlap follow one another within it, so they are at most as many as its
+        # shortest ones that fit; k talks with at most a such make at least the pairs of a cliques as even as can
+        # be (Turan), the j-th talk adding j // a: a seats of a block at each price, the cheapest n taken
+        seats = sum(_fitting(sorted(lengths), problem.blocks[block].length) for block, lengths in durations.items())
+        left, price, pairs = len(talks), 0, 0
+        while left > 0 and seats:
+            taken = min(left, seats)
+            pairs += taken * price
+            left -= taken
+            price += 1
+        if pairs:
+            result[track] = pairs * weight
+    return result
+
+
+def _fitting(durations: list[int], minutes: int) -> int:
+    """How many of the (sorted) durations, shortest first, fit one after another into `minutes`."""
+    used = count = 0
+    for duration in durations:
+        if used + duration > minutes:
+            break
+        used += duration
+        count += 1
+    return count
