@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules.base import Weights
+from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
 
 MOVES_FOR_EVERY = 100  # stranded talks placed by moving another: at most one per this many talks
 
@@ -49,13 +50,13 @@ class _HardPairs:
         self.apart: dict[int, set[int]] = defaultdict(set)  # talks that must not overlap
         self.before: dict[int, set[int]] = defaultdict(set)  # talks that must end before this one starts
         self.after: dict[int, set[int]] = defaultdict(set)  # talks that must start after this one ends
-        if weights.is_hard("content-conflict"):
+        if weights.is_hard(CONTENT_CONFLICT.name):
             for i, talk in enumerate(problem.talks):
                 for other in talk.conflicts:
                     if other in index:
                         self.apart[i].add(index[other])
                         self.apart[index[other]].add(i)
-        if weights.is_hard("exclusive-tags"):
+        if weights.is_hard(EXCLUSIVE_TAGS.name):
             tagged: dict[str, list[int]] = defaultdict(list)
             for i, talk in enumerate(problem.talks):
                 for tag in set(talk.tags) & set(problem.data.exclusive_tags):
@@ -63,7 +64,7 @@ class _HardPairs:
             for members in tagged.values():
                 for i in members:
                     self.apart[i].update(m for m in members if m != i)
-        if weights.is_hard("order"):
+        if weights.is_hard(ORDER.name):
             for i, talk in enumerate(problem.talks):
                 for earlier in talk.after:
                     if earlier in index:
