@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.ladder import build_yaml
-from benchmarks.run import MISSING, REPO, emit, machine, markdown_table
+from benchmarks.run import MISSING, REPO, commit, emit, machine, markdown_table
 
 COLUMNS = (
     ("instance", "left"),
@@ -40,20 +40,6 @@ COLUMNS = (
     ("penalty max", "right"),
     ("seconds per run (median)", "right"),
 )
-
-
-def commit() -> str:
-    """The commit benchmarked, marked dirty when the work tree has changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=REPO
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head}{' (dirty)' if dirty.strip() else ''}"
 
 
 def exit_name(code: int) -> str:

@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from benchmarks.run import MISSING, REPO, emit, machine, markdown_table
+from benchmarks.run import MISSING, REPO, emit, machine, markdown_table, stamp
 
 # talks -> (days, rooms); 18-216 are Timefold's own data sets
 LADDER = {18: (1, 5), 36: (2, 5), 72: (2, 10), 108: (3, 10), 216: (3, 20), 500: (4, 35), 1000: (5, 56), 2000: (5, 111)}
@@ -474,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     parser.add_argument("--one", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    stamped = stamp("ladder", argv)  # before the runs: the work tree may change while they run
 
     if args.one is not None:
         print(json.dumps(measure(args.one, args.time_limit, args.seed, args.workers), default=str), flush=True)
@@ -491,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
             result = run_child(path, args)
             print(f"{result['outcome']} in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
             rows.append(row(name, result))
-    header = f"{machine()}; time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers"
+    header = f"{machine()}; {stamped}; time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers"
     text = f"{header}\n\n{markdown_table(rows, COLUMNS)}\n"
     emit(text, args.output)
     return 0

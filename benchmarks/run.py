@@ -18,6 +18,7 @@ import math
 import os
 import platform
 import resource
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -185,9 +186,7 @@ def measure_whatif(
 # Parent: instances, subprocesses, table.
 
 
-def run_child(
-    instance: Instance, args: argparse.Namespace, mode: str = "--one", extra: Sequence[str] = ()
-) -> dict:
+def run_child(instance: Instance, args: argparse.Namespace, mode: str = "--one", extra: Sequence[str] = ()) -> dict:
     """Run `instance` in a fresh interpreter (`mode` --one or --whatif, `extra` arguments) and return its JSON
     result."""
     command = [
@@ -335,6 +334,26 @@ def emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
+def commit() -> str:
+    """The commit benchmarked, marked dirty when the work tree has changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=REPO
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}{' (dirty)' if dirty.strip() else ''}"
+
+
+def stamp(name: str, argv: list[str] | None) -> str:
+    """The commit benchmarked and the command that ran it, for a table's first line."""
+    invoked = shlex.join(["python", "-m", "benchmarks", name, *(sys.argv[1:] if argv is None else argv)])
+    return f"commit {commit()}; `{invoked}`"
+
+
 def machine() -> str:
     """nproc, CPU model, Python and OR-Tools versions."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -394,7 +413,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from scheduler.generate import generate_yaml
 
-    header = f"{machine()}; time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} workers"
+    header = (
+        f"{machine()}; {stamp('table', argv)}; time limit {args.time_limit:g} s, seed {args.seed}, "
+        f"{args.workers} workers"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="confsched-bench-") as scratch:
         instances = [Instance(Path(name).stem, REPO / "data" / name) for name in SEED_PROGRAMMES]

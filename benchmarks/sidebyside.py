@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import MISSING, REPO, emit, machine, markdown_table
+from benchmarks.run import MISSING, REPO, emit, machine, markdown_table, stamp
 
 FIRST_DAY = dt.date(2026, 6, 8)
 DAY_START = 9 * 60
@@ -632,6 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--confsched", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument("--cs", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    stamped = stamp("sidebyside", argv)  # before the runs: the work tree may change while they run
 
     if args.confsched is not None:
         instance = SharedInstance.from_json(args.confsched.read_text(encoding="utf-8"))
@@ -666,7 +667,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
             rows.append(row(instance, results["confsched"], results["cs"]))
     header = (
-        f"{machine()}; conference-scheduler {_version('conference-scheduler')}, PuLP {_version('pulp')} (CBC); "
+        f"{machine()}; {stamped}; "
+        f"conference-scheduler {_version('conference-scheduler')}, PuLP {_version('pulp')} (CBC); "
         f"time limit {args.time_limit:g} s per solver, {args.workers} workers/threads, seed {args.seed}"
     )
     text = f"{header}\n\n{markdown_table(rows, COLUMNS)}\n"

@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.crash import commit, exit_name
-from benchmarks.run import GENERATOR_SEED, MISSING, REPO, emit, machine, markdown_table, shape
+from benchmarks.crash import exit_name
+from benchmarks.run import GENERATOR_SEED, MISSING, REPO, commit, emit, machine, markdown_table, shape
 
 COLUMNS = (
     ("instance", "left"),
