@@ -483,6 +483,12 @@ def _placeable(problem: Problem, talks: list[int]) -> list[int]:
     return [talk for talk in talks if problem.starts[talk] and problem.rooms[talk]]
 
 
+def _tracks_of_several(problem: Problem) -> list[tuple[str, list[int]]]:
+    """Each track with two placeable talks or more, and those talks (one talk alone forces no track rule)."""
+    by_track = sorted(talks_by_track(problem, range(len(problem.talks))).items())
+    return [(track, placeable) for track, talks in by_track if len(placeable := _placeable(problem, talks)) >= 2]
+
+
 def _track_room_days(problem: Problem, talks: list[int]) -> tuple[int, list[int], bool]:
     """(fewest room-days the talks' minutes need, the days they may use, whether their usable blocks on different
     days are never next to each other in the conference's block order)."""
@@ -517,10 +523,7 @@ def track_days_rooms_bound(problem: Problem, weights: Weights | dict) -> dict[st
     if not (per_day or per_run or per_room):
         return {}
     result = {}
-    for track, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
-        talks = _placeable(problem, talks)
-        if len(talks) < 2:
-            continue
+    for track, talks in _tracks_of_several(problem):
         need, days, apart = _track_room_days(problem, talks)
         rooms = len({room for talk in talks for room in problem.rooms[talk]})
         # on d days the track holds at least `need` room-days, so at least need - d rooms beyond each day's first;
@@ -625,10 +628,7 @@ def track_parallel_within_bound(problem: Problem, weights: Weights | dict) -> di
     if not weight:
         return {}
     result = {}
-    for track, talks in sorted(talks_by_track(problem, range(len(problem.talks))).items()):
-        talks = _placeable(problem, talks)
-        if len(talks) < 2:
-            continue
+    for track, talks in _tracks_of_several(problem):
         durations: dict[int, list[int]] = {}  # block -> durations of the track's talks that may start in it
         for talk in talks:
             for block in {problem.block_index(start) for start in problem.starts[talk]}:
