@@ -98,9 +98,9 @@ class _HardPairs:
 
 def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
     """(starts, rooms) of the talks the greedy could place, tracks laid out as sessions (some may be missing)."""
-    rooms = [_Timeline(problem.room_busy[room]) for room in range(len(problem.data.rooms))]
     pairs = _HardPairs(problem)
-    speakers: dict[str, _Timeline] = {}
+    layout = _Layout(problem, pairs)
+    rooms, starts = layout.rooms, layout.starts
     days_of: dict[str, set[int]] = defaultdict(set)
     tracks: dict[str, _Timeline] = {}
     home: dict[tuple[str, int], int] = {}  # (track, day) -> room
@@ -132,13 +132,11 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
         if len(options) <= 2:
             for room in options:
                 needed[room] += 1
-    starts: dict[int, int] = {}
-    chosen: dict[int, int] = {}
     stranded: list[int] = []
     for talk in order:
         track = problem.talks[talk].track
         length = problem.duration(talk)
-        people = [speakers.setdefault(s, _Timeline()) for s in problem.talks[talk].speakers]
+        people = layout.people(talk)
         best = None
         for start in problem.starts[talk]:
             end = start + length
@@ -161,10 +159,7 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
             stranded.append(talk)
             continue
         _, start, room = best
-        starts[talk], chosen[talk] = start, room
-        rooms[room].add(start, start + length)
-        for person in people:
-            person.add(start, start + length)
+        layout.take(talk, start, room)
         for speaker in problem.talks[talk].speakers:
             days_of[speaker].add(start // MINUTES_PER_DAY)
         if track is not None:
@@ -174,37 +169,40 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     # 2 stranded, first timetable 17.6 s, placed here 5.7 s); many stranded ones are better placed by phase 1, which
     # sees the tracks that the move below ignores (generated 2,000 talks, 72 stranded: 60,225 after 60 s, 56,511)
     if len(stranded) <= max(1, len(problem.talks) // MOVES_FOR_EVERY):
-        layout = _Layout(problem, starts, chosen, rooms, speakers, pairs)
         for talk in stranded:
             layout.place_by_moving_one(talk)
-    return starts, chosen
+    return starts, layout.chosen
 
 
 class _Layout:
-    """The greedy's placements, for placing a stranded talk where exactly one placed talk is in its way."""
+    """The greedy's placements (the busy times of rooms and speakers they make), and placing a stranded talk where
+    exactly one placed talk is in its way."""
 
-    def __init__(self, problem: Problem, starts: dict[int, int], chosen: dict[int, int], rooms, speakers, pairs):
-        self.problem, self.starts, self.chosen, self.rooms, self.speakers = problem, starts, chosen, rooms, speakers
-        self.pairs = pairs
+    def __init__(self, problem: Problem, pairs: _HardPairs):
+        self.problem, self.pairs = problem, pairs
+        self.rooms = [_Timeline(problem.room_busy[room]) for room in range(len(problem.data.rooms))]
+        self.speakers: dict[str, _Timeline] = {}
+        self.starts: dict[int, int] = {}
+        self.chosen: dict[int, int] = {}
         self.in_room: dict[int, list[int]] = defaultdict(list)
-        for talk, room in chosen.items():
-            self.in_room[room].append(talk)
 
-    def _people(self, talk: int) -> list[_Timeline]:
+    def people(self, talk: int) -> list[_Timeline]:
+        """The busy times of the talk's speakers."""
         return [self.speakers.setdefault(s, _Timeline()) for s in self.problem.talks[talk].speakers]
 
     def _fits(self, talk: int, start: int, room: int) -> bool:
         end = start + self.problem.duration(talk)
         return (
             self.rooms[room].free(start, end)
-            and all(person.free(start, end) for person in self._people(talk))
+            and all(person.free(start, end) for person in self.people(talk))
             and self.pairs.allow(talk, start, self.starts)
         )
 
-    def _take(self, talk: int, start: int, room: int) -> None:
+    def take(self, talk: int, start: int, room: int) -> None:
+        """Place the talk: its room and speakers are busy then."""
         end = start + self.problem.duration(talk)
         self.rooms[room].add(start, end)
-        for person in self._people(talk):
+        for person in self.people(talk):
             person.add(start, end)
         self.starts[talk], self.chosen[talk] = start, room
         self.in_room[room].append(talk)
@@ -213,7 +211,7 @@ class _Layout:
         start, room = self.starts.pop(talk), self.chosen.pop(talk)
         end = start + self.problem.duration(talk)
         self.rooms[room].remove(start, end)
-        for person in self._people(talk):
+        for person in self.people(talk):
             person.remove(start, end)
         self.in_room[room].remove(talk)
         return start, room
@@ -226,7 +224,7 @@ class _Layout:
         length = problem.duration(talk)
         for start in problem.starts[talk]:
             end = start + length
-            if not all(person.free(start, end) for person in self._people(talk)):
+            if not all(person.free(start, end) for person in self.people(talk)):
                 continue
             for room in problem.rooms[talk]:
                 blocking = [
@@ -239,13 +237,12 @@ class _Layout:
                 [other] = blocking
                 old_start, old_room = self._release(other)
                 if self._fits(talk, start, room):
-                    self._take(talk, start, room)
+                    self.take(talk, start, room)
                     for new_start in problem.starts[other]:
                         for new_room in problem.rooms[other]:
                             if self._fits(other, new_start, new_room):
-                                self._take(other, new_start, new_room)
+                                self.take(other, new_start, new_room)
                                 return True
                     self._release(talk)
-                self._take(other, old_start, old_room)
+                self.take(other, old_start, old_room)
         return False
-
