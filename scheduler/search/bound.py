@@ -134,7 +134,7 @@ def whole_model_bound(problem: Problem, weights: Weights, seconds: float, seed: 
     """The bound CP-SAT's core-based search proves on the whole times-and-rooms model within `seconds`.
 
     The unsatisfiable cores of the objective's terms raise the bound where the LP relaxation cannot: Timefold-shaped
-    36 talks, 6 s on one worker: 88 (the default search's bound after 60 s: 18); 15 s: 108.
+    36 talks, 6 s on one worker: 88 (the default search's bound after 60 s: 18); 15 s: 108 (one-off measurements).
     """
     built = build_model(problem, with_rooms=True, weights=weights)
     if built.objective is None or not built.objective.terms:
