@@ -210,3 +210,62 @@ def test_progress_lines_of_the_search_together_are_what_the_web_view_reads():
         job = SolveJob()
         job.progress(line)
         assert job.penalty is not None and job.bound is not None and job.bound <= job.penalty
+
+
+def timefold_first_timetable(days: int, rooms: int, talks: int, params: SolveParams | None = None, seconds=30.0):
+    """A Timefold-shaped conference's solve context (every cell used) and its first complete timetable."""
+    from benchmarks.ladder import build_yaml
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext
+    from scheduler.search.first import compile_model, first_timetable
+    from scheduler.search.placement import place_rooms
+
+    data = parse(build_yaml(days, rooms, talks), f"ladder-{talks}.yaml")
+    context = SolveContext.create(data, TimeBudget.start(seconds), params=params, workers=1)
+    first = first_timetable(context, compile_model(context))
+    return context, place_rooms(context, first).timetable
+
+
+@pytest.mark.parametrize(("kind", "shape"), [("room-day", (2, 10, 72)), ("blocks", (3, 20, 216))])
+def test_a_sub_problem_within_days_gains_exactly_what_the_whole_score_gains(kind, shape):
+    # large programmes: freed talks trade cells within their day, and the model holds only those days' talks;
+    # its objective is not the whole penalty, but what a trade gains there is what the independent score gains
+    import random
+
+    from scheduler.search.anytime import NEIGHBOURHOODS, _hinted_penalty, _sub_model_in_day, checked_penalty
+    from scheduler.search.context import Timetable
+    from scheduler.search.cpsat import run_cpsat
+
+    context, current = timefold_first_timetable(*shape)
+    start = checked_penalty(context, current)
+    rng = random.Random(0)
+    for _ in range(3):
+        freed = NEIGHBOURHOODS[kind](context.problem, current, 12, rng)
+        model, hints = _sub_model_in_day(context, current, freed)
+        reference, _ = _hinted_penalty(context, model, hints)
+        outcome = run_cpsat(model.model, context.parameters(20), hints=hints)
+        assert outcome.optimal and reference is not None and outcome.penalty <= reference
+        starts, rooms = model.starts(outcome.solver), model.rooms(outcome.solver)
+        candidate = Timetable(current.starts | starts, current.rooms | rooms)
+        assert all(candidate.starts[t] // 1440 == current.starts[t] // 1440 for t in freed)
+        assert {(candidate.starts[t], candidate.rooms[t]) for t in freed} <= {
+            (current.starts[t], current.rooms[t]) for t in freed
+        }
+        after = checked_penalty(context, candidate)  # None if the verifier found a broken hard rule
+        assert after is not None and after - start == pytest.approx(outcome.penalty - reference)
+
+
+def test_search_together_on_a_large_programme_keeps_days_and_never_ends_worse():
+    # above `together_talks` talks the neighbourhoods keep each talk on its day (here forced on 72 talks)
+    from scheduler.search.anytime import checked_penalty, improve_together
+    from scheduler.search.budget import TimeBudget
+
+    params = SolveParams(together_talks=10, coupled_options=0)
+    context, first = timefold_first_timetable(2, 10, 72, params=params)
+    start = checked_penalty(context, first)
+    together = improve_together(context, first, TimeBudget.start(4.0))
+    assert together.ran and together.tried > 0
+    assert together.penalty <= start
+    assert checked_penalty(context, together.timetable) == together.penalty  # verified, and scored independently
+    assert all(together.timetable.starts[t] // 1440 == first.starts[t] // 1440 for t in first.starts)
+    assert not together.optimal  # trades within days prove nothing about the whole timetable

@@ -261,6 +261,38 @@ def test_day_by_day_improvement_keeps_days_and_removes_track_clashes():
         assert better[first] != better[second]
 
 
+def test_rooms_for_improved_days_keep_a_day_whose_new_times_find_no_rooms():
+    # one block's rooms cannot follow its new times (three recorded talks for one recorded room in an hour): that
+    # day keeps its timetable, the other day's improvement is kept, where all of it used to be thrown away
+    from scheduler.checks.verify import verify
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext, Timetable, assignments
+    from scheduler.search.improve import _rooms_day_by_day
+
+    days = [
+        {"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:00"}]},
+        {"date": "2024-07-28", "blocks": [{"start": "09:00", "end": "10:00"}, {"start": "11:00", "end": "11:30"}]},
+    ]
+    rooms = [{"name": "Hall", "capacity": 100, "tags": ["recorded"]}, {"name": "Annex", "capacity": 100}]
+    talks = [talk("a"), talk("b")] + [talk(f"r{i}", requires=["recorded"]) for i in range(3)]
+    data = conference(conference={"days": days}, rooms=rooms, talks=talks)
+    context = SolveContext.create(data, TimeBudget.start(10.0), workers=1)
+    day2 = 24 * 60
+    hall, annex = 0, 1
+    current = Timetable(
+        {0: 540, 1: 540, 2: day2 + 540, 3: day2 + 570, 4: day2 + 660},
+        {0: hall, 1: annex, 2: hall, 3: hall, 4: hall},
+    )
+    assert verify(data, assignments(context.problem, current)) == []
+    improved = {0: 570, 1: 540, 2: day2 + 540, 3: day2 + 570, 4: day2 + 540}  # r2 into the morning: no room
+    assert context.rooms_for(improved, weights=data.weights) is None
+    mixed = _rooms_day_by_day(context, current, improved)
+    assert mixed is not None
+    assert mixed.starts[0] == 570 and mixed.starts[1] == 540  # day 1's new times, with rooms
+    assert {t: mixed.starts[t] for t in (2, 3, 4)} == {t: current.starts[t] for t in (2, 3, 4)}
+    assert verify(data, assignments(context.problem, mixed)) == []
+
+
 MORNING_AFTERNOON = [
     {
         "date": "2024-07-27",

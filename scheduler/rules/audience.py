@@ -185,19 +185,19 @@ def score_room_size(done: FinishedTimetable) -> list[Offence]:
 def score_level_order(done: FinishedTimetable) -> list[Offence]:
     """Within a topic, pairs where the more advanced placed talk starts before the more basic one ends."""
     rank = {"intro": 0, "intermediate": 1, "advanced": 2}
+    # each topic's placed, levelled talks in data-file order: pairs within a topic only (2,000 talks: 4 million
+    # pairs of the whole programme against some 50,000)
+    by_topic: dict[str, list] = {}
+    for talk in done.data.talks:
+        if talk.topic and talk.level and talk.id in done.where:
+            by_topic.setdefault(talk.topic, []).append(talk)
     found = []
     for basic in done.data.talks:
-        for advanced in done.data.talks:
-            if (
-                basic.topic
-                and basic.topic == advanced.topic
-                and basic.level
-                and advanced.level
-                and rank[basic.level] < rank[advanced.level]
-                and basic.id in done.where
-                and advanced.id in done.where
-                and done.span(advanced.id)[0] < done.span(basic.id)[1]
-            ):
+        if not (basic.topic and basic.level and basic.id in done.where):
+            continue
+        basic_end = done.span(basic.id)[1]
+        for advanced in by_topic[basic.topic]:
+            if rank[basic.level] < rank[advanced.level] and done.span(advanced.id)[0] < basic_end:
                 found.append((f"topic {basic.topic}", 1))
     return found
 

@@ -6,10 +6,12 @@ the timetable in hand with large-neighbourhood search over the coupled model (on
 some talks, fix every other talk to its current start *and room*, and re-solve the small model exactly with every
 soft rule in its objective, rooms included. The neighbourhoods take turns: a run of consecutive blocks, whole
 tracks, the talks of a few rooms on one day, a few speakers' talks, talks picked at random. Their size grows while
-sub-problems are proven optimal quickly and shrinks when they are not. A sub-problem that frees every talk and is
-proven optimal proves the timetable optimal; so does a penalty equal to the lower bound. Otherwise the search runs
-until the time limit (with --deterministic: until that much CP-SAT deterministic time is spent, so a run ends in the
-same place however loaded the machine).
+sub-problems are proven optimal quickly and shrinks when they are not. On large programmes (above
+`SolveParams.together_talks`) the freed talks trade starts and rooms within their own day, so that a sub-problem
+holds only those days' talks: what a trade gains there is what the whole penalty gains (save a track's run of
+blocks over a night). A sub-problem that frees every talk and is proven optimal proves the timetable optimal; so
+does a penalty equal to the lower bound. Otherwise the search runs until the time limit (with --deterministic: until
+that much CP-SAT deterministic time is spent, so a run ends in the same place however loaded the machine).
 
 A candidate is kept only when the independent verifier (scheduler.checks.verify) finds no broken hard rule and its
 independent score (scheduler.checks.score) is lower than the timetable in hand: never worse than the start.
@@ -96,7 +98,8 @@ def improve_together(
     if cost <= bound() + _EPSILON:
         return Together(timetable, cost, optimal=True, ran=True, start_penalty=start)
     rng = random.Random(context.seed)
-    kinds = _kinds(problem)
+    in_day = len(problem.talks) > params.together_talks
+    kinds = IN_DAY_KINDS if in_day else _kinds(problem)
     sizes = {kind: min(len(problem.talks), params.together_size) for kind in kinds}
     # --deterministic: CP-SAT work counted against the time kept for this phase (never the wall clock, which differs
     # from run to run), so the same input and seed end on the same timetable
@@ -106,21 +109,37 @@ def improve_together(
     found_by = ""
     work = 0.0
     context.say(f"improving times and rooms together from penalty {cost:g}")
-    while _time_left(context, budget, work, work_budget, safety):
+    overhead = 0.0
+    while _time_left(context, budget, work, work_budget, safety, overhead):
         kind = kinds[tried % len(kinds)]
         tried += 1
-        whole = sizes[kind] >= len(problem.talks)
+        began = time.perf_counter()
+        # a sub-problem that keeps talks on their days proves nothing about the whole timetable, however large
+        whole = sizes[kind] >= len(problem.talks) and not in_day
         freed = set(range(len(problem.talks))) if whole else NEIGHBOURHOODS[kind](problem, current, sizes[kind], rng)
-        model, hints = _sub_model(context, current, freed, swap=kind in SWAPS and not whole)
+        if in_day:
+            model, hints = _sub_model_in_day(context, current, freed)
+            reference, spent = _hinted_penalty(context, model, hints)
+            work += spent
+        else:
+            model, hints = _sub_model(context, current, freed, swap=kind in SWAPS and not whole)
+            reference = cost
         longest = params.together_seconds * (4 if whole else 1)
         if work_budget is None:
             seconds = budget.share(at_most=longest)
         else:
             seconds = max(SHORTEST_SEARCH, min(longest, work_budget - work))
+        searched = time.perf_counter()
         outcome = run_cpsat(model.model, context.parameters(seconds), hints=hints)
         work += outcome.solver.deterministic_time
-        if outcome.found and outcome.penalty < cost - _EPSILON:
-            candidate = Timetable(model.starts(outcome.solver), model.rooms(outcome.solver), current.room_stage)
+        searching = time.perf_counter() - searched
+        better = reference is not None and outcome.found and outcome.penalty < reference - _EPSILON
+        if better:
+            candidate = Timetable(
+                current.starts | model.starts(outcome.solver),
+                current.rooms | model.rooms(outcome.solver),
+                current.room_stage,
+            )
             checked = checked_penalty(context, candidate)
             if checked is not None and checked < cost - _EPSILON:
                 current, cost = candidate, checked
@@ -131,7 +150,12 @@ def improve_together(
                 context.say(f"neighbourhood {tried}: the verifier refused its timetable; kept the one in hand")
         if (whole and outcome.optimal) or cost <= bound() + _EPSILON:
             return Together(current, cost, tried, improved, True, True, found_by, start)
-        sizes[kind] = _next_size(params, sizes[kind], outcome.optimal, len(problem.talks))
+        # in a day's sub-problem a neighbourhood that improves is worth its size even unproven: full days leave
+        # few proofs within a second, and a smaller one would free too few cells to trade (a room's day or less)
+        sizes[kind] = _next_size(params, sizes[kind], outcome.optimal or (in_day and better), len(problem.talks))
+        # building, settling and checking a sub-problem take time the search's share does not count (about a
+        # second at 2,000 talks): the next one starts only if that much is left beyond its search
+        overhead = max(overhead, time.perf_counter() - began - searching)
     return Together(current, cost, tried, improved, False, True, found_by, start)
 
 
@@ -141,11 +165,14 @@ def _next_size(params, size: int, proven: bool, talks: int) -> int:
     return max(min(talks, params.together_least_size), size)
 
 
-def _time_left(context: SolveContext, budget: TimeBudget, work: float, work_budget: float | None, safety: float):
-    """Whether another sub-problem fits: wall-clock time, or with --deterministic the work budget."""
+def _time_left(
+    context: SolveContext, budget: TimeBudget, work: float, work_budget: float | None, safety: float, overhead: float
+):
+    """Whether another sub-problem fits: wall-clock time (its search and `overhead`, the longest time one took
+    outside its search), or with --deterministic the work budget."""
     if work_budget is not None:
         return work < work_budget and not budget.stop() and time.perf_counter() < safety
-    return budget.remaining() > context.params.together_least_seconds
+    return budget.remaining() > context.params.together_least_seconds + overhead
 
 
 def _report(context: SolveContext, cost: float, bound: float, how: str) -> None:
@@ -179,6 +206,48 @@ def _sub_model(context: SolveContext, current: Timetable, freed: set[int], *, sw
     for talk, options in (model.room_choices or {}).items():
         hints.extend((literal, int(room == current.rooms[talk])) for room, literal in options)
     return model, hints
+
+
+def _sub_model_in_day(context: SolveContext, current: Timetable, freed: set[int]):
+    """Large programmes: the coupled model of the freed talks' days only, where each freed talk keeps its day and
+    takes a start and a room that a freed talk holds there (they trade cells; on a full conference no other cell
+    is empty), every other talk of those days fixed to its start and room, with hints for the freed talks.
+
+    Every rule between talks on two days, or about a talk's day, is the same for any such trade, so the model
+    sees what a trade changes without the pairs of the other days; its objective is not the whole penalty, and the
+    independent score of each candidate decides whether it is kept.
+    """
+    problem = context.problem
+    days = {current.starts[talk] // MINUTES_PER_DAY for talk in freed}
+    held_starts = {current.starts[talk] for talk in freed}
+    held_rooms = {current.rooms[talk] for talk in freed}
+    starts, rooms = [], []
+    for talk in range(len(problem.talks)):
+        if talk in freed:
+            day = current.starts[talk] // MINUTES_PER_DAY
+            starts.append([s for s in problem.starts[talk] if s in held_starts and s // MINUTES_PER_DAY == day])
+            rooms.append([room for room in problem.rooms[talk] if room in held_rooms])
+        else:
+            starts.append([current.starts[talk]])
+            rooms.append([current.rooms[talk]])
+    on_those_days = [talk for talk, start in current.starts.items() if start // MINUTES_PER_DAY in days]
+    restricted = dataclasses.replace(problem, starts=starts, rooms=rooms)
+    model = build_model(restricted, with_rooms=True, talks=on_those_days, weights=context.data.weights)
+    # the fixed talks' variables are constants: hinting them would hint one constant many times
+    hints = [(var, current.starts[talk]) for talk, var in model.start_vars.items() if talk in freed]
+    for talk, options in (model.room_choices or {}).items():
+        if talk in freed:
+            hints.extend((literal, int(room == current.rooms[talk])) for room, literal in options)
+    return model, hints
+
+
+def _hinted_penalty(context: SolveContext, model, hints) -> tuple[float | None, float]:
+    """The sub-model's objective at the timetable in hand (its hints, fixed), and the CP-SAT work that took: what a
+    sub-problem whose objective is not the whole penalty must beat. None if CP-SAT did not settle it in time."""
+    fixed = context.parameters(context.params.together_seconds) | {"fix_variables_to_their_hinted_value": True}
+    outcome = run_cpsat(model.model, fixed, hints=hints)
+    model.model.clear_hints()  # the search proper adds them again
+    return (outcome.penalty if outcome.optimal else None), outcome.solver.deterministic_time
 
 
 def _window(problem: Problem, current: Timetable, size: int, rng: random.Random) -> set[int]:
@@ -271,6 +340,10 @@ NEIGHBOURHOODS: dict[str, Callable[[Problem, Timetable, int, random.Random], set
     "dear rooms": _costly,
 }
 
+
+# large programmes: kinds whose talks share one day (a window of blocks may reach into the next), so that each
+# sub-problem holds only those days' talks (_sub_model_in_day)
+IN_DAY_KINDS = ["room-day", "blocks"]
 
 # kinds whose talks come from all over the conference: they trade places rather than take any start (smaller
 # sub-problems, proven quickly, where a talk free to go anywhere would make them slow)

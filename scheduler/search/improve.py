@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import build_model
+from ..problem import MINUTES_PER_DAY
 from ..schedule import SolveStats
 from .context import ModelSize, SolveContext, Timetable, start_hints
 from .daybyday import improve_day_by_day
@@ -81,9 +82,36 @@ def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
     kept = context.room_reserve + context.bound_reserve + context.together_reserve
     better = improve_day_by_day(context, timetable.starts, context.budget.leaving(kept))
     placed = _rooms_for_improved(context, timetable, better)
+    if placed is None and better != timetable.starts:
+        placed = _rooms_day_by_day(context, timetable, better)
     if placed is None:
         return Improved(timetable, ran=True, time_stage_optimal=False)
     return Improved(placed.noted(" (times improved day by day)"), ran=True, time_stage_optimal=False, day_by_day=True)
+
+
+def _rooms_day_by_day(context: SolveContext, timetable: Timetable, starts: dict[int, int]) -> Timetable | None:
+    """Rooms for the improved times one day at a time, keeping a day's old times and rooms where its new times find
+    no rooms; None if no day's do. Talks kept their day, and rooms are never shared across days, so any mix of old
+    and new days is a timetable; otherwise one block whose rooms the time stage's counting misjudged would throw
+    away every day's improvement (Timefold-shaped 1,000 talks: now and then, 40 s of improvement lost)."""
+    new_starts, new_rooms = dict(timetable.starts), dict(timetable.rooms)
+    retimed = changed_days = 0
+    for day in sorted({start // MINUTES_PER_DAY for start in starts.values()}):
+        on_day = {talk: start for talk, start in starts.items() if start // MINUTES_PER_DAY == day}
+        if all(timetable.starts[talk] == start for talk, start in on_day.items()):
+            continue
+        placed = context.rooms_for(on_day, weights=context.data.weights)
+        if placed is None:
+            context.say(f"no rooms for day {day + 1}'s improved times; that day keeps its timetable")
+            continue
+        day_starts, day_rooms, day_retimed = placed
+        new_starts.update(day_starts)
+        new_rooms.update(day_rooms)
+        retimed += day_retimed
+        changed_days += 1
+    if not changed_days:
+        return None
+    return Timetable(new_starts, new_rooms, timetable.room_stage, retimed)
 
 
 def _by_neighbourhoods(context: SolveContext, timetable: Timetable) -> Improved:
