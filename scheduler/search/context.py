@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from ortools.sat.python import cp_model
 
 from ..checks.counting import raise_if_short
+from ..checks.score import score
+from ..checks.verify import verify
 from ..data import ConferenceData, format_clock
 from ..errors import NoScheduleError
 from ..model import TimeModel
@@ -251,3 +253,15 @@ def assignments(problem: Problem, timetable: Timetable) -> list[Assignment]:
             )
         )
     return result
+
+
+def keeps_every_hard_rule(context: SolveContext, timetable: Timetable) -> bool:
+    """Whether the timetable places every talk and keeps every hard rule, the rules the data file makes hard included
+    (the independent checker and the scorer, as for every timetable kept)."""
+    if len(timetable.starts) != len(context.problem.talks):
+        return False
+    placed = assignments(context.problem, timetable)
+    if verify(context.data, placed):
+        return False
+    weights = Weights.of(context.data.weights)
+    return not any(rule.violations for rule in score(context.data, placed) if weights.is_hard(rule.rule))

@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..checks.score import score
-from ..checks.verify import verify
 from ..model import TimeModel, build_model
-from ..rules.base import Weights
 from ..schedule import SolveStats
-from .context import ModelSize, SolveContext, Timetable, assignments, raise_if_unsolved
+from .context import ModelSize, SolveContext, Timetable, keeps_every_hard_rule, raise_if_unsolved
 from .warmstart import track_first_timetable
 
 FIRST_SEARCH_LEAST = 1.0  # seconds the first timetable's search gets at least (or the whole limit if shorter)
@@ -66,7 +63,7 @@ def compile_model(context: SolveContext) -> Compiled:
 def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable:
     """Any timetable that keeps every hard rule (fast: no soft-rule constraints to get in the way)."""
     context.say("searching for a conflict-free timetable")
-    if _keeps_every_hard_rule(context, Timetable(compiled.laid_out, compiled.laid_rooms, room_stage="first")):
+    if keeps_every_hard_rule(context, Timetable(compiled.laid_out, compiled.laid_rooms, room_stage="first")):
         # a layout that places every talk and keeps every hard rule is already a timetable: no search needed
         return FirstTimetable(dict(compiled.laid_out), context.budget.elapsed())
     # start-up and loading come off the limit too (TimeBudget.reserved); however long they took, the first timetable
@@ -79,15 +76,3 @@ def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable
     )
     raise_if_unsolved(outcome, context.budget.limit)
     return FirstTimetable(compiled.model.starts(outcome.solver), outcome.first_solution)
-
-
-def _keeps_every_hard_rule(context: SolveContext, layout: Timetable) -> bool:
-    """Whether the layout places every talk and keeps every hard rule, the rules the data file makes hard included
-    (the independent checker and the scorer, as for every timetable kept)."""
-    if len(layout.starts) != len(context.problem.talks):
-        return False
-    placed = assignments(context.problem, layout)
-    if verify(context.data, placed):
-        return False
-    weights = Weights.of(context.data.weights)
-    return not any(rule.violations for rule in score(context.data, placed) if weights.is_hard(rule.rule))

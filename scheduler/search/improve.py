@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..model import build_model
 from ..problem import MINUTES_PER_DAY
 from ..schedule import SolveStats
-from .context import ModelSize, SolveContext, Timetable, start_hints
+from .context import ModelSize, SolveContext, Timetable, keeps_every_hard_rule, start_hints
 from .daybyday import improve_day_by_day
 from .neighbourhoods import improve_times
 from .placement import Placed
@@ -91,9 +91,10 @@ def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
 
 def _rooms_day_by_day(context: SolveContext, timetable: Timetable, starts: dict[int, int]) -> Timetable | None:
     """Rooms for the improved times one day at a time, keeping a day's old times and rooms where its new times find
-    no rooms; None if no day's do. Talks kept their day, and rooms are never shared across days, so any mix of old
-    and new days is a timetable; otherwise one block whose rooms the time stage's counting misjudged would throw
-    away every day's improvement (Timefold-shaped 1,000 talks: now and then, 40 s of improvement lost)."""
+    no rooms; None if no day's do (or the mix breaks a hard rule). Talks kept their day, and rooms are never shared
+    across days, so a mix of old and new days keeps the hard rules decided within a day; otherwise one block whose
+    rooms the time stage's counting misjudged would throw away every day's improvement (Timefold-shaped 1,000
+    talks: now and then, 40 s of improvement lost)."""
     new_starts, new_rooms = dict(timetable.starts), dict(timetable.rooms)
     retimed = changed_days = 0
     for day in sorted({start // MINUTES_PER_DAY for start in starts.values()}):
@@ -109,9 +110,9 @@ def _rooms_day_by_day(context: SolveContext, timetable: Timetable, starts: dict[
         new_rooms.update(day_rooms)
         retimed += day_retimed
         changed_days += 1
-    if not changed_days:
-        return None
-    return Timetable(new_starts, new_rooms, timetable.room_stage, retimed)
+    mixed = Timetable(new_starts, new_rooms, timetable.room_stage, retimed)
+    # a rule made hard across days (a track's rooms over the conference) is not seen by one day's rooms
+    return mixed if changed_days and keeps_every_hard_rule(context, mixed) else None
 
 
 def _by_neighbourhoods(context: SolveContext, timetable: Timetable) -> Improved:
