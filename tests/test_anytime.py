@@ -269,15 +269,3 @@ def test_search_together_on_a_large_programme_keeps_days_and_never_ends_worse():
     assert checked_penalty(context, together.timetable) == together.penalty  # verified, and scored independently
     assert all(together.timetable.starts[t] // 1440 == first.starts[t] // 1440 for t in first.starts)
     assert not together.optimal  # trades within days prove nothing about the whole timetable
-
-
-def test_a_sub_problem_searches_at_most_a_few_times_as_long_as_the_recent_proven_ones():
-    from scheduler.search.anytime import _longest_search
-
-    params = SolveParams()  # 1 s each, 4 s for the whole model, factor 4, at least 0.2 s
-    assert _longest_search(params, [0.05, 0.05], whole=False) == 1.0  # fewer than three proven: the full second
-    assert _longest_search(params, [0.05, 0.1, 0.1], whole=False) == pytest.approx(0.4)  # 4 x the median
-    assert _longest_search(params, [0.01] * 5, whole=False) == 0.2  # never below the least
-    assert _longest_search(params, [0.9] * 5, whole=False) == 1.0  # never above together_seconds
-    assert _longest_search(params, [0.01] * 5, whole=True) == 4.0  # the whole model keeps its four seconds
-    assert _longest_search(params, [5.0] * 10 + [0.1] * 10, whole=False) == pytest.approx(0.4)  # the last ten only

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,7 +110,6 @@ def improve_together(
     work = 0.0
     context.say(f"improving times and rooms together from penalty {cost:g}")
     overhead = 0.0
-    proven: list[float] = []
     while _time_left(context, budget, work, work_budget, safety, overhead):
         kind = kinds[tried % len(kinds)]
         tried += 1
@@ -126,7 +124,7 @@ def improve_together(
         else:
             model, hints = _sub_model(context, current, freed, swap=kind in SWAPS and not whole)
             reference = cost
-        longest = _longest_search(params, proven, whole=whole)
+        longest = params.together_seconds * (4 if whole else 1)
         if work_budget is None:
             seconds = budget.share(at_most=longest)
         else:
@@ -135,8 +133,6 @@ def improve_together(
         outcome = run_cpsat(model.model, context.parameters(seconds), hints=hints)
         work += outcome.solver.deterministic_time
         searching = time.perf_counter() - searched
-        if outcome.optimal:
-            proven.append(searching)
         better = reference is not None and outcome.found and outcome.penalty < reference - _EPSILON
         if better:
             candidate = Timetable(
@@ -161,17 +157,6 @@ def improve_together(
         # second at 2,000 talks): the next one starts only if that much is left beyond its search
         overhead = max(overhead, time.perf_counter() - began - searching)
     return Together(current, cost, tried, improved, False, True, found_by, start)
-
-
-def _longest_search(params, proven: list[float], *, whole: bool) -> float:
-    """Most seconds the next sub-problem may search, given how long the ones proven optimal so far took."""
-    if whole:
-        return 4 * params.together_seconds
-    if len(proven) < 3:
-        return params.together_seconds
-    # a sub-problem running far longer than the recent proven ones is seldom proven later: cut it short
-    typical = statistics.median(proven[-10:])
-    return min(params.together_seconds, max(params.together_least_seconds, params.together_proven_factor * typical))
 
 
 def _next_size(params, size: int, proven: bool, talks: int) -> int:

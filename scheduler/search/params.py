@@ -121,12 +121,5 @@ class SolveParams:
     beat fewer long ones (216 Timefold-shaped talks, 40 s: 6,226 with 1 s and 20 talks against 6,795 with 2 s and
     30; side by side, 100 events: the optimum in 7 s against 13 s)."""
 
-    together_proven_factor: float = 4.0
-    """Once three sub-problems are proven optimal, one may take at most this many times the median time of the
-    last ten proven ones (never more than `together_seconds`, never less than `together_least_seconds`): one that
-    runs far longer is seldom proven and rarely improves, and a second spent on it is the bulk of a small
-    programme's search (side by side, 100 events, one-off runs: the proven optimum in 2.5-2.8 s instead of 4.9 s;
-    200 events 8.4 s instead of 16.9 s; factor 10: 3.6-3.9 s at 100 events)."""
-
     together_least_seconds: float = 0.2
     """That search stops when less than this is left."""
