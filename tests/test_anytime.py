@@ -9,7 +9,7 @@ from conftest import conference, solved
 
 from scheduler import SolveParams, parse
 from scheduler.checks.score import score
-from scheduler.problem import compile_problem
+from scheduler.problem import MINUTES_PER_DAY, compile_problem
 from scheduler.search.bound import (
     lower_bound,
     room_assignment_bound,
@@ -247,7 +247,7 @@ def test_a_sub_problem_within_days_gains_exactly_what_the_whole_score_gains(kind
         assert outcome.optimal and reference is not None and outcome.penalty <= reference
         starts, rooms = model.starts(outcome.solver), model.rooms(outcome.solver)
         candidate = Timetable(current.starts | starts, current.rooms | rooms)
-        assert all(candidate.starts[t] // 1440 == current.starts[t] // 1440 for t in freed)
+        assert all(candidate.starts[t] // MINUTES_PER_DAY == current.starts[t] // MINUTES_PER_DAY for t in freed)
         assert {(candidate.starts[t], candidate.rooms[t]) for t in freed} <= {
             (current.starts[t], current.rooms[t]) for t in freed
         }
@@ -267,5 +267,6 @@ def test_search_together_on_a_large_programme_keeps_days_and_never_ends_worse():
     assert together.ran and together.tried > 0
     assert together.penalty <= start
     assert checked_penalty(context, together.timetable) == together.penalty  # verified, and scored independently
-    assert all(together.timetable.starts[t] // 1440 == first.starts[t] // 1440 for t in first.starts)
+    after = together.timetable.starts
+    assert all(after[t] // MINUTES_PER_DAY == first.starts[t] // MINUTES_PER_DAY for t in first.starts)
     assert not together.optimal  # trades within days prove nothing about the whole timetable

@@ -24,6 +24,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..checks.score import score
 from ..checks.verify import verify
@@ -185,27 +186,15 @@ def _report(context: SolveContext, cost: float, bound: float, how: str) -> None:
 
 def _sub_model(context: SolveContext, current: Timetable, freed: set[int], *, swap: bool = False):
     """The coupled model with every talk outside `freed` fixed to its start and room, and hints for the rest; with
-    `swap` the freed talks keep to the starts they hold between them (they trade places, in any suitable room).
-
-    The model is built on a copy of the problem whose fixed talks have one start and one room, so the rules only
-    make literals for pairs of talks that can still meet.
-    """
+    `swap` the freed talks keep to the starts they hold between them (they trade places, in any suitable room)."""
     problem = context.problem
     held = {current.starts[talk] for talk in freed}
 
-    def choices(talk: int) -> list[int]:
-        if talk not in freed:
-            return [current.starts[talk]]
+    def starts_of(talk: int) -> list[int]:
         return [start for start in problem.starts[talk] if start in held] if swap else problem.starts[talk]
 
-    starts = [choices(talk) for talk in range(len(problem.talks))]
-    rooms = [problem.rooms[t] if t in freed else [current.rooms[t]] for t in range(len(problem.talks))]
-    restricted = dataclasses.replace(problem, starts=starts, rooms=rooms)
-    model = build_model(restricted, with_rooms=True, weights=context.data.weights)
-    hints = [(var, current.starts[talk]) for talk, var in model.start_vars.items()]
-    for talk, options in (model.room_choices or {}).items():
-        hints.extend((literal, int(room == current.rooms[talk])) for room, literal in options)
-    return model, hints
+    model = _model_with_fixed(context, current, freed, starts_of, lambda talk: problem.rooms[talk])
+    return model, _hints(model, current)
 
 
 def _sub_model_in_day(context: SolveContext, current: Timetable, freed: set[int]):
@@ -221,24 +210,50 @@ def _sub_model_in_day(context: SolveContext, current: Timetable, freed: set[int]
     days = {current.starts[talk] // MINUTES_PER_DAY for talk in freed}
     held_starts = {current.starts[talk] for talk in freed}
     held_rooms = {current.rooms[talk] for talk in freed}
-    starts, rooms = [], []
-    for talk in range(len(problem.talks)):
-        if talk in freed:
-            day = current.starts[talk] // MINUTES_PER_DAY
-            starts.append([s for s in problem.starts[talk] if s in held_starts and s // MINUTES_PER_DAY == day])
-            rooms.append([room for room in problem.rooms[talk] if room in held_rooms])
-        else:
-            starts.append([current.starts[talk]])
-            rooms.append([current.rooms[talk]])
+
+    def starts_of(talk: int) -> list[int]:
+        day = current.starts[talk] // MINUTES_PER_DAY
+        return [start for start in problem.starts[talk] if start in held_starts and start // MINUTES_PER_DAY == day]
+
+    def rooms_of(talk: int) -> list[int]:
+        return [room for room in problem.rooms[talk] if room in held_rooms]
+
     on_those_days = [talk for talk, start in current.starts.items() if start // MINUTES_PER_DAY in days]
+    model = _model_with_fixed(context, current, freed, starts_of, rooms_of, talks=on_those_days)
+    # the fixed talks' variables are constants: hinting them would hint one constant many times, which the solve
+    # that settles the hinted value (_hinted_penalty) refuses
+    return model, _hints(model, current, only=freed)
+
+
+def _model_with_fixed(
+    context: SolveContext,
+    current: Timetable,
+    freed: set[int],
+    starts_of: Callable[[int], list[int]],
+    rooms_of: Callable[[int], list[int]],
+    talks: list[int] | None = None,
+):
+    """The coupled model of `talks` (default all), each freed talk restricted to `starts_of` and `rooms_of`, every
+    other talk fixed to its start and room in `current`.
+
+    The model is built on a copy of the problem whose fixed talks have one start and one room, so the rules only
+    make literals for pairs of talks that can still meet.
+    """
+    problem = context.problem
+    everyone = range(len(problem.talks))
+    starts = [starts_of(talk) if talk in freed else [current.starts[talk]] for talk in everyone]
+    rooms = [rooms_of(talk) if talk in freed else [current.rooms[talk]] for talk in everyone]
     restricted = dataclasses.replace(problem, starts=starts, rooms=rooms)
-    model = build_model(restricted, with_rooms=True, talks=on_those_days, weights=context.data.weights)
-    # the fixed talks' variables are constants: hinting them would hint one constant many times
-    hints = [(var, current.starts[talk]) for talk, var in model.start_vars.items() if talk in freed]
+    return build_model(restricted, with_rooms=True, talks=talks, weights=context.data.weights)
+
+
+def _hints(model, current: Timetable, only: set[int] | None = None) -> list[tuple[Any, int]]:
+    """Hints that start `model` from the timetable in hand: every talk's start and room (or only those of `only`)."""
+    hints = [(var, current.starts[talk]) for talk, var in model.start_vars.items() if only is None or talk in only]
     for talk, options in (model.room_choices or {}).items():
-        if talk in freed:
+        if only is None or talk in only:
             hints.extend((literal, int(room == current.rooms[talk])) for room, literal in options)
-    return model, hints
+    return hints
 
 
 def _hinted_penalty(context: SolveContext, model, hints) -> tuple[float | None, float]:
