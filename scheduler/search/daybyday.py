@@ -33,7 +33,7 @@ def improve_day_by_day(context: SolveContext, starts: dict[int, int], budget: Ti
         if not outcome.found:
             # not even the hinted day came back within its share: the days are too large for the time, and the
             # rest goes to the later phases (neighbourhoods within one day, scheduler.search.anytime), which improve
-            # there (Timefold-shaped 2,000 talks, 400 a day: no day found anything in 8 s each)
+            # there (Timefold-shaped 2,000 talks, 400 a day, one-off run: no day found anything in 8 s each)
             context.say(f"day {position + 1} found no timetable in {seconds:.1f} s; leaving the days as they are")
             break
         starts.update(model.starts(outcome.solver))

@@ -94,7 +94,8 @@ def _rooms_day_by_day(context: SolveContext, timetable: Timetable, starts: dict[
     no rooms; None if no day's do (or the mix breaks a hard rule). Talks kept their day, and rooms are never shared
     across days, so a mix of old and new days keeps the hard rules decided within a day; otherwise one block whose
     rooms the time stage's counting misjudged would throw away every day's improvement (Timefold-shaped 1,000
-    talks: now and then, 40 s of improvement lost)."""
+    talks, one-off runs of one file: one whose last phase started from the first timetable ended at 164,413, the
+    next at 128,575)."""
     new_starts, new_rooms = dict(timetable.starts), dict(timetable.rooms)
     retimed = changed_days = 0
     for day in sorted({start // MINUTES_PER_DAY for start in starts.values()}):

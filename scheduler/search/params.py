@@ -103,8 +103,8 @@ class SolveParams:
     """Up to this many talks the time for improving times and rooms together is kept back from the earlier phases,
     and each sub-problem's model is built for the whole conference (every pair of talks that could meet is looked
     at). Above it the phase gets what day-by-day improvement leaves, and its freed talks trade places within their
-    own day, in a model of only those days' talks (Timefold-shaped 2,000 talks: about a second to build, settle and
-    check such a sub-problem, against 3-4 s for the whole conference's)."""
+    own day, in a model of only those days' talks (Timefold-shaped 2,000 talks, one-off runs: about a second to
+    build, settle and check such a sub-problem, against 3-4 s for the whole conference's)."""
 
     together_size: int = 20
     """Talks freed by the first neighbourhood of each kind in that search; it grows while sub-problems are proven
