@@ -38,6 +38,14 @@ _TOP_KEYS = "the keys conference, rooms and talks (and optionally kinds, speaker
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 
+# Texts that libyaml and PyYAML read differently, or that only PyYAML refuses: control characters, tabs, a byte-order
+# mark inside the text, the bare tag '!', a comment right after a block scalar's '|' or '>'. Only PyYAML reads them,
+# so they mean the same whichever parser is installed. (libyaml also reads a '?' inside a plain value in a flow list,
+# "[why?]", as YAML allows; PyYAML refuses it.)
+_LIBYAML_DIFFERS = re.compile(
+    yaml.reader.Reader.NON_PRINTABLE.pattern + r"|[\t\ufeff]|(?:^|[\s\[{,:?-])!|[|>][-+0-9]*#"
+)
+
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 }
@@ -48,19 +56,35 @@ class YamlDocument:
 
     def __init__(self, path: Path, text: str):
         self.path = path
+        fast = _fast_compose(text)
+        if fast is not None:
+            loader, node = fast
+            try:
+                self._read(text, loader, node)
+                return
+            except (DataError, RecursionError):
+                pass  # read again by PyYAML below, so the message and its line are PyYAML's
+            finally:
+                loader.dispose()
+        self._read(text, None, None)
+
+    def _read(self, text: str, loader: yaml.SafeLoader | None, node: yaml.Node | None) -> None:
+        """Build the data from `loader`'s node tree, or from PyYAML's own parser when `loader` is None."""
+        path = self.path
         self.lines: dict[Path_, int] = {}
         self._built = 0  # values built so far, counting each use of an alias anew
         self._text = 0  # characters of the scalars built so far, counting each use of an alias anew
         self._distinct: set[int] = set()  # the nodes among them (an alias reuses its anchor's node)
         self._open: set[int] = set()  # nodes being built: the path from the root to the current value
-        loader = None
+        own_loader = loader is None
         try:
-            loader = yaml.SafeLoader(text)  # refuses control characters here
-            try:
-                node = loader.get_single_node()
-            except RecursionError:  # PyYAML composes nested values recursively
-                line = loader.get_mark().line + 1
-                raise DataError(path, line, None, f"values are nested more than {MAX_DEPTH} levels deep") from None
+            if loader is None:
+                loader = yaml.SafeLoader(text)  # refuses control characters here
+                try:
+                    node = loader.get_single_node()
+                except RecursionError:  # PyYAML composes nested values recursively
+                    line = loader.get_mark().line + 1
+                    raise DataError(path, line, None, f"values are nested more than {MAX_DEPTH} levels deep") from None
             try:
                 self.data = None if node is None else self._build(loader, node, ())
             except RecursionError:  # a merge key (<<) that merges the mapping it is in
@@ -81,7 +105,7 @@ class YamlDocument:
         except yaml.YAMLError as error:
             raise DataError(path, None, None, f"YAML error: {error}".splitlines()[0]) from None
         finally:
-            if loader is not None:
+            if own_loader and loader is not None:
                 loader.dispose()
 
     def _guard(self, node: yaml.Node, where: Path_) -> None:
@@ -172,6 +196,22 @@ class YamlDocument:
                 return self.lines[key]
             key = key[:-1]
         return self.lines.get(())
+
+
+def _fast_compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node] | None:
+    """libyaml's node tree for `text` (about ten times faster than PyYAML's own parser: 2,000 talks load in seconds,
+    not half a minute), or None when libyaml is missing, finds anything wrong or might read the text differently."""
+    if not yaml.__with_libyaml__ or _LIBYAML_DIFFERS.search(text):
+        return None
+    loader = yaml.CSafeLoader(text)  # libyaml refuses nesting beyond 1,000 levels, so its recursion stays bounded
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        node = None
+    if node is None:
+        loader.dispose()
+        return None
+    return loader, node
 
 
 def _label(where: Sequence[str | int], data: Any = None) -> str | None:
