@@ -185,7 +185,7 @@ def test_whole_model_bound_never_exceeds_the_penalty_of_a_verified_timetable(see
     from scheduler.generate import generate_yaml
 
     data = parse(generate_yaml(talks=24, rooms=3, days=2, seed=seed), "generated.yaml")
-    schedule = solved(data, time_limit=5)
+    schedule = solved(data, time_limit=2)
     assert whole_model_bound(compile_problem(data), data.weights, seconds=3) <= schedule.stats.penalty + 1e-6
 
 

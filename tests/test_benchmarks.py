@@ -90,7 +90,7 @@ def test_cbc_log_parsing():
 def test_time_limit_benchmark_runs_the_real_command_and_prints_its_table(capsys):
     from benchmarks import timelimit
 
-    assert timelimit.main(["--sizes", "20", "--time-limit", "30"]) == 0
+    assert timelimit.main(["--sizes", "20", "--time-limit", "5"]) == 0
     table = capsys.readouterr().out
     row = next(line for line in table.splitlines() if line.startswith("| generated-20 "))
     cells = [cell.strip() for cell in row.strip("|").split("|")]

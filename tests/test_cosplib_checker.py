@@ -81,7 +81,8 @@ def test_a_schedule_confsched_solves_and_exports_scores_as_the_checker_says(name
     data, out = tmp_path / "data.yaml", tmp_path / "out"
     steps = [
         ("import", instance_path, "--format", "cosplib", "--out", data),
-        ("solve", data, "--out", out, "--time-limit", "15"),  # N2OR fills every slot: its first timetable takes seconds
+        # N2OR fills every slot: its first timetable takes seconds; GECCO20's comes in under one (one-off)
+        ("solve", data, "--out", out, "--time-limit", "15" if name == "N2OR" else "5"),
         ("export", out / "schedule.json", "--data", data, "--format", "cosplib", "--out", out),
     ]
     for step in steps:

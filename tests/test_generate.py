@@ -21,7 +21,7 @@ def test_generated_conference_solves_and_verifies(seed):
     shared = [s for s in data.speakers if sum(s.id in t.speakers for t in data.talks) > 1]
     assert shared, "realistic data reuses some speakers"
     assert any(s.unavailable for s in data.speakers)
-    solved(data, seed=seed, time_limit=15)
+    solved(data, seed=seed, time_limit=6)
 
 
 def test_generator_refuses_an_overfull_conference():

@@ -234,7 +234,7 @@ def test_deterministic_budget_gives_identical_schedules(tmp_path):
     data_file.write_text(generate_yaml(talks=150, rooms=8, days=2, seed=2))
     outputs = []
     for run in ("first", "second"):
-        result = run_cli("solve", data_file, "--out", tmp_path / run, "--time-limit", "1", "--deterministic")
+        result = run_cli("solve", data_file, "--out", tmp_path / run, "--time-limit", "0.3", "--deterministic")
         assert result.returncode == 0, result.stderr
         outputs.append((tmp_path / run / "schedule.json").read_bytes())
     assert outputs[0] == outputs[1]
@@ -537,7 +537,7 @@ def test_neighbourhood_search_improves_a_larger_programme_and_bounds_it():
     data = parse(generate_yaml(talks=60, rooms=5, days=2, seed=3), "generated.yaml")
     first = solved(data, optimise=False, params=params)
     first_penalty = sum(rule.penalty for rule in score(data, first.assignments))
-    better = solved(data, time_limit=15, deterministic=True, params=params)
+    better = solved(data, time_limit=5, deterministic=True, params=params)
     assert better.stats.neighbourhoods > 0
     assert better.stats.penalty < first_penalty
     assert 0 <= better.stats.bound <= better.stats.penalty
