@@ -19,7 +19,9 @@ from scheduler.search.bound import (
 )
 
 # no one model: times first, rooms block by block, then times and rooms together
-DECOMPOSED = SolveParams(coupled_options=0)
+# times first, then rooms, then the search together; not the cheapest rooms' try, which reaches the optimum of these
+# room-size instances at once (tested on its own in test_cheapest_rooms.py)
+DECOMPOSED = SolveParams(coupled_options=0, cheapest_rooms=False)
 ONLY_ROOM_SIZE = {"room-size": 1, "track-room": 0, "session-mix": 0, "speaker-room": 0, "track-parallel": 0}
 
 

@@ -73,6 +73,9 @@ class Bound:
     parts: dict[str, float] = field(default_factory=dict)
     complete: bool = True
     seconds: float = 0.0
+    # talk -> room of the cheapest assignment of talks to rooms that the rooms' bound found ({} if none): a plan of
+    # rooms the search may try to find times for (scheduler.search.cheapest_rooms)
+    room_plan: dict[int, int] = field(default_factory=dict)
 
 
 def lower_bound(
@@ -96,7 +99,8 @@ def lower_bound(
     sessions = speaker_block_bound(problem, weights)
     prices = room_prices(problem, weights)
     left = seconds - (time.perf_counter() - started)
-    rooms = max(_room_bound(prices), room_assignment_bound(problem, weights, left / 3, seed, prices))
+    assigned, result.room_plan = cheapest_room_assignment(problem, weights, left / 3, seed, prices)
+    rooms = max(_room_bound(prices), assigned)
     counted = track_parallel_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     track_rooms = track_room_bound(problem, weights, (seconds - (time.perf_counter() - started)) / 2, seed)
     tracks, speakers = _track_groups(problem), _speaker_groups(problem)
@@ -273,34 +277,50 @@ def room_assignment_bound(
     """The cheapest assignment of talks to rooms, each room holding at most its open minutes of talks, under the
     rules that price a talk in a room (a lower bound on those rules' penalty); 0 if none is active. `prices` are
     :func:`room_prices`, if already computed."""
+    return cheapest_room_assignment(problem, weights, seconds, seed, prices)[0]
+
+
+def cheapest_room_assignment(
+    problem: Problem,
+    weights: Weights | dict,
+    seconds: float,
+    seed: int = 0,
+    prices: dict[int, dict[int, float]] | None = None,
+) -> tuple[float, dict[int, int]]:
+    """(:func:`room_assignment_bound`, the best assignment found: talk -> room, {} if none)."""
     prices = room_prices(problem, weights) if prices is None else prices
     if not prices:
-        return 0.0
+        return 0.0, {}
     model = cp_model.CpModel()
     by_room: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
+    choices: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
     terms = []
     for talk, price in prices.items():
-        options = []
+        options = choices.setdefault(talk, [])
         for room, charge in price.items():
             literal = model.new_bool_var("")
-            options.append(literal)
+            options.append((room, literal))
             by_room.setdefault(room, []).append((problem.duration(talk), literal))
             # tenths of a penalty unit, rounded down: the bound stays a bound whatever the weights
             tenths = math.floor(10 * charge + 1e-9)
             if tenths:
                 terms.append(tenths * literal)
-        model.add_exactly_one(options)
+        model.add_exactly_one(literal for _, literal in options)
     for room, members in sorted(by_room.items()):
         model.add(sum(minutes * literal for minutes, literal in members) <= _open_minutes(problem, room))
     if not terms:
-        return 0.0
+        return 0.0, {}
     model.minimize(sum(terms))
     outcome = run_cpsat(model, {"random_seed": seed, "num_workers": 1, "max_time_in_seconds": max(0.05, seconds)})
+    if not outcome.found:
+        return 0.0, {}
+    plan = {
+        talk: next(room for room, literal in options if outcome.solver.boolean_value(literal))
+        for talk, options in choices.items()
+    }
     if outcome.status == cp_model.OPTIMAL:
-        return outcome.solver.objective_value / 10
-    if outcome.status == cp_model.FEASIBLE:
-        return max(0.0, outcome.solver.best_objective_bound / 10)
-    return 0.0
+        return outcome.solver.objective_value / 10, plan
+    return max(0.0, outcome.solver.best_objective_bound / 10), plan
 
 
 def _open_minutes(problem: Problem, room: int) -> int:

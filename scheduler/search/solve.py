@@ -12,6 +12,7 @@ from ..data import ConferenceData
 from ..schedule import Schedule, SolveStats
 from .anytime import Together, improve_together
 from .budget import TimeBudget
+from .cheapest_rooms import times_for_cheapest_rooms
 from .context import Progress, SolveContext, Step, Timetable
 from .coupled import optimise_in_one_model
 from .cpsat import check_seed
@@ -77,8 +78,15 @@ def _anytime(context: SolveContext, timetable: Timetable, steps: list[Step], *, 
     for step in steps:
         step.record(so_far)
     best_bound = max(grouped.value, model_bound(so_far, grouped))
-    anytime: Together = improve_together(context, timetable, context.budget, bound=lambda: best_bound)
+    cheapest = times_for_cheapest_rooms(context, timetable, grouped.room_plan)
+    anytime: Together = improve_together(
+        context, cheapest.timetable, context.budget, bound=lambda: best_bound, penalty=cheapest.penalty
+    )
     # proven optimal by this search: the whole model solved to optimality, or the penalty reached the bound
     return finish(
-        context, anytime.timetable, [*steps, anytime], one_model=one_model or anytime.optimal, grouped=grouped
+        context,
+        anytime.timetable,
+        [*steps, cheapest, anytime],
+        one_model=one_model or anytime.optimal,
+        grouped=grouped,
     )
