@@ -113,3 +113,10 @@ def test_switched_off_it_is_not_tried():
     poor = Timetable({0: NINE, 1: NINE, 2: NINE + 30}, {0: 0, 1: 1, 2: 0})
     _, plan = cheapest_room_assignment(context.problem, data.weights, seconds=5)
     assert not times_for_cheapest_rooms(context, poor, plan).tried
+
+
+def test_with_deterministic_the_same_input_gives_the_same_timetable():
+    # 8 s: 80% of it is kept for the search together, more than the try's 5 s, so the try runs in both
+    data = side_by_side(40, seed=2)
+    runs = [solved(data, time_limit=8, deterministic=True) for _ in range(2)]
+    assert runs[0].assignments == runs[1].assignments

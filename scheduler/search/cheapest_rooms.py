@@ -20,7 +20,7 @@ from ..model import build_model
 from ..rules import RULES
 from ..schedule import SolveStats
 from .anytime import checked_penalty
-from .context import SolveContext, Timetable, assignments, start_hints
+from .context import SolveContext, Timetable, assignments, keeps_every_hard_rule, start_hints
 from .cpsat import run_cpsat
 
 _EPSILON = 1e-6
@@ -55,18 +55,21 @@ def times_for_cheapest_rooms(context: SolveContext, timetable: Timetable, plan: 
     usable = plan and all(plan.get(talk) in rooms for talk, rooms in enumerate(problem.rooms) if rooms)
     if not (context.optimise and params.cheapest_rooms and usable) or priced <= params.cheapest_rooms_share * cost:
         return CheapestRooms(timetable, cost)
-    if len(problem.talks) > params.cheapest_rooms_talks or context.budget.remaining() <= params.cheapest_rooms_seconds:
+    # --deterministic: whether it runs follows from the time limit, never from the clock (its search counts CP-SAT's
+    # work, not seconds)
+    left = context.together_reserve if context.deterministic else context.budget.remaining()
+    if len(problem.talks) > params.cheapest_rooms_talks or left <= params.cheapest_rooms_seconds:
         return CheapestRooms(timetable, cost)
     context.say("finding times for each talk's cheapest room")
     rooms = [[plan[talk]] if rooms else [] for talk, rooms in enumerate(problem.rooms)]
     model = build_model(dataclasses.replace(problem, rooms=rooms), with_rooms=True, weights=context.data.weights)
-    seconds = context.budget.share(at_most=params.cheapest_rooms_seconds)
+    seconds = params.cheapest_rooms_seconds  # less than what is left (above)
     # no progress lines: this model's bound holds only for these rooms, not for the timetable
     outcome = run_cpsat(model.model, context.parameters(seconds), hints=start_hints(model, timetable.starts))
     if not outcome.found:
         return CheapestRooms(timetable, cost, tried=True)
     candidate = Timetable(model.starts(outcome.solver), model.rooms(outcome.solver), timetable.room_stage)
-    checked = checked_penalty(context, candidate)
+    checked = checked_penalty(context, candidate) if keeps_every_hard_rule(context, candidate) else None
     if checked is None or checked >= cost - _EPSILON:
         return CheapestRooms(timetable, cost, tried=True)
     context.say(f"times for the cheapest rooms: penalty {cost:g} -> {checked:g}")
