@@ -19,8 +19,7 @@ from ..checks.verify import verify
 from ..model import build_model
 from ..rules import RULES
 from ..schedule import SolveStats
-from .anytime import checked_penalty
-from .context import SolveContext, Timetable, assignments, keeps_every_hard_rule, start_hints
+from .context import SolveContext, Timetable, assignments, penalty_if_every_hard_rule_kept, start_hints
 from .cpsat import run_cpsat
 
 _EPSILON = 1e-6
@@ -69,7 +68,7 @@ def times_for_cheapest_rooms(context: SolveContext, timetable: Timetable, plan: 
     if not outcome.found:
         return CheapestRooms(timetable, cost, tried=True)
     candidate = Timetable(model.starts(outcome.solver), model.rooms(outcome.solver), timetable.room_stage)
-    checked = checked_penalty(context, candidate) if keeps_every_hard_rule(context, candidate) else None
+    checked = penalty_if_every_hard_rule_kept(context, candidate)
     if checked is None or checked >= cost - _EPSILON:
         return CheapestRooms(timetable, cost, tried=True)
     context.say(f"times for the cheapest rooms: penalty {cost:g} -> {checked:g}")

@@ -258,10 +258,19 @@ def assignments(problem: Problem, timetable: Timetable) -> list[Assignment]:
 def keeps_every_hard_rule(context: SolveContext, timetable: Timetable) -> bool:
     """Whether the timetable places every talk and keeps every hard rule, the rules the data file makes hard included
     (the independent checker and the scorer, as for every timetable kept)."""
+    return penalty_if_every_hard_rule_kept(context, timetable) is not None
+
+
+def penalty_if_every_hard_rule_kept(context: SolveContext, timetable: Timetable) -> float | None:
+    """The timetable's independent penalty if it places every talk and keeps every hard rule, the rules the data file
+    makes hard included; None otherwise. One check and one score for both answers."""
     if len(timetable.starts) != len(context.problem.talks):
-        return False
+        return None
     placed = assignments(context.problem, timetable)
     if verify(context.data, placed):
-        return False
+        return None
     weights = Weights.of(context.data.weights)
-    return not any(rule.violations for rule in score(context.data, placed) if weights.is_hard(rule.rule))
+    quality = score(context.data, placed)
+    if any(rule.violations for rule in quality if weights.is_hard(rule.rule)):
+        return None
+    return sum(rule.penalty for rule in quality)
