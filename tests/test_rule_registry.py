@@ -154,12 +154,17 @@ def test_every_rule_has_an_encoding_and_an_independent_score(rule):
     assert rule.plan is None or rule.plan == "same" or callable(rule.plan)
 
 
+# the rules' slot forms (scheduler.slots) are checked as their plain forms are
+FORMS = [(rule, False) for rule in RULES.values()] + [(rule, True) for rule in RULES.values() if rule.slot_form]
+FORM_IDS = [f"{rule.name}{'-slots' if slots else ''}" for rule, slots in FORMS]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("rule", list(RULES.values()), ids=list(RULES))
-def test_optimum_of_the_rule_alone_equals_its_score(rule, seed):
+@pytest.mark.parametrize(("rule", "slots"), FORMS, ids=FORM_IDS)
+def test_optimum_of_the_rule_alone_equals_its_score(rule, slots, seed):
     data = random_conference(seed, only(rule))
     problem = compile_problem(data)
-    built = build_model(problem, with_rooms=True, weights=data.weights)
+    built = build_model(problem, with_rooms=True, weights=data.weights, slots=slots)
     solver = solve_exactly(built.model)
     assignments = timetable(problem, built, solver)
     assert verify(data, assignments) == []
@@ -168,8 +173,8 @@ def test_optimum_of_the_rule_alone_equals_its_score(rule, seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("rule", list(RULES.values()), ids=list(RULES))
-def test_on_a_random_timetable_the_rules_terms_equal_its_score(rule, seed):
+@pytest.mark.parametrize(("rule", "slots"), FORMS, ids=FORM_IDS)
+def test_on_a_random_timetable_the_rules_terms_equal_its_score(rule, slots, seed):
     data = random_conference(seed, only(rule))
     problem = compile_problem(data)
     # a random valid timetable: the hard rules with a random objective over starts and rooms
@@ -187,6 +192,7 @@ def test_on_a_random_timetable_the_rules_terms_equal_its_score(rule, seed):
         starts={talk: [start] for talk, start in starts.items()},
         rooms={talk: [room] for talk, room in rooms.items()},
         weights=data.weights,
+        slots=slots,
     )
     solver = solve_exactly(built.model)
     assignments = timetable(problem, built, solver)

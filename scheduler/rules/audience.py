@@ -13,6 +13,7 @@ from .timing import apart_in_block, apart_on_plan, could_meet, overlap_literal
 
 if TYPE_CHECKING:
     from ..objective import Objective
+    from ..slots import Slots
 
 
 def attendees_can_see_both(
@@ -116,6 +117,21 @@ def introductory_before_advanced(
     for basic, advanced, topic in level_pairs(problem, starts):
         early = model.new_bool_var("")
         model.add(starts[basic] + problem.duration(basic) <= starts[advanced]).only_enforce_if(early.Not())
+        objective.penalise("level-order", early, f"topic {topic}")
+
+
+def introductory_before_advanced_in_slots(
+    model: cp_model.CpModel, problem: Problem, slots: Slots, objective: Objective
+) -> None:
+    """Penalises (slot form), within a topic, a more advanced talk starting before a more basic one has ended: it is
+    broken if the advanced talk has started by some minute at which the basic one cannot have ended."""
+    if not objective.active("level-order"):
+        return
+    for basic, advanced, topic in level_pairs(problem, slots.at):
+        early = model.new_bool_var("")
+        for minute in slots.at[advanced]:
+            ended = slots.started_by(basic, minute - problem.duration(basic))
+            model.add(early >= sum(slots.started_by(advanced, minute)) - sum(ended))
         objective.penalise("level-order", early, f"topic {topic}")
 
 
@@ -227,6 +243,7 @@ LEVEL_ORDER = SoftRule(
     "one pair in a topic where a more advanced talk starts before a more basic one ends",
     "times",
     encode=introductory_before_advanced,
+    slot_form=introductory_before_advanced_in_slots,
     score=score_level_order,
     plan=levels_in_block_order,
 )

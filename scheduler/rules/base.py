@@ -8,7 +8,8 @@ has them, ``relaxation`` names the group of talks the lower bound (:mod:`schedul
 ``room_cost`` is its price of one talk in one room (the bound adds each talk's cheapest room), ``plan`` is its form
 in the session plan (:mod:`scheduler.search.sessionplan`), ``times_form`` what the time stage adds when the rule is
 hard, ``block_form`` its form in the room stage, which fills one block after another
-(:mod:`scheduler.search.room_stage`), and ``cost_fields`` the fields of the `costs` entries it charges.
+(:mod:`scheduler.search.room_stage`), ``slot_form`` its exact form over the literals per start and per cell of
+the time-indexed layer (:mod:`scheduler.slots`), and ``cost_fields`` the fields of the `costs` entries it charges.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class SoftRule:
     plan: Callable[..., None] | str | None = None
     times_form: Callable[..., None] | None = None  # what the time stage adds when the rule is hard
     block_form: Callable[..., None] | None = None  # its form when the room stage fills one block after another
+    slot_form: Callable[..., None] | None = None  # its form over the time-indexed layer (scheduler.slots)
     cost_fields: tuple[str, ...] = ()  # a `costs` entry naming exactly these fields is charged by this rule
     note: str = ""  # more for the docs table: why a default, what making it hard changes
 

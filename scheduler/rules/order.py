@@ -9,10 +9,11 @@ from ortools.sat.python import cp_model
 
 from ..problem import Problem
 from .base import FinishedTimetable, Offence, SoftRule
-from .timing import could_meet, overlap_literal, penalise_overlapping_pairs
+from .timing import could_meet, overlap_literal, penalise_overlapping_pairs, penalise_overlapping_pairs_in_slots
 
 if TYPE_CHECKING:
     from ..objective import Objective
+    from ..slots import Slots
 
 
 def talks_in_order(
@@ -49,13 +50,25 @@ def exclusive_tags_apart(
     """Penalises two talks that share an exclusive tag (e.g. two sponsor talks) running at the same time."""
     if not objective.active("exclusive-tags"):
         return
+    penalise_overlapping_pairs(model, problem, starts, objective, "exclusive-tags", _exclusive_groups(problem, starts))
+
+
+def exclusive_tags_apart_in_slots(
+    model: cp_model.CpModel, problem: Problem, slots: Slots, objective: Objective
+) -> None:
+    """Penalises (slot form) two talks that share an exclusive tag running at the same time."""
+    if not objective.active("exclusive-tags"):
+        return
+    penalise_overlapping_pairs_in_slots(model, slots, objective, "exclusive-tags", _exclusive_groups(problem, slots.at))
+
+
+def _exclusive_groups(problem: Problem, talks) -> dict[str, list[int]]:
+    """'tag T' -> the talks (among `talks`) carrying exclusive tag T, in talk order."""
     by_tag: dict[str, list[int]] = defaultdict(list)
-    for talk in starts:
+    for talk in talks:
         for tag in set(problem.talks[talk].tags) & set(problem.data.exclusive_tags):
             by_tag[tag].append(talk)
-    penalise_overlapping_pairs(
-        model, problem, starts, objective, "exclusive-tags", {f"tag {tag}": talks for tag, talks in by_tag.items()}
-    )
+    return {f"tag {tag}": talks for tag, talks in by_tag.items()}
 
 
 def conflicting_talks_apart(
@@ -125,6 +138,7 @@ EXCLUSIVE_TAGS = SoftRule(
     "one pair of talks sharing an exclusive tag that overlap in time",
     "times",
     encode=exclusive_tags_apart,
+    slot_form=exclusive_tags_apart_in_slots,
     score=score_exclusive_tags,
     plan="same",
 )

@@ -15,6 +15,7 @@ from .timing import apart_in_block, apart_on_plan, could_meet, outside_literal, 
 
 if TYPE_CHECKING:
     from ..objective import Objective
+    from ..slots import Slots
 
 
 def speaker_in_one_place_at_a_time(
@@ -65,6 +66,26 @@ def speaker_days_few(
         objective.penalise("speaker-days", extra, f"speaker {speaker}")
 
 
+def speaker_days_few_in_slots(model: cp_model.CpModel, problem: Problem, slots: Slots, objective: Objective) -> None:
+    """Penalises (slot form) each day beyond the first on which a speaker has to be at the conference."""
+    if not objective.active("speaker-days"):
+        return
+    days = len(problem.data.conference.days)
+    for speaker, talks in sorted(problem.speaker_talks.items()):
+        talks = [talk for talk in talks if talk in slots.at]
+        possible = sorted({day for talk in talks for day in slots.days(talk)})
+        if len(talks) < 2 or len(possible) < 2:
+            continue
+        present = {day: model.new_bool_var("") for day in possible}
+        for talk in talks:
+            for day in possible:
+                if on_day := slots.on_day(talk, day):
+                    model.add(present[day] >= sum(on_day))
+        extra = model.new_int_var(0, days, "")
+        model.add(extra >= sum(present.values()) - 1)
+        objective.penalise("speaker-days", extra, f"speaker {speaker}")
+
+
 def speaker_pause(
     model: cp_model.CpModel, problem: Problem, starts: dict[int, cp_model.IntVar], objective: Objective
 ) -> None:
@@ -100,6 +121,24 @@ def speaker_preferred_days(
                 objective.penalise(
                     "speaker-preference", outside_literal(model, starts[talk], good), f"speaker {speaker.id}"
                 )
+
+
+def speaker_preferred_days_in_slots(
+    model: cp_model.CpModel, problem: Problem, slots: Slots, objective: Objective
+) -> None:
+    """Penalises (slot form) a talk on a day or in a block its speaker avoids, or outside the days and blocks they
+    prefer: the sum of the literals of the starts that do not suit."""
+    if not objective.active("speaker-preference"):
+        return
+    for speaker in problem.data.speakers:
+        if speaker.prefers is None and speaker.avoids is None:
+            continue
+        for talk in problem.speaker_talks.get(speaker.id, []):
+            if talk not in slots.at:
+                continue
+            unsuited = [literal for start, literal in slots.at[talk].items() if not _suits(problem, speaker, start)]
+            if unsuited:
+                objective.penalise("speaker-preference", sum(unsuited), f"speaker {speaker.id}")
 
 
 def _suits(problem: Problem, speaker, start: int) -> bool:
@@ -333,6 +372,7 @@ SPEAKER_DAYS = SoftRule(
     "one extra day a speaker must attend beyond the first",
     "times",
     encode=speaker_days_few,
+    slot_form=speaker_days_few_in_slots,
     score=score_speaker_days,
     relaxation="speakers",
     plan="same",
@@ -352,6 +392,7 @@ SPEAKER_PREFERENCE = SoftRule(
     "one talk on a day or in a block its speaker avoids or does not prefer",
     "times",
     encode=speaker_preferred_days,
+    slot_form=speaker_preferred_days_in_slots,
     score=score_speaker_preference,
     relaxation="speakers",
     plan="same",

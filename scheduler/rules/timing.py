@@ -83,6 +83,38 @@ def penalise_overlapping_pairs(model, problem, starts, objective, rule: str, gro
                     objective.penalise(rule, clash, label)
 
 
+def penalise_overlapping_pairs_in_slots(model, slots, objective, rule: str, groups: dict[str, list[int]]) -> None:
+    """Under `rule`, penalise every pair of talks in one group that runs at the same time, from the slot literals
+    (scheduler.slots): a pair's literal is forced at any minute both cover, and a group's pairs are at least the
+    pairs that start together, n * (n - 1) / 2 at a minute n of its talks start, which the model sees through its
+    tangents k * n - k * (k + 1) / 2."""
+    for label, talks in sorted(groups.items()):
+        pairs = []
+        for i, a in enumerate(talks):
+            for b in talks[i + 1 :]:
+                minutes = sorted(set(slots.at[a]) | set(slots.at[b]))
+                both = [(slots.covering(a, m), slots.covering(b, m)) for m in minutes]
+                both = [(in_a, in_b) for in_a, in_b in both if in_a and in_b]
+                if not both:
+                    continue
+                clash = model.new_bool_var("")
+                for in_a, in_b in both:
+                    model.add(clash >= sum(in_a) + sum(in_b) - 1)
+                objective.penalise(rule, clash, label)
+                pairs.append(clash)
+        together = []
+        for minute in sorted({start for talk in talks for start in slots.at[talk]}):
+            starting = [slots.at[talk][minute] for talk in talks if minute in slots.at[talk]]
+            if len(starting) < 2:
+                continue
+            counted = model.new_int_var(0, len(starting) * (len(starting) - 1) // 2, "")
+            for k in range(1, len(starting)):
+                model.add(counted >= k * sum(starting) - k * (k + 1) // 2)
+            together.append(counted)
+        if pairs and together:
+            model.add(sum(pairs) >= sum(together))
+
+
 def blocks_of(problem, talk: int) -> list[int]:
     """The indices of the blocks `talk` could take place in."""
     if not hasattr(problem, "_talk_blocks"):

@@ -9,10 +9,18 @@ from ortools.sat.python import cp_model
 
 from ..problem import MINUTES_PER_DAY, Problem
 from .base import SOLO_SESSION, FinishedTimetable, Offence, SoftRule
-from .timing import could_meet, day_literal, overlap_literal, penalise_overlapping_pairs, similar_track_pairs
+from .timing import (
+    could_meet,
+    day_literal,
+    overlap_literal,
+    penalise_overlapping_pairs,
+    penalise_overlapping_pairs_in_slots,
+    similar_track_pairs,
+)
 
 if TYPE_CHECKING:
     from ..objective import Objective
+    from ..slots import Slots
 
 
 def talks_by_track(problem: Problem, talks: dict[int, object]) -> dict[str, list[int]]:
@@ -41,6 +49,18 @@ def track_not_in_parallel(
     )
 
 
+def track_not_in_parallel_in_slots(
+    model: cp_model.CpModel, problem: Problem, slots: Slots, objective: Objective
+) -> None:
+    """Penalises (slot form) two talks of the same track running at the same time."""
+    if not objective.active("track-parallel"):
+        return
+    by_track = talks_by_track(problem, slots.at)
+    penalise_overlapping_pairs_in_slots(
+        model, slots, objective, "track-parallel", {f"track {track}": talks for track, talks in by_track.items()}
+    )
+
+
 def track_keeps_room(
     model: cp_model.CpModel,
     problem: Problem,
@@ -63,6 +83,33 @@ def track_keeps_room_overall(
 ) -> None:
     """Penalises each extra room a track uses over the whole conference."""
     _track_rooms(model, problem, starts, room_choices, objective, "track-room-overall", per_day=False)
+
+
+def track_keeps_room_in_slots(model: cp_model.CpModel, problem: Problem, slots: Slots, objective: Objective) -> None:
+    """Penalises (slot form) each extra room a track uses on one day; a room holds no more of the track's talks in a
+    day than it has distinct starts for them, so a crowded track is seen to need more rooms."""
+    if not objective.active("track-room"):
+        return
+    for track, talks in sorted(talks_by_track(problem, slots.at).items()):
+        for day in sorted({day for talk in talks for day in slots.days(talk)}):
+            cells: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+            for talk in talks:
+                for (start, room), literal in slots.cells[talk].items():
+                    if start // MINUTES_PER_DAY == day:
+                        cells[room].append((start, literal))
+            used = {room: model.new_bool_var("") for room in cells}
+            for room, held_here in sorted(cells.items()):
+                for talk in talks:
+                    here = slots.in_room_on_day(talk, room, day)
+                    if here:
+                        model.add(used[room] >= sum(here))
+                most = len({start for start, _ in held_here})
+                model.add(sum(literal for _, literal in held_here) <= most * used[room])
+            held = model.new_bool_var("")
+            model.add(held <= sum(literal for talk in talks for literal in slots.on_day(talk, day)))
+            extra = model.new_int_var(0, len(used), "")
+            model.add(extra >= sum(used.values()) - held)
+            objective.penalise("track-room", extra, f"track {track} on {problem.data.conference.days[day].date}")
 
 
 def _track_rooms(model, problem: Problem, starts, room_choices, objective: Objective, rule: str, per_day: bool) -> None:
@@ -289,6 +336,7 @@ TRACK_PARALLEL = SoftRule(
     "one pair of talks of the same track that overlap in time",
     "times",
     encode=track_not_in_parallel,
+    slot_form=track_not_in_parallel_in_slots,
     score=score_track_parallel,
     relaxation="tracks",
     plan=track_sessions_single,
@@ -318,6 +366,7 @@ TRACK_ROOM = SoftRule(
     "one extra room a track uses on a day",
     "rooms",
     encode=track_keeps_room,
+    slot_form=track_keeps_room_in_slots,
     score=score_track_room,
     plan=track_rooms_few,
     block_form=track_keeps_room_in_block,

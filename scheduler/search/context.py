@@ -210,8 +210,15 @@ class SolveContext:
 
 
 def start_hints(built: TimeModel, starts: dict[int, int]) -> list[tuple[Any, int]]:
-    """Hints that start the search of `built` from these starts."""
-    return [(var, starts[talk]) for talk, var in built.start_vars.items()]
+    """Hints that start the search of `built` from these starts (and its start literals, if it has them)."""
+    hints = [(var, starts[talk]) for talk, var in built.start_vars.items()]
+    if built.slots is not None:
+        hints += [
+            (literal, int(start == starts[talk]))
+            for talk, literals in built.slots.at.items()
+            for start, literal in literals.items()
+        ]
+    return hints
 
 
 def raise_if_unplaceable(problem: Problem) -> None:

@@ -1,0 +1,57 @@
+"""The time-indexed layer (scheduler.slots): it keeps the optimum, and its bound holds where it is known by hand.
+
+Each rule's slot form is checked against the rule's independent score in tests/test_rule_registry.py, as every
+other form is.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from test_rule_registry import SEEDS, random_conference, solve_exactly, timetable
+
+from scheduler import parse, verify
+from scheduler.checks.score import score
+from scheduler.model import build_model
+from scheduler.problem import compile_problem
+from scheduler.rules import RULES
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_layer_keeps_the_optimum_of_every_rule_together(seed):
+    data = random_conference(seed, {})
+    problem = compile_problem(data)
+    plain = build_model(problem, with_rooms=True, weights=data.weights)
+    layered = build_model(problem, with_rooms=True, weights=data.weights, slots=True)
+    assert layered.slots is not None and plain.slots is None
+    expected = solve_exactly(plain.model).objective_value
+    solver = solve_exactly(layered.model)
+    assert solver.objective_value == expected
+    placed = timetable(problem, layered, solver)
+    assert verify(data, placed) == []
+    assert 10 * sum(rule.penalty for rule in score(data, placed)) == pytest.approx(expected)
+
+
+def full_grid(talks: int, track_of, rooms: int = 2, slots: int = 2) -> str:
+    """One day of `slots` 45-minute slots and `rooms` rooms, exactly one talk per cell, each 45 minutes long."""
+    blocks = [{"start": f"{9 + i}:00", "end": f"{9 + i}:45", "type": "talk"} for i in range(slots)]
+    document = {
+        "conference": {"name": "Grid", "timezone": "UTC", "days": [{"date": "2025-05-05", "blocks": blocks}]},
+        "weights": {"track-room": 0},
+        "rooms": [{"name": f"Room {i}", "capacity": 100} for i in range(rooms)],
+        "talks": [
+            {"id": f"t{i}", "title": f"Talk {i}", "duration": 45, "track": track_of(i), "attendance": 40}
+            for i in range(talks)
+        ],
+    }
+    return yaml.safe_dump(document, sort_keys=False)
+
+
+@pytest.mark.parametrize("slots", [False, True])
+def test_a_track_that_fills_two_thirds_of_every_slot_runs_three_pairs_in_parallel(slots):
+    # six talks of one track and three of another in a 3 x 3 grid, every cell used: the six take two cells of
+    # every slot at best, three pairs in parallel (by hand); the three others one cell each, none
+    data = parse(full_grid(9, lambda i: "ml" if i < 6 else "cv", rooms=3, slots=3))
+    built = build_model(compile_problem(data), with_rooms=True, weights=data.weights, slots=slots)
+    per_pair = 10 * RULES["track-parallel"].weight
+    assert solve_exactly(built.model).objective_value == 3 * per_pair
