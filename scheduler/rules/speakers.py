@@ -110,17 +110,12 @@ def speaker_preferred_days(
     """Penalises a talk on a day or in a block its speaker avoids, or outside the days and blocks they prefer."""
     if not objective.active("speaker-preference"):
         return
-    for speaker in problem.data.speakers:
-        if speaker.prefers is None and speaker.avoids is None:
-            continue
-        for talk in problem.speaker_talks.get(speaker.id, []):
-            if talk not in starts:
-                continue
-            good = [start for start in problem.starts[talk] if _suits(problem, speaker, start)]
-            if len(good) < len(problem.starts[talk]):
-                objective.penalise(
-                    "speaker-preference", outside_literal(model, starts[talk], good), f"speaker {speaker.id}"
-                )
+    for speaker, talk in _talks_of_speakers_with_wishes(problem, starts):
+        good = [start for start in problem.starts[talk] if _suits(problem, speaker, start)]
+        if len(good) < len(problem.starts[talk]):
+            objective.penalise(
+                "speaker-preference", outside_literal(model, starts[talk], good), f"speaker {speaker.id}"
+            )
 
 
 def speaker_preferred_days_in_slots(
@@ -130,15 +125,21 @@ def speaker_preferred_days_in_slots(
     prefer: the sum of the literals of the starts that do not suit."""
     if not objective.active("speaker-preference"):
         return
-    for speaker in problem.data.speakers:
-        if speaker.prefers is None and speaker.avoids is None:
-            continue
-        for talk in problem.speaker_talks.get(speaker.id, []):
-            if talk not in slots.at:
-                continue
-            unsuited = [literal for start, literal in slots.at[talk].items() if not _suits(problem, speaker, start)]
-            if unsuited:
-                objective.penalise("speaker-preference", sum(unsuited), f"speaker {speaker.id}")
+    for speaker, talk in _talks_of_speakers_with_wishes(problem, slots.at):
+        unsuited = [literal for start, literal in slots.at[talk].items() if not _suits(problem, speaker, start)]
+        if unsuited:
+            objective.penalise("speaker-preference", sum(unsuited), f"speaker {speaker.id}")
+
+
+def _talks_of_speakers_with_wishes(problem: Problem, talks) -> list[tuple]:
+    """(speaker, talk) for each talk among `talks` of each speaker who prefers or avoids something."""
+    return [
+        (speaker, talk)
+        for speaker in problem.data.speakers
+        if speaker.prefers is not None or speaker.avoids is not None
+        for talk in problem.speaker_talks.get(speaker.id, [])
+        if talk in talks
+    ]
 
 
 def _suits(problem: Problem, speaker, start: int) -> bool:
