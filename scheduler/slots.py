@@ -33,10 +33,17 @@ class Slots:
     at: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     cells: dict[int, dict[tuple[int, int], cp_model.IntVar]] = field(default_factory=dict)
 
+    _covering: dict[tuple[int, int], list[cp_model.IntVar]] = field(default_factory=dict, repr=False)
+
     def covering(self, talk: int, minute: int) -> list[cp_model.IntVar]:
-        """The talk's start literals under which it runs at `minute`."""
-        duration = self.problem.duration(talk)
-        return [literal for start, literal in self.at[talk].items() if start <= minute < start + duration]
+        """The talk's start literals under which it runs at `minute` (kept: a pair form asks once per pair)."""
+        key = (talk, minute)
+        if key not in self._covering:
+            duration = self.problem.duration(talk)
+            self._covering[key] = [
+                literal for start, literal in self.at[talk].items() if start <= minute < start + duration
+            ]
+        return self._covering[key]
 
     def started_by(self, talk: int, minute: int) -> list[cp_model.IntVar]:
         """The talk's start literals at or before `minute`."""
@@ -48,14 +55,6 @@ class Slots:
 
     def days(self, talk: int) -> set[int]:
         return {start // MINUTES_PER_DAY for start in self.at[talk]}
-
-    def in_room_on_day(self, talk: int, room: int, day: int) -> list[cp_model.IntVar]:
-        """The talk's cell literals in `room` on day `day`."""
-        return [
-            literal
-            for (start, where), literal in self.cells[talk].items()
-            if where == room and start // MINUTES_PER_DAY == day
-        ]
 
 
 def sees_every_rule(weights: Weights) -> bool:

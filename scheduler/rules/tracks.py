@@ -38,15 +38,7 @@ def track_not_in_parallel(
     """Penalises two talks of the same track running at the same time."""
     if not objective.active("track-parallel"):
         return
-    by_track = talks_by_track(problem, starts)
-    penalise_overlapping_pairs(
-        model,
-        problem,
-        starts,
-        objective,
-        "track-parallel",
-        {f"track {track}": talks for track, talks in by_track.items()},
-    )
+    penalise_overlapping_pairs(model, problem, starts, objective, "track-parallel", _track_labels(problem, starts))
 
 
 def track_not_in_parallel_in_slots(
@@ -55,10 +47,12 @@ def track_not_in_parallel_in_slots(
     """Penalises (slot form) two talks of the same track running at the same time."""
     if not objective.active("track-parallel"):
         return
-    by_track = talks_by_track(problem, slots.at)
-    penalise_overlapping_pairs_in_slots(
-        model, slots, objective, "track-parallel", {f"track {track}": talks for track, talks in by_track.items()}
-    )
+    penalise_overlapping_pairs_in_slots(model, slots, objective, "track-parallel", _track_labels(problem, slots.at))
+
+
+def _track_labels(problem: Problem, talks) -> dict[str, list[int]]:
+    """'track T' -> the talks (among `talks`) of track T, in talk order."""
+    return {f"track {track}": members for track, members in talks_by_track(problem, talks).items()}
 
 
 def track_keeps_room(
@@ -92,19 +86,18 @@ def track_keeps_room_in_slots(model: cp_model.CpModel, problem: Problem, slots: 
         return
     for track, talks in sorted(talks_by_track(problem, slots.at).items()):
         for day in sorted({day for talk in talks for day in slots.days(talk)}):
-            cells: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+            # room -> talk -> (start, literal) of the talk's cells in that room on that day
+            cells: dict[int, dict[int, list[tuple[int, cp_model.IntVar]]]] = defaultdict(lambda: defaultdict(list))
             for talk in talks:
                 for (start, room), literal in slots.cells[talk].items():
                     if start // MINUTES_PER_DAY == day:
-                        cells[room].append((start, literal))
+                        cells[room][talk].append((start, literal))
             used = {room: model.new_bool_var("") for room in cells}
-            for room, held_here in sorted(cells.items()):
-                for talk in talks:
-                    here = slots.in_room_on_day(talk, room, day)
-                    if here:
-                        model.add(used[room] >= sum(here))
-                most = len({start for start, _ in held_here})
-                model.add(sum(literal for _, literal in held_here) <= most * used[room])
+            for room, by_talk in sorted(cells.items()):
+                for held_here in by_talk.values():
+                    model.add(used[room] >= sum(literal for _, literal in held_here))
+                here = [cell for held_here in by_talk.values() for cell in held_here]
+                model.add(sum(literal for _, literal in here) <= len({start for start, _ in here}) * used[room])
             held = model.new_bool_var("")
             model.add(held <= sum(literal for talk in talks for literal in slots.on_day(talk, day)))
             extra = model.new_int_var(0, len(used), "")
