@@ -52,8 +52,9 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
     coupled = build_model(context.problem, with_rooms=True, weights=context.data.weights, slots=layered)
     context.say("optimising times and rooms together" + (" (a literal per start and room)" if layered else ""))
     # the rest of the time goes to the bound and to improving this model's answer a neighbourhood at a time; the
-    # layered model also proves (Timefold-shaped 36 talks, one-off: the optimum 156 after 138 s), so it keeps half
-    # of the neighbourhoods' time (all of it, 60 s: 36 talks 159 against 209, but 72 talks 785 against 665)
+    # layered model also proves (Timefold-shaped 36 talks, a prototype, one-off: the optimum 156 after 138 s), so it
+    # keeps half of the neighbourhoods' time (all of it, 60 s: 36 talks 159 against 209, but 72 talks 785 against
+    # 665)
     kept = context.bound_reserve + context.together_reserve * (LAYERED_LEAVES if layered else 1.0)
     seconds = context.budget.leaving(kept).share()
     overrides = {}
