@@ -272,3 +272,50 @@ def test_search_together_on_a_large_programme_keeps_days_and_never_ends_worse():
     after = together.timetable.starts
     assert all(after[t] // MINUTES_PER_DAY == first.starts[t] // MINUTES_PER_DAY for t in first.starts)
     assert not together.optimal  # trades within days prove nothing about the whole timetable
+
+
+@pytest.mark.parametrize("kind", ["random", "room-day", "blocks", "speakers"])
+def test_a_layered_sub_problem_keeps_the_optimum_of_the_plain_one_and_its_gain_is_the_scores(kind):
+    # a sub-problem's freed talks only take starts and rooms the fixed talks leave open, and with the time-indexed
+    # layer CP-SAT proves it far sooner; neither changes its optimum, which is the whole penalty
+    import dataclasses
+    import random
+
+    from scheduler.model import build_model
+    from scheduler.search.anytime import NEIGHBOURHOODS, SWAPS, _sub_model, checked_penalty
+    from scheduler.search.context import Timetable
+    from scheduler.search.cpsat import run_cpsat
+
+    context, current = timefold_first_timetable(2, 10, 72)
+    plain_context = dataclasses.replace(context, params=SolveParams(together_slots=False))
+    start = checked_penalty(context, current)
+    rng = random.Random(1)
+    for _ in range(2):
+        freed = NEIGHBOURHOODS[kind](context.problem, current, 10, rng)
+        swap = kind in SWAPS
+        layered, hints = _sub_model(context, current, freed, swap=swap)
+        plain, plain_hints = _sub_model(plain_context, current, freed, swap=swap)
+        assert layered.slots is not None and plain.slots is None
+        # no talk pruned to any start or room: every other talk fixed where it is, nothing else left out
+        problem = context.problem
+        held = {current.starts[talk] for talk in freed}
+        every = dataclasses.replace(
+            problem,
+            starts=[
+                ([s for s in problem.starts[t] if not swap or s in held] if t in freed else [current.starts[t]])
+                for t in range(len(problem.talks))
+            ],
+            rooms=[problem.rooms[t] if t in freed else [current.rooms[t]] for t in range(len(problem.talks))],
+        )
+        unpruned = build_model(every, with_rooms=True, weights=context.data.weights)
+        outcomes = [
+            run_cpsat(model.model, context.parameters(60), hints=model_hints)
+            for model, model_hints in ((layered, hints), (plain, plain_hints), (unpruned, []))
+        ]
+        assert all(outcome.optimal for outcome in outcomes)
+        optima = [outcome.penalty for outcome in outcomes]
+        assert optima[0] == pytest.approx(optima[1]) == pytest.approx(optima[2])
+        assert optima[0] <= start + 1e-6
+        solver = outcomes[0].solver
+        candidate = Timetable(current.starts | layered.starts(solver), current.rooms | layered.rooms(solver))
+        assert checked_penalty(context, candidate) == pytest.approx(optima[0])  # verified, scored as the model

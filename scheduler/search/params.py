@@ -133,6 +133,10 @@ class SolveParams:
     own day, in a model of only those days' talks (Timefold-shaped 2,000 talks, one-off runs: about a second to
     build, settle and check such a sub-problem, against 3-4 s for the whole conference's)."""
 
+    together_slots: bool = True
+    """Give each of that search's sub-problems the time-indexed layer (scheduler.slots, up to `slot_cells` cells)
+    where it sees every weighted rule. False builds them without it."""
+
     together_size: int = 20
     """Talks freed by the first neighbourhood of each kind in that search; it grows while sub-problems are proven
     optimal and shrinks when they are not."""
