@@ -109,7 +109,7 @@ class SolveParams:
     slot_cells: int = 20_000
     """Up to this many (talk, start, room) cells, the one model of times and rooms (up to `coupled_options` pairs)
     gets the time-indexed layer (scheduler.slots), where every weighted rule has a slot form or a room price, and
-    keeps half of the time improving it in neighbourhoods would get: its relaxation bounds the optimum closely
+    keeps a fifth of the time improving it in neighbourhoods would get: its relaxation bounds the optimum closely
     enough to prove it (Timefold-shaped 36 talks, 759 cells, one-off run of a prototype: proven optimal, 156, in
     138 s; the plain model and the neighbourhoods, ladder at b0d4c54: bound 68). 72 talks have 2,868 cells; at 216
     talks (about 37,000 literals, prototype, one-off) CP-SAT did not finish the layer's LP in 60 s."""
