@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from .problem import MINUTES_PER_DAY, Problem
 from .rules import RULES
 from .rules.base import Weights
+from .rules.speakers import no_overlap_groups
 
 
 @dataclass
@@ -120,12 +121,14 @@ def _rooms_hold_one_talk_at_every_minute(model: cp_model.CpModel, problem: Probl
 
 
 def _speakers_give_one_talk_at_every_minute(model: cp_model.CpModel, slots: Slots) -> None:
-    """Forbids two talks of one speaker that cover one minute."""
-    for _, talks in sorted(slots.problem.speaker_talks.items()):
+    """Forbids two talks of one speaker that cover one minute, except the pairs the data file accepts."""
+    problem = slots.problem
+    accepted = problem.data.accepted_overlaps()
+    for _, talks in sorted(problem.speaker_talks.items()):
         talks = [talk for talk in talks if talk in slots.at]
-        if len(talks) < 2:
-            continue
-        for minute in sorted({start for talk in talks for start in slots.at[talk]}):
-            covering = [literal for talk in talks for literal in slots.covering(talk, minute)]
-            if len(covering) > 1:
-                model.add_at_most_one(covering)
+        for group in no_overlap_groups([problem.talks[talk].id for talk in talks], accepted):
+            members = [talks[position] for position in group]
+            for minute in sorted({start for talk in members for start in slots.at[talk]}):
+                covering = [literal for talk in members for literal in slots.covering(talk, minute)]
+                if len(covering) > 1:
+                    model.add_at_most_one(covering)

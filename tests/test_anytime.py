@@ -319,3 +319,22 @@ def test_a_layered_sub_problem_keeps_the_optimum_of_the_plain_one_and_its_gain_i
         solver = outcomes[0].solver
         candidate = Timetable(current.starts | layered.starts(solver), current.rooms | layered.rooms(solver))
         assert checked_penalty(context, candidate) == pytest.approx(optima[0])  # verified, scored as the model
+
+
+def test_a_freed_talk_keeps_the_starts_an_accepted_overlap_allows():
+    # a1 and a2 share Ada and are accepted to overlap (a stream mirror); a3 is Ada's too, and not accepted
+    from scheduler.search.anytime import _open_cells
+    from scheduler.search.context import Timetable
+
+    talks = [{"id": f"a{i}", "title": f"A{i}", "duration": 30, "speakers": ["ada"]} for i in (1, 2, 3)]
+    data = conference(
+        rooms=[{"name": "Hall", "capacity": 100}, {"name": "Side", "capacity": 100}, {"name": "Annex", "capacity": 9}],
+        talks=talks,
+        accepted=[{"talks": ["a1", "a2"]}],
+    )
+    problem = compile_problem(data)
+    nine, half_past = 9 * 60, 9 * 60 + 30
+    current = Timetable({0: nine, 1: nine, 2: half_past}, {0: 0, 1: 1, 2: 0})
+    cells = _open_cells(problem, current, {0}, lambda talk: problem.starts[talk], lambda talk: problem.rooms[talk])
+    # at 09:00 beside its accepted partner (Hall and Annex free), never at 09:30 with a3 (Ada is busy then)
+    assert cells[0] == ([nine], [0, 2])

@@ -274,21 +274,23 @@ def _open_cells(
     rooms_of: Callable[[int], list[int]],
 ) -> dict[int, tuple[list[int], list[int]]]:
     """Each freed talk's starts and rooms that the fixed talks leave open: a start at which no fixed talk holds one
-    of its speakers and some of its rooms is free of fixed talks, and a room free of them at one of those starts.
+    of its speakers (save a pair the data file accepts to overlap) and some of its rooms is free of fixed talks,
+    and a room free of them at one of those starts.
 
     The fixed talks would forbid the rest anyway, but only through the model's no-overlap constraints: on a full
     conference almost every start and room of a freed talk is taken, and pruning them first leaves CP-SAT a
     sub-problem of the cells the freed talks hold between them."""
     duration = problem.duration
+    accepted = problem.data.accepted_overlaps()
     fixed_in_room: dict[int, list[tuple[int, int]]] = {}
-    fixed_of_speaker: dict[str, list[tuple[int, int]]] = {}
+    fixed_of_speaker: dict[str, list[tuple[int, tuple[int, int]]]] = {}
     for talk, start in current.starts.items():
         if talk in freed:
             continue
         span = (start, start + duration(talk))
         fixed_in_room.setdefault(current.rooms[talk], []).append(span)
-        for speaker in problem.data.talks[talk].speakers:
-            fixed_of_speaker.setdefault(speaker, []).append(span)
+        for speaker in problem.talks[talk].speakers:
+            fixed_of_speaker.setdefault(speaker, []).append((talk, span))
 
     def free(spans: list[tuple[int, int]], start: int, end: int) -> bool:
         return all(end <= busy_start or busy_end <= start for busy_start, busy_end in spans)
@@ -296,7 +298,13 @@ def _open_cells(
     cells = {}
     for talk in freed:
         end_of = duration(talk)
-        busy = [span for speaker in problem.data.talks[talk].speakers for span in fixed_of_speaker.get(speaker, [])]
+        own = problem.talks[talk].id
+        busy = [
+            span
+            for speaker in problem.talks[talk].speakers
+            for other, span in fixed_of_speaker.get(speaker, [])
+            if frozenset((own, problem.talks[other].id)) not in accepted
+        ]
         rooms = rooms_of(talk)
         starts, used = [], set()
         for start in starts_of(talk):
