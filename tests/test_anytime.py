@@ -338,3 +338,28 @@ def test_a_freed_talk_keeps_the_starts_an_accepted_overlap_allows():
     cells = _open_cells(problem, current, {0}, lambda talk: problem.starts[talk], lambda talk: problem.rooms[talk])
     # at 09:00 beside its accepted partner (Hall and Annex free), never at 09:30 with a3 (Ada is busy then)
     assert cells[0] == ([nine], [0, 2])
+
+
+def test_rooms_that_miss_their_share_of_the_time_get_the_time_kept_for_later(monkeypatch):
+    # with most of the limit kept for the search together, a big block's rooms can run out of their share (Timefold-
+    # shaped 1,000 talks with that time kept: the blocks failed, and the whole-conference fallback found nothing);
+    # here every first try fails, as if out of time, and the second, with the time kept for later, is what places
+    from scheduler.search.context import SolveContext
+
+    tries: list[bool] = []
+    rooms_for = SolveContext.rooms_for
+
+    def short_of_time(self, starts, *, keep_reserves=True, **options):
+        tries.append(keep_reserves)
+        return (
+            None
+            if keep_reserves and len(tries) == 1
+            else rooms_for(self, starts, keep_reserves=keep_reserves, **options)
+        )
+
+    monkeypatch.setattr(SolveContext, "rooms_for", short_of_time)
+    lines: list[str] = []
+    schedule = solved(side_by_side(40), time_limit=4, params=DECOMPOSED, progress=lines.append)
+    assert tries[:2] == [True, False]
+    assert "rooms need more time; assigning them again with the time kept for later" in lines
+    assert not schedule.stats.room_stage.startswith("coupled")  # rooms block by block, not the fallback

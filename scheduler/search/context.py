@@ -194,19 +194,30 @@ class SolveContext:
         log = SolutionLog(started, self.say, optimising=not first_only)
         return run_cpsat(model, parameters, hints=hints or [], log=log)
 
-    def room_parameters(self, among: int = 1) -> dict:
+    def room_parameters(self, among: int = 1, *, keep_reserves: bool = True) -> dict:
         """Settings for one room sub-problem (one of `among` still to solve): small, so one worker keeps it
         deterministic and cheap."""
         # never the time kept for the bound and for improving times and rooms together, which revisits rooms anyway
-        kept = self.budget.leaving(self.together_reserve + self.bound_reserve)
-        seconds = kept.share(at_most=self.params.room_seconds, among=among)
+        # (unless the first complete timetable needs it: `keep_reserves` False)
+        reserves = self.together_reserve + self.bound_reserve if keep_reserves else 0.0
+        seconds = self.budget.leaving(reserves).share(at_most=self.params.room_seconds, among=among)
         return solver_parameters(self.seed, 1, seconds, first_only=False, deterministic=self.deterministic)
 
     def rooms_for(
-        self, starts: dict[int, int], *, weights: dict | None = None, hard: dict | None = None
+        self,
+        starts: dict[int, int],
+        *,
+        weights: dict | None = None,
+        hard: dict | None = None,
+        keep_reserves: bool = True,
     ) -> Placement | None:
-        """Rooms block by block for these times (room_stage.assign_rooms); None if some block cannot be done."""
-        return assign_rooms(self.problem, starts, self.room_parameters, weights=weights, hard=hard)
+        """Rooms block by block for these times (room_stage.assign_rooms); None if some block cannot be done.
+        Without `keep_reserves` the blocks may use the time kept for later phases."""
+
+        def parameters(among: int = 1) -> dict:
+            return self.room_parameters(among, keep_reserves=keep_reserves)
+
+        return assign_rooms(self.problem, starts, parameters, weights=weights, hard=hard)
 
 
 def start_hints(built: TimeModel, starts: dict[int, int]) -> list[tuple[Any, int]]:
