@@ -30,13 +30,11 @@ from ..checks.score import score
 from ..checks.verify import verify
 from ..model import build_model
 from ..problem import MINUTES_PER_DAY, Problem
-from ..rules.base import Weights
 from ..schedule import SolveStats
-from ..slots import sees_every_rule, slot_cells
 from .bound import room_prices
 from .budget import TimeBudget
-from .context import SolveContext, Timetable, assignments
-from .coupled import TWO_WORKERS_ON_SLOTS
+from .context import SolveContext, Timetable, assignments, start_hints
+from .coupled import fits_the_layer, searches_on_the_layer
 from .cpsat import SHORTEST_SEARCH, run_cpsat
 from .neighbourhoods import _tracks_neighbourhood, _window_neighbourhood
 
@@ -134,7 +132,8 @@ def improve_together(
         else:
             seconds = max(SHORTEST_SEARCH, min(longest, work_budget - work))
         searched = time.perf_counter()
-        outcome = run_cpsat(model.model, _sub_parameters(context, model, seconds), hints=hints)
+        parameters = context.parameters(seconds) | searches_on_the_layer(context, model.slots is not None)
+        outcome = run_cpsat(model.model, parameters, hints=hints)
         work += outcome.solver.deterministic_time
         searching = time.perf_counter() - searched
         better = reference is not None and outcome.found and outcome.penalty < reference - _EPSILON
@@ -248,22 +247,8 @@ def _model_with_fixed(
     starts = [open_cells[talk][0] if talk in freed else [current.starts[talk]] for talk in everyone]
     rooms = [open_cells[talk][1] if talk in freed else [current.rooms[talk]] for talk in everyone]
     restricted = dataclasses.replace(problem, starts=starts, rooms=rooms)
-    layered = _layered(context) and slot_cells(restricted) <= context.params.slot_cells
+    layered = context.params.together_slots and fits_the_layer(context, restricted)
     return build_model(restricted, with_rooms=True, talks=talks, weights=context.data.weights, slots=layered)
-
-
-def _layered(context: SolveContext) -> bool:
-    """Whether sub-problems get the time-indexed layer (scheduler.slots): where it sees every weighted rule."""
-    return context.params.together_slots and sees_every_rule(Weights.of(context.data.weights))
-
-
-def _sub_parameters(context: SolveContext, model, seconds: float) -> dict:
-    """CP-SAT settings for one sub-problem: with the layer and two workers, the LP-heaviest search beside the
-    core-based one, which prove in a fraction of a second what the default pair does not prove in seconds."""
-    parameters = context.parameters(seconds)
-    if model.slots is not None and context.workers == 2 and not context.deterministic:
-        parameters["subsolvers"] = list(TWO_WORKERS_ON_SLOTS)
-    return parameters
 
 
 def _open_cells(
@@ -321,14 +306,11 @@ def _open_cells(
 def _hints(model, current: Timetable, only: set[int] | None = None) -> list[tuple[Any, int]]:
     """Hints that start `model` from the timetable in hand: every talk's start and room (or only those of `only`),
     and the layer's literals if it has them."""
-    hints = [(var, current.starts[talk]) for talk, var in model.start_vars.items() if only is None or talk in only]
+    hints = start_hints(model, current.starts, only=only)
     for talk, options in (model.room_choices or {}).items():
         if only is None or talk in only:
             hints.extend((literal, int(room == current.rooms[talk])) for room, literal in options)
     if model.slots is not None:
-        for talk, literals in model.slots.at.items():
-            if only is None or talk in only:
-                hints.extend((literal, int(start == current.starts[talk])) for start, literal in literals.items())
         for talk, cells in model.slots.cells.items():
             if only is None or talk in only:
                 place = (current.starts[talk], current.rooms[talk])

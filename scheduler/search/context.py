@@ -220,13 +220,15 @@ class SolveContext:
         return assign_rooms(self.problem, starts, parameters, weights=weights, hard=hard)
 
 
-def start_hints(built: TimeModel, starts: dict[int, int]) -> list[tuple[Any, int]]:
-    """Hints that start the search of `built` from these starts (and its start literals, if it has them)."""
-    hints = [(var, starts[talk]) for talk, var in built.start_vars.items()]
+def start_hints(built: TimeModel, starts: dict[int, int], only: set[int] | None = None) -> list[tuple[Any, int]]:
+    """Hints that start the search of `built` from these starts (and its start literals, if it has them), of every
+    talk or only those in `only`."""
+    hints = [(var, starts[talk]) for talk, var in built.start_vars.items() if only is None or talk in only]
     if built.slots is not None:
         hints += [
             (literal, int(start == starts[talk]))
             for talk, literals in built.slots.at.items()
+            if only is None or talk in only
             for start, literal in literals.items()
         ]
     return hints

@@ -47,8 +47,7 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
     """Small programmes: times and rooms optimised together from phase 1's times, so the optimum can be proven."""
     if not (context.optimise and context.fits_one_model):
         return OneModel(tried=False)
-    weights = Weights.of(context.data.weights)
-    layered = slot_cells(context.problem) <= context.params.slot_cells and sees_every_rule(weights)
+    layered = fits_the_layer(context, context.problem)
     coupled = build_model(context.problem, with_rooms=True, weights=context.data.weights, slots=layered)
     context.say("optimising times and rooms together" + (" (a literal per start and room)" if layered else ""))
     # the rest of the time goes to the bound and to improving this model's answer a neighbourhood at a time; the
@@ -58,11 +57,7 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
     # and 694 keeping half; 36 talks: 156 and 159 either way)
     kept = context.bound_reserve + context.together_reserve * (LAYERED_LEAVES if layered else 1.0)
     seconds = context.budget.leaving(kept).share()
-    overrides = {}
-    if layered and context.workers == 2 and not context.deterministic:
-        # CP-SAT's default pair of workers never runs the LP on this model (Timefold-shaped 36 talks, 60 s, one-off:
-        # bound 28); its LP-heaviest search beside the core-based one: bound 96
-        overrides["subsolvers"] = list(TWO_WORKERS_ON_SLOTS)
+    overrides = searches_on_the_layer(context, layered)
     outcome = context.search(coupled.model, seconds, hints=start_hints(coupled, first.starts), **overrides)
     if not outcome.found:
         return OneModel(tried=True)
@@ -76,6 +71,22 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
         bound=outcome.penalty_bound if scored else 0.0,
         optimal=outcome.optimal,
     )
+
+
+def fits_the_layer(context: SolveContext, problem) -> bool:
+    """Whether a times-and-rooms model of `problem` gets the time-indexed layer (scheduler.slots): up to
+    `SolveParams.slot_cells` cells, and only where the layer sees every weighted rule."""
+    return slot_cells(problem) <= context.params.slot_cells and sees_every_rule(Weights.of(context.data.weights))
+
+
+def searches_on_the_layer(context: SolveContext, layered: bool) -> dict:
+    """CP-SAT overrides for a layered model: with two workers (not --deterministic), the LP-heaviest search beside
+    the core-based one. CP-SAT's default pair never runs the LP there (Timefold-shaped 36 talks, 60 s, one-off: bound
+    28 against 96), and proves in a fraction of a second sub-problems it does not prove in seconds (216 talks, 15
+    talks freed, one-off)."""
+    if layered and context.workers == 2 and not context.deterministic:
+        return {"subsolvers": list(TWO_WORKERS_ON_SLOTS)}
+    return {}
 
 
 def times_and_rooms_together(context: SolveContext, starts: dict[int, int]) -> tuple[Timetable, ModelSize]:
