@@ -75,3 +75,32 @@ def test_the_layer_lets_a_speakers_accepted_pair_overlap():
     assert solve_exactly(layered.model).objective_value == solve_exactly(plain.model).objective_value
     schedule = solved(data, time_limit=10)
     assert schedule.stats.status == "optimal"
+
+
+def test_the_small_layered_one_model_proves_its_optimum_with_two_whole_searches():
+    # up to SolveParams.prove_cells the layered one model runs CP-SAT's core-based and LP searches as two whole
+    # workers (with two workers CP-SAT otherwise runs one beside its neighbourhoods); with them CP-SAT proves the
+    # optimum of Timefold-shaped 18 talks, the one the whole solve proves, and the timetable keeps every hard rule
+    from conftest import solved
+
+    from benchmarks.ladder import build_yaml
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext
+    from scheduler.search.coupled import fits_the_layer, searches_on_the_layer
+    from scheduler.search.cpsat import run_cpsat
+    from scheduler.slots import slot_cells
+
+    data = parse(build_yaml(1, 5, 18), "ladder-18.yaml")
+    context = SolveContext.create(data, TimeBudget.start(60), workers=2)
+    problem = context.problem
+    assert fits_the_layer(context, problem) and slot_cells(problem) <= context.params.prove_cells
+    overrides = searches_on_the_layer(context, True, proving=True)
+    assert overrides == {"subsolvers": ["core", "max_lp"], "num_full_subsolvers": 2}
+    assert searches_on_the_layer(context, True) == {"subsolvers": ["max_lp"]}
+    layered = build_model(problem, with_rooms=True, weights=data.weights, slots=True)
+    outcome = run_cpsat(layered.model, context.parameters(60) | overrides)
+    assert outcome.optimal
+    assert outcome.penalty == solved(data, time_limit=60).stats.penalty
+    placed = timetable(problem, layered, outcome.solver)
+    assert verify(data, placed) == []
+    assert sum(rule.penalty for rule in score(data, placed)) == pytest.approx(outcome.penalty)

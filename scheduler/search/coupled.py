@@ -13,8 +13,13 @@ from ..slots import sees_every_rule, slot_cells
 from .context import ModelSize, SolveContext, Timetable, raise_if_unsolved, start_hints
 from .first import FirstTimetable
 
-# CP-SAT's searches for the two workers of the layered model: the one that solves the most LP, and the core-based one
-TWO_WORKERS_ON_SLOTS = ("max_lp", "core")
+# With two workers CP-SAT runs one search of the whole model (the first of `subsolvers`) and its neighbourhoods on
+# the other. A layered model runs the search that solves the most LP there; one small enough to prove runs two whole
+# searches instead: the core-based one, which raises the bound core by core, beside the LP one, which shares its
+# bounds and finds the timetables (Timefold-shaped 36 talks, 60 s, one-off: the optimum, 156, proven in 43.5 s;
+# max_lp with neighbourhoods: bound 94 after 49 s)
+SEARCH_ON_SLOTS = ("max_lp",)
+PROVING_ON_SLOTS = ("core", "max_lp")
 # the share of the time kept for improving times and rooms together that the layered model leaves to it
 LAYERED_LEAVES = 0.8
 
@@ -48,16 +53,16 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
     if not (context.optimise and context.fits_one_model):
         return OneModel(tried=False)
     layered = fits_the_layer(context, context.problem)
+    proving = layered and slot_cells(context.problem) <= context.params.prove_cells
     coupled = build_model(context.problem, with_rooms=True, weights=context.data.weights, slots=layered)
     context.say("optimising times and rooms together" + (" (a literal per start and room)" if layered else ""))
-    # the rest of the time goes to the bound and to improving this model's answer a neighbourhood at a time; the
-    # layered model also proves (Timefold-shaped 36 talks, a prototype, one-off: the optimum 156 after 138 s), so it
-    # keeps a fifth of the neighbourhoods' time. Since those sub-problems are layered too, they improve more than
-    # this model does with the same time (72 talks, 60 s, one-off, seeds 0 and 1: 621 and 579 keeping a fifth, 655
-    # and 694 keeping half; 36 talks: 156 and 159 either way)
-    kept = context.bound_reserve + context.together_reserve * (LAYERED_LEAVES if layered else 1.0)
-    seconds = context.budget.leaving(kept).share()
-    overrides = searches_on_the_layer(context, layered)
+    # the rest of the time goes to the bound and to improving this model's answer a neighbourhood at a time; a
+    # layered model keeps a fifth of the neighbourhoods' time, as those sub-problems are layered too and improve
+    # more than this model does with the same time (72 talks, 60 s, one-off, seeds 0 and 1: 621 and 579 keeping a
+    # fifth, 655 and 694 keeping half); one small enough to prove keeps all of it
+    together = 0.0 if proving else context.together_reserve * (LAYERED_LEAVES if layered else 1.0)
+    seconds = context.budget.leaving(context.bound_reserve + together).share()
+    overrides = searches_on_the_layer(context, layered, proving=proving)
     outcome = context.search(coupled.model, seconds, hints=start_hints(coupled, first.starts), **overrides)
     if not outcome.found:
         return OneModel(tried=True)
@@ -79,13 +84,16 @@ def fits_the_layer(context: SolveContext, problem) -> bool:
     return slot_cells(problem) <= context.params.slot_cells and sees_every_rule(Weights.of(context.data.weights))
 
 
-def searches_on_the_layer(context: SolveContext, layered: bool) -> dict:
-    """CP-SAT overrides for a layered model: with two workers (not --deterministic), the LP-heaviest search beside
-    the core-based one. CP-SAT's default pair never runs the LP there (Timefold-shaped 36 talks, 60 s, one-off: bound
-    28 against 96), and proves in a fraction of a second sub-problems it does not prove in seconds (216 talks, 15
+def searches_on_the_layer(context: SolveContext, layered: bool, *, proving: bool = False) -> dict:
+    """CP-SAT overrides for a layered model with two workers (not --deterministic): the LP-heaviest search as the
+    whole-model one, or, `proving`, the core-based and the LP-heaviest searches both on the whole model. CP-SAT's
+    default search never runs the LP there (Timefold-shaped 36 talks, 60 s, one-off: bound 28 against 96), and
+    the LP one proves in a fraction of a second sub-problems the default does not prove in seconds (216 talks, 15
     talks freed, one-off)."""
     if layered and context.workers == 2 and not context.deterministic:
-        return {"subsolvers": list(TWO_WORKERS_ON_SLOTS)}
+        if proving:
+            return {"subsolvers": list(PROVING_ON_SLOTS), "num_full_subsolvers": len(PROVING_ON_SLOTS)}
+        return {"subsolvers": list(SEARCH_ON_SLOTS)}
     return {}
 
 

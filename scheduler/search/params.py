@@ -108,11 +108,18 @@ class SolveParams:
 
     slot_cells: int = 20_000
     """Up to this many (talk, start, room) cells, the one model of times and rooms (up to `coupled_options` pairs)
-    gets the time-indexed layer (scheduler.slots), where every weighted rule has a slot form or a room price, and
-    keeps a fifth of the time improving it in neighbourhoods would get: its relaxation bounds the optimum closely
-    enough to prove it (Timefold-shaped 36 talks, 759 cells, one-off run of a prototype: proven optimal, 156, in
-    138 s; the plain model and the neighbourhoods, ladder at b0d4c54: bound 68). 72 talks have 2,868 cells; at 216
-    talks (about 37,000 literals, prototype, one-off) CP-SAT did not finish the layer's LP in 60 s."""
+    gets the time-indexed layer (scheduler.slots), where every weighted rule has a slot form or a room price: its
+    relaxation bounds the optimum closely enough to prove it (Timefold-shaped 36 talks, 759 cells: proven optimal,
+    156, see `prove_cells`; the plain model and the neighbourhoods, ladder at b0d4c54: bound 68). 72 talks have
+    2,868 cells; at 216 talks (about 37,000 literals, prototype, one-off) CP-SAT did not finish the layer's LP in
+    60 s."""
+
+    prove_cells: int = 1_500
+    """Up to this many cells the layered one model keeps the whole time but the bound's, with CP-SAT's core-based
+    and LP searches as its two workers, to prove the optimum (Timefold-shaped 36 talks, 759 cells, 60 s: proven in
+    49 s, ladder, seed 0; seeds 1 and 2, one-off: bounds 149 and 153, penalties 156 and 157). Above it (72 talks,
+    2,868 cells, one-off: bound 266 after 60 s, no proof) the layered model keeps a fifth of the neighbourhoods'
+    time, which improve the timetable more."""
 
     together: bool = True
     """Improve times and rooms together after the earlier phases (scheduler.search.anytime); False stops after
