@@ -111,13 +111,14 @@ def bound_penalty(context: SolveContext, stats: SolveStats, grouped: Bound | Non
     return PenaltyBound(value, context.budget.elapsed() - stats.build_seconds)
 
 
-def relaxation_bound(context: SolveContext) -> Bound:
-    """The relaxations' lower bound (scheduler.search.bound) within the time kept for it."""
+def relaxation_bound(context: SolveContext, *, whole_model: bool = True) -> Bound:
+    """The relaxations' lower bound (scheduler.search.bound) within the time kept for it; with `whole_model`, on a
+    programme that fits one model, also that model's core-based bound."""
     context.say("bounding the penalty from below")
     params = context.params
     seconds = context.budget.share(at_most=context.bound_reserve, at_least=params.bound_min_seconds)
     return lower_bound(
-        context.problem, context.data.weights, seconds, context.seed, whole_model=context.fits_one_model
+        context.problem, context.data.weights, seconds, context.seed, whole_model=whole_model and context.fits_one_model
     )
 
 

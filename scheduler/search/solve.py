@@ -63,17 +63,20 @@ def solve(
         steps: list[Step] = [compiled, first, together]
         if together.optimal:
             return finish(context, together.timetable, steps, one_model=True)
-        return _anytime(context, together.timetable, steps, one_model=True)
+        return _anytime(context, together.timetable, steps, one_model=True, whole_model=not together.cores_searched)
     placed = place_rooms(context, first)  # rooms: from here on a complete, valid timetable is in hand
     improved = improve(context, placed)  # phase 2: better times against the soft rules
     return _anytime(context, improved.timetable, [compiled, first, together, placed, improved])
 
 
-def _anytime(context: SolveContext, timetable: Timetable, steps: list[Step], *, one_model: bool = False) -> Schedule:
-    """Bound the penalty, then improve times and rooms together until the time limit or a proof (phase 3)."""
+def _anytime(
+    context: SolveContext, timetable: Timetable, steps: list[Step], *, one_model: bool = False, whole_model: bool = True
+) -> Schedule:
+    """Bound the penalty (with the whole model's core-based bound, if `whole_model` and it fits), then improve
+    times and rooms together until the time limit or a proof (phase 3)."""
     if not context.optimise:
         return finish(context, timetable, steps, one_model=one_model)
-    grouped = relaxation_bound(context)
+    grouped = relaxation_bound(context, whole_model=whole_model)
     so_far = SolveStats(status="feasible", room_stage=timetable.room_summary)
     for step in steps:
         step.record(so_far)
