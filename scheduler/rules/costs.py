@@ -133,9 +133,7 @@ def _placements(
     return result
 
 
-def track_room_costs_per_session(
-    model, problem: Problem, coarse: Problem, starts, cells, objective: Objective
-) -> None:
+def track_room_costs_per_session(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
     """Charges (session plan) a track's listed cost for a room, per block in which its session holds that room."""
     table = cost_table(problem, "track-room-cost") if objective.active("track-room-cost") else {}
     for (key, block, room), literal in sorted(cells.items()):
@@ -144,9 +142,7 @@ def track_room_costs_per_session(
             objective.penalise("track-room-cost", table[(key, room)] * literal, f"track {key} in {where}")
 
 
-def room_block_costs_per_session(
-    model, problem: Problem, coarse: Problem, starts, cells, objective: Objective
-) -> None:
+def room_block_costs_per_session(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
     """Charges (session plan) a room's listed cost for a block, per session holding it then."""
     table = cost_table(problem, "room-block-cost") if objective.active("room-block-cost") else {}
     for (_, block, room), literal in sorted(cells.items()):
