@@ -86,14 +86,16 @@ def test_the_small_layered_one_model_proves_its_optimum_with_two_whole_searches(
     from benchmarks.ladder import build_yaml
     from scheduler.search.budget import TimeBudget
     from scheduler.search.context import SolveContext
-    from scheduler.search.coupled import fits_the_layer, searches_on_the_layer
+    from scheduler.search.coupled import fits_the_layer, proves_in_one_model, searches_on_the_layer
     from scheduler.search.cpsat import run_cpsat
-    from scheduler.slots import slot_cells
 
     data = parse(build_yaml(1, 5, 18), "ladder-18.yaml")
     context = SolveContext.create(data, TimeBudget.start(60), workers=2)
     problem = context.problem
-    assert fits_the_layer(context, problem) and slot_cells(problem) <= context.params.prove_cells
+    assert fits_the_layer(context, problem) and proves_in_one_model(context)
+    # one worker (or --deterministic) cannot run both searches: that one model keeps to the neighbourhoods' path
+    assert not proves_in_one_model(SolveContext.create(data, TimeBudget.start(60), workers=1))
+    assert not proves_in_one_model(SolveContext.create(data, TimeBudget.start(60), deterministic=True))
     overrides = searches_on_the_layer(context, True, proving=True)
     assert overrides == {"subsolvers": ["core", "max_lp"], "num_full_subsolvers": 2}
     assert searches_on_the_layer(context, True) == {"subsolvers": ["max_lp"]}

@@ -56,7 +56,7 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
     if not (context.optimise and context.fits_one_model):
         return OneModel(tried=False)
     layered = fits_the_layer(context, context.problem)
-    proving = layered and slot_cells(context.problem) <= context.params.prove_cells
+    proving = layered and proves_in_one_model(context)
     coupled = build_model(context.problem, with_rooms=True, weights=context.data.weights, slots=layered)
     context.say("optimising times and rooms together" + (" (a literal per start and room)" if layered else ""))
     # the rest of the time goes to the bound and to improving this model's answer a neighbourhood at a time; a
@@ -81,7 +81,7 @@ def optimise_in_one_model(context: SolveContext, first: FirstTimetable) -> OneMo
         objective=outcome.penalty if scored else 0.0,
         bound=outcome.penalty_bound if scored else 0.0,
         optimal=outcome.optimal,
-        cores_searched=bool(overrides.get("num_full_subsolvers")),
+        cores_searched=proving,
     )
 
 
@@ -91,13 +91,23 @@ def fits_the_layer(context: SolveContext, problem) -> bool:
     return slot_cells(problem) <= context.params.slot_cells and sees_every_rule(Weights.of(context.data.weights))
 
 
+def proves_in_one_model(context: SolveContext) -> bool:
+    """Whether the layered one model searches for a proof: up to `SolveParams.prove_cells` cells, with two workers
+    free to run the core-based and the LP searches side by side (not --deterministic, which runs one)."""
+    return slot_cells(context.problem) <= context.params.prove_cells and _two_free_workers(context)
+
+
+def _two_free_workers(context: SolveContext) -> bool:
+    return context.workers == 2 and not context.deterministic
+
+
 def searches_on_the_layer(context: SolveContext, layered: bool, *, proving: bool = False) -> dict:
     """CP-SAT overrides for a layered model with two workers (not --deterministic): the LP-heaviest search as the
     whole-model one, or, `proving`, the core-based and the LP-heaviest searches both on the whole model. CP-SAT's
     default search never runs the LP there (Timefold-shaped 36 talks, 60 s, one-off: bound 28 against 96), and
     the LP one proves in a fraction of a second sub-problems the default does not prove in seconds (216 talks, 15
     talks freed, one-off)."""
-    if layered and context.workers == 2 and not context.deterministic:
+    if layered and _two_free_workers(context):
         if proving:
             return {"subsolvers": list(PROVING_ON_SLOTS), "num_full_subsolvers": len(PROVING_ON_SLOTS)}
         return {"subsolvers": list(SEARCH_ON_SLOTS)}
