@@ -617,7 +617,7 @@ def test_a_complete_track_first_layout_is_the_first_timetable_when_it_keeps_ever
     from scheduler.search.warmstart import track_first_timetable
 
     data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
-    starts, _ = track_first_timetable(compile_problem(data))
+    starts, rooms = track_first_timetable(compile_problem(data))
     assert len(starts) == len(data.talks)
     schedule = solved(data, optimise=False)
     assert not [rule.rule for rule in score(data, schedule.assignments) if rule.weight == "hard" and rule.violations]
@@ -625,6 +625,10 @@ def test_a_complete_track_first_layout_is_the_first_timetable_when_it_keeps_ever
     first_day = data.conference.days[0].date
     timetable = {index[a.talk]: a.start + 1440 * (a.day - first_day).days for a in schedule.assignments}
     assert timetable == starts
+    # and its rooms: the layout holds each track's sessions in one room, which rooms chosen again block by block
+    # (for the hard rules alone) broke up
+    room_index = {room.name: r for r, room in enumerate(data.rooms)}
+    assert {index[a.talk]: room_index[a.room] for a in schedule.assignments} == rooms
 
 
 def test_a_hard_room_rule_holds_even_when_the_rooms_need_new_times():
@@ -639,3 +643,26 @@ def test_a_hard_room_rule_holds_even_when_the_rooms_need_new_times():
     for optimise in (False, True):
         schedule = solved(data, optimise=optimise)
         assert {a.room for a in schedule.assignments} == {"Annex"}
+
+
+def test_the_room_stage_keeps_suggested_rooms_that_a_talk_before_them_would_have_taken():
+    # two overlapping talks, two equal rooms: whatever the greedy picks on its own, the other way round suggested
+    # (the rooms of a timetable in hand) is kept, although the earlier talk comes first and could take either room
+    from scheduler.problem import compile_problem
+    from scheduler.search.room_stage import assign_rooms
+
+    rooms = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
+    talks = [talk("early", duration=40), talk("late", duration=30)]
+    problem = compile_problem(conference(rooms=rooms, talks=talks, speakers=[]))
+    early, late = (next(i for i, t in enumerate(problem.talks) if t.id == name) for name in ("early", "late"))
+    day_start = problem.blocks[0].start
+    starts = {early: day_start, late: day_start + 20}
+
+    def parameters(among=1):
+        return {"max_time_in_seconds": 5.0, "num_workers": 1}
+
+    _, alone, _ = assign_rooms(problem, starts, parameters, hard={})
+    swapped = {early: alone[late], late: alone[early]}
+    for suggested in ({late: swapped[late]}, swapped):
+        _, rooms_chosen, retimed = assign_rooms(problem, starts, parameters, hard={}, suggested=suggested)
+        assert rooms_chosen == swapped and retimed == 0

@@ -210,14 +210,16 @@ class SolveContext:
         weights: dict | None = None,
         hard: dict | None = None,
         keep_reserves: bool = True,
+        suggested: dict[int, int] | None = None,
     ) -> Placement | None:
         """Rooms block by block for these times (room_stage.assign_rooms); None if some block cannot be done.
-        Without `keep_reserves` the blocks may use the time kept for later phases."""
+        Without `keep_reserves` the blocks may use the time kept for later phases; `suggested` rooms (talk ->
+        room) are tried first."""
 
         def parameters(among: int = 1) -> dict:
             return self.room_parameters(among, keep_reserves=keep_reserves)
 
-        return assign_rooms(self.problem, starts, parameters, weights=weights, hard=hard)
+        return assign_rooms(self.problem, starts, parameters, weights=weights, hard=hard, suggested=suggested)
 
 
 def start_hints(built: TimeModel, starts: dict[int, int], only: set[int] | None = None) -> list[tuple[Any, int]]:

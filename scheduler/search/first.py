@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import TimeModel, build_model
@@ -31,10 +31,12 @@ class Compiled:
 
 @dataclass(frozen=True)
 class FirstTimetable:
-    """Phase 1's starts (no rooms yet) and when CP-SAT found them."""
+    """Phase 1's starts, when CP-SAT found them, and the layout's rooms of the talks whose laid-out start it kept
+    (the room stage's first choice: the layout holds each track's sessions in one room)."""
 
     starts: dict[int, int]
     seconds: float | None
+    rooms: dict[int, int] = field(default_factory=dict)
 
     def record(self, stats: SolveStats) -> None:
         stats.first_feasible_seconds = self.seconds
@@ -65,7 +67,7 @@ def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable
     context.say("searching for a conflict-free timetable")
     if keeps_every_hard_rule(context, Timetable(compiled.laid_out, compiled.laid_rooms, room_stage="first")):
         # a layout that places every talk and keeps every hard rule is already a timetable: no search needed
-        return FirstTimetable(dict(compiled.laid_out), context.budget.elapsed())
+        return FirstTimetable(dict(compiled.laid_out), context.budget.elapsed(), dict(compiled.laid_rooms))
     # start-up and loading come off the limit too (TimeBudget.reserved); however long they took, the first timetable
     # still gets half the limit (at least a second, at most the limit), so that a short limit on a busy machine ends
     # with a timetable, not none
@@ -75,4 +77,6 @@ def first_timetable(context: SolveContext, compiled: Compiled) -> FirstTimetable
         compiled.model.model, seconds, first_only=True, workers=compiled.workers, hints=compiled.hints
     )
     raise_if_unsolved(outcome, context.budget.limit)
-    return FirstTimetable(compiled.model.starts(outcome.solver), outcome.first_solution)
+    starts = compiled.model.starts(outcome.solver)
+    kept = {talk: room for talk, room in compiled.laid_rooms.items() if starts[talk] == compiled.laid_out.get(talk)}
+    return FirstTimetable(starts, outcome.first_solution, kept)

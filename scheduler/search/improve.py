@@ -161,5 +161,6 @@ def _rooms_for_improved(
     if starts == timetable.starts and not always:
         return None
     context.say("assigning rooms to the improved timetable")
-    placed = context.rooms_for(starts, weights=context.data.weights)
+    # the rooms in hand first: they may hold sessions that rooms chosen block by block would break up
+    placed = context.rooms_for(starts, weights=context.data.weights, suggested=timetable.rooms)
     return None if placed is None else timetable.with_rooms(placed)

@@ -30,14 +30,14 @@ def place_rooms(context: SolveContext, first: FirstTimetable) -> Placed:
     """Rooms block by block; if some block cannot have them, sessions planned (when sessions are a hard rule) or
     times and rooms solved together."""
     context.say("assigning rooms block by block")
-    placed = context.rooms_for(first.starts, hard=context.hard_only)
+    placed = context.rooms_for(first.starts, hard=context.hard_only, suggested=first.rooms)
     if placed is None and context.together_reserve:
         # the blocks may have run out of their share of the time, which is small while most of it is kept for
         # improving times and rooms together; a first complete timetable comes before any improvement (Timefold-
         # shaped 1,000 talks with that time kept, one-off: the blocks failed after 1.5 s, and times and rooms
         # together, on the whole conference, found nothing in the 56 s left)
         context.say("rooms need more time; assigning them again with the time kept for later")
-        placed = context.rooms_for(first.starts, hard=context.hard_only, keep_reserves=False)
+        placed = context.rooms_for(first.starts, hard=context.hard_only, keep_reserves=False, suggested=first.rooms)
     if placed is not None:
         return Placed(Timetable.from_placement(placed))
     if context.sessions_hard:

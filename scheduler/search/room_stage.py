@@ -32,6 +32,7 @@ def assign_rooms(
     every_block_parameters: Callable[..., dict],
     weights: Weights | dict | None = None,
     hard: Weights | dict | None = None,
+    suggested: dict[int, int] | None = None,
 ) -> tuple[dict[int, int], dict[int, int], int] | None:
     """(starts, rooms, blocks re-timed) with every talk in a suitable open room and no room double-booked.
 
@@ -41,7 +42,8 @@ def assign_rooms(
     time limit, split among the N blocks still to do). With
     `weights`, each block's rooms also minimise the room-stage soft rules (room size; a track keeping its room),
     blocks in time order so a track's earlier rooms of the day are known. Soft rules weighted "hard" (in
-    `weights`, or in `hard` when there are no weights) hold in every block, re-timed or not.
+    `weights`, or in `hard` when there are no weights) hold in every block, re-timed or not. `suggested` rooms
+    (talk -> room, from a timetable in hand) are the greedy's first choice, and so the exact step's hint.
     """
     preferences = _RoomPreferences(problem, Weights.of(weights)) if weights is not None else None
     hard = Weights.of(weights).hard_only() if weights is not None else Weights.of(hard).hard_only()
@@ -63,7 +65,8 @@ def assign_rooms(
         talks = sorted(by_block[block_index])
         day = problem.blocks[block_index].day
         # first any valid rooms (fast), so preferences can never cost a schedule
-        greedy = _best_fit(problem, talks, starts, {track: room for (track, d), room in usual_room.items() if d == day})
+        usual = {track: room for (track, d), room in usual_room.items() if d == day}
+        greedy = _best_fit(problem, talks, starts, usual, suggested)
         chosen = greedy if len(greedy) == len(talks) else _fixed_times(problem, talks, starts, parameters())
         if chosen is not None and enforce is not None:
             chosen = _fixed_times(problem, talks, starts, parameters(), enforce, chosen)
@@ -88,20 +91,33 @@ def assign_rooms(
 
 
 def _best_fit(
-    problem: Problem, talks: list[int], starts: dict[int, int], usual_room: dict[str, int] | None = None
+    problem: Problem,
+    talks: list[int],
+    starts: dict[int, int],
+    usual_room: dict[str, int] | None = None,
+    suggested: dict[int, int] | None = None,
 ) -> dict[int, int]:
     """Greedy by start time: each talk takes the free suitable room that the fewest other talks could use.
 
-    A talk of a track first tries the room its track already has (from `usual_room`, or earlier in this block),
-    then a room no other track has taken in this block, so sessions stay whole even when the exact room stage
-    has no time left. Talks that find no free room are left out of the result.
+    A talk first takes its `suggested` room if it is free, and no other talk takes a room suggested to a talk that
+    starts while it would run there. A talk of a track then tries the room its track already has (from
+    `usual_room`, or earlier in this block), then a room no other track has taken in this block, so sessions stay
+    whole even when the exact room stage has no time left. Talks that find no free room are left out of the result.
     """
     usual_room = dict(usual_room or {})
+    suggested = suggested or {}
     taken_by: dict[int, str] = {}
     demand: dict[int, int] = {}
     for talk in talks:
         for room in problem.rooms[talk]:
             demand[room] = demand.get(room, 0) + 1
+    # a room suggested to a talk later in the block is kept for it from this minute on: a talk without a
+    # suggestion that took it would push the suggested talk (a session of a layout) out of its room
+    promised: dict[int, list[int]] = {}
+    for talk in talks:
+        room = suggested.get(talk)
+        if room is not None and room in problem.rooms[talk]:
+            promised.setdefault(room, []).append(starts[talk])
     free_from: dict[int, int] = {}
     chosen = {}
     for talk in sorted(talks, key=lambda t: (starts[t], len(problem.rooms[t]), t)):
@@ -113,10 +129,16 @@ def _best_fit(
         ]
         if not options:
             continue
+        mine = suggested.get(talk)
+        kept_for_another = {
+            room for room in options if room != mine and any(start <= other < end for other in promised.get(room, ()))
+        }
         track = problem.talks[talk].track
         room = min(
             options,
             key=lambda r: (
+                r != mine,
+                r in kept_for_another,
                 track is not None and usual_room.get(track) != r,
                 track is not None and taken_by.get(r, track) != track,
                 demand[r],
