@@ -610,13 +610,13 @@ def test_track_first_layout_keeps_the_rules_a_data_file_makes_hard():
 
 
 def test_a_complete_track_first_layout_is_the_first_timetable_when_it_keeps_every_hard_rule():
-    # 500 Timefold-shaped talks: the layout places every talk, so phase 1 takes it as it is (no CP-SAT search);
+    # 216 Timefold-shaped talks: the layout places every talk, so phase 1 takes it as it is (no CP-SAT search);
     # it must then keep the rules made hard as the model would
     from benchmarks.ladder import build_yaml
     from scheduler.problem import compile_problem
     from scheduler.search.warmstart import track_first_timetable
 
-    data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
+    data = parse(build_yaml(3, 20, 216), "ladder-216.yaml")
     starts, rooms = track_first_timetable(compile_problem(data))
     assert len(starts) == len(data.talks)
     schedule = solved(data, optimise=False)
@@ -666,3 +666,37 @@ def test_the_room_stage_keeps_suggested_rooms_that_a_talk_before_them_would_have
     for suggested in ({late: swapped[late]}, swapped):
         _, rooms_chosen, retimed = assign_rooms(problem, starts, parameters, hard={}, suggested=suggested)
         assert rooms_chosen == swapped and retimed == 0
+
+
+def test_the_priced_layout_charges_each_rule_a_place_would_break_at_its_weight():
+    # one talk of track 'ml' by ada placed in Hall during the first block of day 1; the price of a second talk of
+    # 'ml' by ada, worked out by hand from the default weights: another room that day is `track-room` (20), and so
+    # is ada in two rooms of one block `speaker-room-change` (50); another day is `track-days` (10) plus
+    # `speaker-days` (20); a room that holds another track in that block adds `session-mix` (20)
+    from scheduler.problem import compile_problem
+    from scheduler.search.warmstart import _needed, _Prices
+
+    rooms = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
+    blocks = [{"start": "09:00", "end": "10:00"}, {"start": "11:00", "end": "12:00"}]
+    days = [{"date": "2024-07-27", "blocks": blocks}, {"date": "2024-07-28", "blocks": blocks}]
+    talks = [
+        talk("first", speakers=["ada"], track="ml"),
+        talk("second", speakers=["ada"], track="ml"),
+        talk("other", speakers=["bob"], track="vision"),
+    ]
+    problem = compile_problem(conference(conference={"days": days}, rooms=rooms, talks=talks))
+    first, second, other = (
+        next(i for i, t in enumerate(problem.talks) if t.id == n) for n in ("first", "second", "other")
+    )
+    hall, annex = 0, 1
+    day1_block1, day1_block2, day2_block1 = (problem.blocks[i].start for i in (0, 1, 2))
+    prices = _Prices(problem, _needed(problem))
+    prices.take(first, day1_block1, hall)
+    assert prices.of(second, day1_block1 + 30, hall) == 0
+    assert prices.of(second, day1_block2, hall) == 0
+    assert prices.of(second, day1_block2, annex) == 20
+    assert prices.of(second, day1_block1 + 30, annex) == 20 + 50
+    assert prices.of(second, day2_block1, hall) == 10 + 20
+    prices.take(other, day1_block2, hall)
+    assert prices.of(second, day1_block2 + 30, hall) == 20
+    assert prices.of(other, day1_block2 + 30, hall) == 0

@@ -4,8 +4,10 @@ Phase 1's CP-SAT search finds some timetable that keeps the hard rules, with no 
 conference it puts a track's talks in parallel all over the day, and the improvement phase cannot undo that in a
 minute. This greedy builds the timetable session by session instead: the biggest tracks first, each talk at the
 earliest start where it keeps every hard rule, preferring the track's room of that day and a start that does not
-overlap its own track. The result (when every talk finds a place) is handed to phase 1 as a hint, so CP-SAT returns
-it at once or repairs it; it is never trusted without the model and the verifier.
+overlap its own track. A second greedy ranks each place by the weighted violations it would add to the rules a
+layout decides (:class:`_Prices`); its layout is taken unless it strands noticeably more talks. The result (when
+every talk finds a place) is handed to phase 1 as a hint, so CP-SAT returns it at once or repairs it; it is never
+trusted without the model and the verifier.
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from collections import defaultdict
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules.base import Weights
 from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
+from ..rules.sessions import SESSION_MIX
+from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
+from ..rules.tracks import TRACK_DAYS, TRACK_ROOM
 
-MOVES_FOR_EVERY = 100  # stranded talks placed by moving another: at most one per this many talks
+MOVES_FOR_EVERY = 30  # stranded talks placed by moving another: at most one per this many talks
+# the priced layout is taken unless it strands more talks than the plain one, by more than one per this many talks
+STRANDED_SLACK_EVERY = 100
 
 
 class _Timeline:
@@ -97,25 +104,35 @@ class _HardPairs:
 
 
 def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, int]]:
-    """(starts, rooms) of the talks the greedy could place, tracks laid out as sessions (some may be missing)."""
+    """(starts, rooms) of the talks the greedy could place, tracks laid out as sessions (some may be missing).
+
+    Two greedies lay the conference out: one that keeps each track in its first room of the day and adds no day for
+    its speakers, and one that prices each place by the weighted rules a layout decides (:class:`_Prices`). The
+    priced one holds sessions together far better, but on a conference with every cell used it strands more talks,
+    and each stranded talk costs phase 1 a repair there. So the priced layout is taken unless it strands more than
+    one talk in a hundred beyond the plain one."""
     pairs = _HardPairs(problem)
-    layout = _Layout(problem, pairs)
-    rooms, starts = layout.rooms, layout.starts
-    days_of: dict[str, set[int]] = defaultdict(set)
-    tracks: dict[str, _Timeline] = {}
-    home: dict[tuple[str, int], int] = {}  # (track, day) -> room
+    order, needed = _order(problem, pairs), _needed(problem)
+    plain = _lay_out(problem, pairs, order, _Homes(problem, needed))
+    priced = _lay_out(problem, pairs, order, _Prices(problem, needed))
+    slack = len(problem.talks) // STRANDED_SLACK_EVERY
+    best = priced if len(priced.starts) + slack >= len(plain.starts) else plain
+    return best.starts, best.chosen
+
+
+def _order(problem: Problem, pairs: _HardPairs) -> list[int]:
+    """Talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks."""
     by_track: dict[str | None, list[int]] = {}
     for index, talk in enumerate(problem.talks):
         by_track.setdefault(talk.track, []).append(index)
 
-    # talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks
     def tight(t: int) -> bool:
         return len(problem.rooms[t]) <= 2 or len(problem.starts[t]) <= 16 or len(problem.talks[t].speakers) > 1
 
     # a talk that must follow others comes after them in the greedy's order too: placed first at its earliest
     # start, it left them no place before it in a full conference
     depth = pairs.depths()
-    order = sorted(
+    return sorted(
         range(len(problem.talks)),
         key=lambda t: (
             depth[t],
@@ -126,12 +143,22 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
             t,
         ),
     )
-    # rooms that talks with few options need are used by the others last
+
+
+def _needed(problem: Problem) -> list[int]:
+    """Per room, the talks with at most two rooms that can use it: such rooms are used by the others last."""
     needed = [0] * len(problem.data.rooms)
     for options in problem.rooms:
         if len(options) <= 2:
             for room in options:
                 needed[room] += 1
+    return needed
+
+
+def _lay_out(problem: Problem, pairs: _HardPairs, order: list[int], rule: _Homes | _Prices) -> _Layout:
+    """Each talk in `order` at the start and room that `rule` ranks best among those that keep the hard rules."""
+    layout = _Layout(problem, pairs)
+    tracks: dict[str, _Timeline] = {}
     stranded: list[int] = []
     for talk in order:
         track = problem.talks[talk].track
@@ -140,38 +167,141 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
         best = None
         for start in problem.starts[talk]:
             end = start + length
-            if not all(person.free(start, end) for person in people) or not pairs.allow(talk, start, starts):
+            if not all(person.free(start, end) for person in people) or not pairs.allow(talk, start, layout.starts):
                 continue
-            day = start // MINUTES_PER_DAY
             clash = track is not None and not tracks.setdefault(track, _Timeline()).free(start, end)
-            # a speaker already coming on other days should not need one more
-            new_days = sum(bool(days_of[s]) and day not in days_of[s] for s in problem.talks[talk].speakers)
-            preferred = home.get((track, day)) if track is not None else None
-            for room in sorted(problem.rooms[talk], key=lambda r: (r != preferred, needed[r], r)):
-                if rooms[room].free(start, end):
-                    key = (clash, room != preferred if track is not None else False, new_days, start)
-                    if best is None or key < best[0]:
-                        best = (key, start, room)
-                    break
-            if best is not None and not any(best[0][:3]):
-                break  # the earliest start in the track's own room, no clash, no extra day: cannot do better
+            for room in rule.candidates(talk, start, layout.rooms):
+                key = rule.key(talk, start, room, clash)
+                if best is None or key < best[0]:
+                    best = (key, start, room)
+            if best is not None and rule.cannot_improve(best[0]):
+                break
         if best is None:
             stranded.append(talk)
             continue
         _, start, room = best
         layout.take(talk, start, room)
-        for speaker in problem.talks[talk].speakers:
-            days_of[speaker].add(start // MINUTES_PER_DAY)
+        rule.take(talk, start, room)
         if track is not None:
             tracks[track].add(start, start + length)
-            home.setdefault((track, start // MINUTES_PER_DAY), room)
     # the last few stranded talks of a full conference cost phase 1 most of its time (2,000 Timefold-shaped talks:
     # 2 stranded, first timetable 17.6 s, placed here 5.7 s); many stranded ones are better placed by phase 1, which
     # sees the tracks that the move below ignores (generated 2,000 talks, 72 stranded: 60,225 after 60 s, 56,511)
     if len(stranded) <= max(1, len(problem.talks) // MOVES_FOR_EVERY):
         for talk in stranded:
             layout.place_by_moving_one(talk)
-    return starts, layout.chosen
+    return layout
+
+
+class _Homes:
+    """The plain greedy's ranking: no clash with the talk's own track, then the track's first room of that day,
+    then no extra day for its speakers, then the earliest start."""
+
+    def __init__(self, problem: Problem, needed: list[int]):
+        self.problem, self.needed = problem, needed
+        self.home: dict[tuple[str, int], int] = {}  # (track, day) -> room
+        self.days_of: dict[str, set[int]] = defaultdict(set)
+
+    def candidates(self, talk: int, start: int, rooms: list[_Timeline]) -> list[int]:
+        """The first free room: the track's room of the day, else the one that talks with few rooms need least."""
+        end = start + self.problem.duration(talk)
+        preferred = self._preferred(talk, start)
+        ranked = sorted(self.problem.rooms[talk], key=lambda r: (r != preferred, self.needed[r], r))
+        return next(([room] for room in ranked if rooms[room].free(start, end)), [])
+
+    def _preferred(self, talk: int, start: int) -> int | None:
+        track = self.problem.talks[talk].track
+        return self.home.get((track, start // MINUTES_PER_DAY)) if track is not None else None
+
+    def key(self, talk: int, start: int, room: int, clash: bool) -> tuple:
+        day = start // MINUTES_PER_DAY
+        speakers = self.problem.talks[talk].speakers
+        # a speaker already coming on other days should not need one more
+        new_days = sum(bool(self.days_of[s]) and day not in self.days_of[s] for s in speakers)
+        away = self.problem.talks[talk].track is not None and room != self._preferred(talk, start)
+        return (clash, away, new_days, start)
+
+    def cannot_improve(self, key: tuple) -> bool:
+        """The earliest start in the track's own room, no clash, no extra day."""
+        return not any(key[:3])
+
+    def take(self, talk: int, start: int, room: int) -> None:
+        for speaker in self.problem.talks[talk].speakers:
+            self.days_of[speaker].add(start // MINUTES_PER_DAY)
+        track = self.problem.talks[talk].track
+        if track is not None:
+            self.home.setdefault((track, start // MINUTES_PER_DAY), room)
+
+
+class _Prices:
+    """What placing one more talk adds to the rules a layout decides, at their weights: a track's extra room on a day
+    or extra day, a speaker's extra day, an extra track in a session, a speaker in two rooms of one block."""
+
+    def __init__(self, problem: Problem, needed: list[int]):
+        weights = Weights.of(problem.data.weights)
+        self.problem, self.needed = problem, needed
+        self.track_room, self.track_days = weights.number(TRACK_ROOM.name), weights.number(TRACK_DAYS.name)
+        self.speaker_days, self.mix = weights.number(SPEAKER_DAYS.name), weights.number(SESSION_MIX.name)
+        self.room_change = weights.number(SPEAKER_ROOM_CHANGE.name)
+        self.track_rooms: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.track_day_set: dict[str, set[int]] = defaultdict(set)
+        self.speaker_day_set: dict[str, set[int]] = defaultdict(set)
+        self.session_tracks: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.speaker_rooms: dict[tuple[str, int], set[int]] = defaultdict(set)
+
+    def candidates(self, talk: int, start: int, rooms: list[_Timeline]) -> list[int]:
+        """The free rooms the track already holds that day, and the first other free room, in the order of the
+        talks with few rooms that need it least."""
+        end = start + self.problem.duration(talk)
+        track = self.problem.talks[talk].track
+        own = self.track_rooms.get((track, start // MINUTES_PER_DAY), []) if track is not None else []
+        usable = set(self.problem.rooms[talk])
+        found = [room for room in own if room in usable and rooms[room].free(start, end)]
+        others = sorted(usable.difference(own), key=lambda r: (self.needed[r], r))
+        return found + next(([room] for room in others if rooms[room].free(start, end)), [])
+
+    def key(self, talk: int, start: int, room: int, clash: bool) -> tuple:
+        return (clash, self.of(talk, start, room), start)
+
+    def cannot_improve(self, key: tuple) -> bool:
+        """The earliest start that adds nothing to any rule the layout prices."""
+        return not key[0] and not key[1]
+
+    def of(self, talk: int, start: int, room: int) -> float:
+        """The weighted violations that the talk at `start` in `room` adds to what is placed."""
+        problem = self.problem
+        day, block = start // MINUTES_PER_DAY, problem.block_index(start)
+        track = problem.talks[talk].track
+        price = 0.0
+        if track is not None:
+            held = self.track_rooms.get((track, day))
+            if held and room not in held:
+                price += self.track_room
+            days = self.track_day_set.get(track)
+            if days and day not in days:
+                price += self.track_days
+            others = self.session_tracks.get((block, room))
+            if others and track not in others:
+                price += self.mix
+        for speaker in problem.talks[talk].speakers:
+            days = self.speaker_day_set.get(speaker)
+            if days and day not in days:
+                price += self.speaker_days
+            price += self.room_change * len(self.speaker_rooms.get((speaker, block), set()) - {room})
+        return price
+
+    def take(self, talk: int, start: int, room: int) -> None:
+        problem = self.problem
+        day, block = start // MINUTES_PER_DAY, problem.block_index(start)
+        track = problem.talks[talk].track
+        if track is not None:
+            if room not in self.track_rooms[(track, day)]:
+                self.track_rooms[(track, day)].append(room)
+            self.track_day_set[track].add(day)
+            self.session_tracks[(block, room)].add(track)
+        for speaker in problem.talks[talk].speakers:
+            self.speaker_day_set[speaker].add(day)
+            self.speaker_rooms[(speaker, block)].add(room)
 
 
 class _Layout:
