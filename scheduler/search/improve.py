@@ -102,7 +102,7 @@ def _rooms_day_by_day(context: SolveContext, timetable: Timetable, starts: dict[
         on_day = {talk: start for talk, start in starts.items() if start // MINUTES_PER_DAY == day}
         if all(timetable.starts[talk] == start for talk, start in on_day.items()):
             continue
-        placed = context.rooms_for(on_day, weights=context.data.weights)
+        placed = context.rooms_for(on_day, weights=context.data.weights, suggested=timetable.rooms)
         if placed is None:
             context.say(f"no rooms for day {day + 1}'s improved times; that day keeps its timetable")
             continue
