@@ -700,3 +700,31 @@ def test_the_priced_layout_charges_each_rule_a_place_would_break_at_its_weight()
     prices.take(other, day1_block2, hall)
     assert prices.of(second, day1_block2 + 30, hall) == 20
     assert prices.of(other, day1_block2 + 30, hall) == 0
+
+
+def test_the_day_by_day_step_keeps_the_timetable_in_hand_when_its_times_with_new_rooms_score_worse(monkeypatch):
+    # the time stage sees none of the rules that rooms decide: its "better" times can cost more once they have rooms.
+    # Here the step is handed back the first timetable's times while a solved, better timetable is in hand
+    from scheduler.generate import generate_yaml
+    from scheduler.search import improve
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext, Timetable, penalty_if_every_hard_rule_kept
+    from scheduler.search.first import compile_model, first_timetable
+    from scheduler.search.placement import place_rooms
+
+    data = parse(generate_yaml(talks=150, rooms=6, days=2, seed=3), "generated.yaml")
+    schedule = solved(data, time_limit=10)
+    context = SolveContext.create(data, TimeBudget.start(20, None), params=None, seed=0, workers=1, optimise=True)
+    index = {talk.id: i for i, talk in enumerate(context.problem.talks)}
+    room_index = {room.name: r for r, room in enumerate(data.rooms)}
+    first_day = data.conference.days[0].date
+    in_hand = Timetable(
+        {index[a.talk]: a.start + 1440 * (a.day - first_day).days for a in schedule.assignments},
+        {index[a.talk]: room_index[a.room] for a in schedule.assignments},
+        room_stage="decomposed",
+    )
+    worse = place_rooms(context, first_timetable(context, compile_model(context))).timetable
+    assert penalty_if_every_hard_rule_kept(context, worse) > penalty_if_every_hard_rule_kept(context, in_hand)
+    monkeypatch.setattr(improve, "improve_day_by_day", lambda context, starts, budget: dict(worse.starts))
+    kept = improve._day_by_day(context, in_hand).timetable
+    assert (kept.starts, kept.rooms) == (in_hand.starts, in_hand.rooms)
