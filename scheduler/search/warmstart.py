@@ -113,9 +113,11 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     one talk in a hundred beyond the plain one."""
     pairs = _HardPairs(problem)
     order, needed = _order(problem, pairs), _needed(problem)
-    plain = _lay_out(problem, pairs, order, _Homes(problem, needed))
     priced = _lay_out(problem, pairs, order, _Prices(problem, needed))
     slack = len(problem.talks) // STRANDED_SLACK_EVERY
+    if len(priced.starts) + slack >= len(problem.talks):
+        return priced.starts, priced.chosen  # the plain layout cannot place enough more to be taken
+    plain = _lay_out(problem, pairs, order, _Homes(problem, needed))
     best = priced if len(priced.starts) + slack >= len(plain.starts) else plain
     return best.starts, best.chosen
 
