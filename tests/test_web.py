@@ -20,6 +20,7 @@ with warnings.catch_warnings():
 
 from scheduler.generate import generate_yaml
 from scheduler.web import Workspace, create_app
+from scheduler.web.workspace import SolveJob
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "neurips2024_tutorials.yaml"
@@ -405,17 +406,28 @@ def test_solve_progress_is_streamed(tmp_path):
     assert (tmp_path / "out" / "schedule.json").is_file()
 
 
-def test_stop_while_streaming_keeps_the_best_verified_timetable(tmp_path):
+def test_stop_while_streaming_keeps_the_best_verified_timetable(tmp_path, monkeypatch):
     data = tmp_path / "generated.yaml"
     data.write_text(generate_yaml(talks=120, rooms=6, days=2, seed=3), encoding="utf-8")
     workspace = Workspace(data, None, tmp_path / "out")
+    # The stop waits until a state with a timetable has been handed to the stream, not merely until the job has one:
+    # the stream samples every half second, and a first timetable found just before the stop would otherwise never
+    # be streamed as running.
+    placed_state_read = threading.Event()
+    as_dict = SolveJob.as_dict
+
+    def as_dict_noting_a_placed_state(job):
+        state = as_dict(job)
+        if state["state"] == "running" and state["penalty"] is not None:
+            placed_state_read.set()
+        return state
+
+    monkeypatch.setattr(SolveJob, "as_dict", as_dict_noting_a_placed_state)
     with TestClient(create_app(workspace)) as test_client:
         assert test_client.post("/solve", data={"time_limit": "120"}, follow_redirects=False).status_code == 303
 
         def stop_when_placed():
-            deadline = time.monotonic() + 60
-            while workspace.job.penalty is None and time.monotonic() < deadline:
-                time.sleep(0.1)
+            placed_state_read.wait(timeout=60)
             test_client.post("/solve/stop")
 
         stopper = threading.Thread(target=stop_when_placed)
