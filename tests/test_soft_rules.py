@@ -728,3 +728,37 @@ def test_the_day_by_day_step_keeps_the_timetable_in_hand_when_its_times_with_new
     monkeypatch.setattr(improve, "improve_day_by_day", lambda context, starts, budget: dict(worse.starts))
     kept = improve._day_by_day(context, in_hand).timetable
     assert (kept.starts, kept.rooms) == (in_hand.starts, in_hand.rooms)
+
+
+def test_the_day_by_day_step_runs_only_where_rules_rooms_decide_are_a_small_share_of_the_penalty(monkeypatch):
+    # it sees only the rules times decide; where rooms decide much, its time goes to the search of times and rooms
+    # together, which sees every rule
+    import dataclasses
+
+    from scheduler.generate import generate_yaml
+    from scheduler.search import improve
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext, assignments
+    from scheduler.search.first import compile_model, first_timetable
+    from scheduler.search.placement import place_rooms
+
+    data = parse(generate_yaml(talks=150, rooms=6, days=2, seed=3), "generated.yaml")
+    params = SolveParams(day_by_day_talks=100)
+    context = SolveContext.create(data, TimeBudget.start(20, None), params=params, seed=0, workers=1, optimise=True)
+    placed = place_rooms(context, first_timetable(context, compile_model(context)))
+    quality = score(data, assignments(context.problem, placed.timetable))
+    by_rooms = sum(rule.penalty for rule in quality if SOFT_RULES[rule.rule].decided_by == "rooms")
+    share = by_rooms / sum(rule.penalty for rule in quality)
+    assert 0 < share < 1
+    called = []
+    monkeypatch.setattr(improve, "improve_day_by_day", lambda context, starts, budget: called.append(1) or starts)
+
+    def improved_with(most: float):
+        called.clear()
+        changed = dataclasses.replace(params, day_by_day_rooms_share=most)
+        return improve.improve(dataclasses.replace(context, params=changed), placed)
+
+    kept = improved_with(share * 0.99)
+    assert not called and kept.timetable == placed.timetable and not kept.ran
+    improved_with(share * 1.01)
+    assert called == [1]

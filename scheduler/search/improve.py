@@ -1,8 +1,9 @@
 """Phase 2: improve the times against the soft rules, starting from the complete timetable in hand.
 
 How depends on the programme (scheduler.search.params.SolveParams has the thresholds): with sessions a hard rule, a
-session plan; above `day_by_day_talks` talks, one day at a time; above `neighbourhood_talks`, a few freed talks at a
-time; otherwise the whole time model. Improved times are kept only when rooms are found for them, so a valid
+session plan; above `day_by_day_talks` talks, one day at a time (or nothing, where rooms decide much of the penalty:
+the search of times and rooms together then gets the time); above `neighbourhood_talks`, a few freed talks at a time;
+otherwise the whole time model. Improved times are kept only when rooms are found for them, so a valid
 timetable stays in hand throughout; one day or a few talks at a time, only when they then score lower, too.
 """
 
@@ -10,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..checks.score import score
 from ..model import build_model
 from ..problem import MINUTES_PER_DAY
+from ..rules import RULES
 from ..schedule import SolveStats
 from .context import (
     ModelSize,
     SolveContext,
     Timetable,
+    assignments,
     keeps_every_hard_rule,
     penalty_if_every_hard_rule_kept,
     start_hints,
@@ -68,6 +72,9 @@ def improve(context: SolveContext, placed: Placed) -> Improved:
     if context.sessions_hard:
         return _by_session_plan(context, placed)
     if talks > context.params.day_by_day_talks and days > 1:
+        if not context.deterministic and _rooms_decide_much(context, placed.timetable):
+            context.say("rooms decide much of the penalty: times and rooms are improved together instead of day by day")
+            return Improved(placed.timetable)
         return _day_by_day(context, placed.timetable)
     if talks > context.params.neighbourhood_talks:
         return _by_neighbourhoods(context, placed.timetable)
@@ -82,6 +89,13 @@ def _by_session_plan(context: SolveContext, placed: Placed) -> Improved:
     planned = plan_sessions(context, context.data.weights, in_hand=placed.timetable)
     timetable = placed.timetable if planned is None else planned.timetable
     return Improved(timetable, ran=True, time_stage_optimal=False, planned=planned)
+
+
+def _rooms_decide_much(context: SolveContext, timetable: Timetable) -> bool:
+    """Whether the rules rooms decide are more than `day_by_day_rooms_share` of the timetable's penalty."""
+    quality = score(context.data, assignments(context.problem, timetable))
+    by_rooms = sum(rule.penalty for rule in quality if RULES[rule.rule].decided_by == "rooms")
+    return by_rooms > context.params.day_by_day_rooms_share * sum(rule.penalty for rule in quality)
 
 
 def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
