@@ -762,3 +762,27 @@ def test_the_day_by_day_step_runs_only_where_rules_rooms_decide_are_a_small_shar
     assert not called and kept.timetable == placed.timetable and not kept.ran
     improved_with(share * 1.01)
     assert called == [1]
+
+
+def test_the_track_first_layout_lays_out_the_more_basic_talks_of_a_topic_first():
+    # listed advanced first, one room with three places: each talk takes about its earliest free start, so the
+    # introduction must be laid out first for the layout to keep level-order; with level-order off, the data order
+    from scheduler.problem import compile_problem
+    from scheduler.search.warmstart import track_first_timetable
+
+    days = [{"date": "2024-07-27", "blocks": [{"start": "09:00", "end": "10:30"}]}]
+    levels = {"deep": "advanced", "middle": "intermediate", "basics": "intro"}
+    talks = [talk(talk_id, topic="rl", level=level) for talk_id, level in levels.items()]
+
+    def laid_out(weights):
+        data = conference(conference={"days": days}, talks=talks, speakers=[], weights=weights)
+        problem = compile_problem(data)
+        starts, _ = track_first_timetable(problem)
+        assert len(starts) == 3
+        return [problem.talks[t].id for t in sorted(starts, key=starts.get)], data
+
+    order, data = laid_out({"level-order": 10})
+    assert order == ["basics", "middle", "deep"]
+    schedule = solved(data)
+    assert penalties(schedule)["level-order"] == 0
+    assert laid_out({"level-order": 0})[0] == ["deep", "middle", "basics"]

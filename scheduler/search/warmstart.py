@@ -16,6 +16,7 @@ import bisect
 from collections import defaultdict
 
 from ..problem import MINUTES_PER_DAY, Problem
+from ..rules.audience import LEVEL_ORDER, LEVELS
 from ..rules.base import Weights
 from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
 from ..rules.sessions import SESSION_MIX
@@ -123,13 +124,23 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
 
 
 def _order(problem: Problem, pairs: _HardPairs) -> list[int]:
-    """Talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks."""
+    """Talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks; where
+    `level-order` has a weight, the more basic talks of a topic before all of those."""
     by_track: dict[str | None, list[int]] = {}
     for index, talk in enumerate(problem.talks):
         by_track.setdefault(talk.track, []).append(index)
 
     def tight(t: int) -> bool:
         return len(problem.rooms[t]) <= 2 or len(problem.starts[t]) <= 16 or len(problem.talks[t].speakers) > 1
+
+    # each talk goes to about its earliest free start, so the talks placed first run first: the introductions,
+    # then the rest (Timefold-shaped 1,000 / 2,000 talks, the layout alone: 124,841 / 684,445 -> 103,401 / 366,264,
+    # most of it level-order; one-off)
+    levelled = Weights.of(problem.data.weights).number(LEVEL_ORDER.name) > 0
+
+    def level(t: int) -> int:
+        talk = problem.talks[t]
+        return LEVELS[talk.level] if levelled and talk.topic and talk.level else 0  # no level: first, as before
 
     # a talk that must follow others comes after them in the greedy's order too: placed first at its earliest
     # start, it left them no place before it in a full conference
@@ -138,6 +149,7 @@ def _order(problem: Problem, pairs: _HardPairs) -> list[int]:
         range(len(problem.talks)),
         key=lambda t: (
             depth[t],
+            level(t),
             not tight(t),
             len(problem.starts[t]) * len(problem.rooms[t]) if tight(t) else 0,
             -len(by_track[problem.talks[t].track]) if problem.talks[t].track else 0,
