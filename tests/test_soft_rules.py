@@ -786,3 +786,29 @@ def test_the_track_first_layout_lays_out_the_more_basic_talks_of_a_topic_first()
     schedule = solved(data)
     assert penalties(schedule)["level-order"] == 0
     assert laid_out({"level-order": 0})[0] == ["deep", "middle", "basics"]
+
+
+def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
+    # Timefold-shaped 500 talks: both greedies place all but at most one talk; the priced one holds sessions
+    # together, the plain one keeps level-order and track-parallel better, and the independent score decides
+    from benchmarks.ladder import build_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.search import warmstart
+    from scheduler.search.context import Timetable, assignments
+
+    data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
+    problem = compile_problem(data)
+    pairs = warmstart._HardPairs(problem)
+    order, needed = warmstart._order(problem, pairs), warmstart._needed(problem)
+
+    def scored(starts, rooms):
+        placed = assignments(problem, Timetable(starts, rooms))
+        return len(starts), sum(rule.penalty for rule in score(data, placed))
+
+    rankings = (warmstart._Prices, warmstart._Homes)
+    layouts = [warmstart._lay_out(problem, pairs, order, ranking(problem, needed)) for ranking in rankings]
+    (priced_placed, priced), (plain_placed, plain) = (scored(layout.starts, layout.chosen) for layout in layouts)
+    assert min(priced_placed, plain_placed) >= len(problem.talks) - len(problem.talks) // 100
+    assert priced != plain
+    lower = (priced_placed, priced) if priced < plain else (plain_placed, plain)
+    assert scored(*warmstart.track_first_timetable(problem)) == lower

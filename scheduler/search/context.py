@@ -259,10 +259,13 @@ def raise_if_unsolved(outcome: Outcome, time_limit: float) -> None:
 
 
 def assignments(problem: Problem, timetable: Timetable) -> list[Assignment]:
-    """The timetable as the schedule's assignments (day, clock times, room names)."""
+    """The timetable as the schedule's assignments (day, clock times, room names); a talk it does not place (a
+    greedy's layout may strand some) is left out."""
     days = problem.data.conference.days
     result = []
     for index, talk in enumerate(problem.talks):
+        if index not in timetable.starts:
+            continue
         start, room = timetable.starts[index], timetable.rooms[index]
         day, minute = divmod(start, MINUTES_PER_DAY)
         result.append(
