@@ -57,6 +57,7 @@ class SolveStats:
     time_stage_optimal: bool = False
     improvement_ran: bool = False
     improved_day_by_day: bool = False
+    time_stage_skipped: str = ""  # why phase 2 did not improve the times, when it gave its time to a later phase
     penalty: float = 0.0
     bound: float | None = None
     neighbourhoods: int = 0

@@ -760,6 +760,7 @@ def test_the_day_by_day_step_runs_only_where_rules_rooms_decide_are_a_small_shar
 
     kept = improved_with(share * 0.99)
     assert not called and kept.timetable == placed.timetable and not kept.ran
+    assert kept.skipped.startswith(f"not day by day: the rules rooms decide are {share:.0%} of the first timetable")
     improved_with(share * 1.01)
     assert called == [1]
 
@@ -812,3 +813,18 @@ def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     assert priced != plain
     lower = (priced_placed, priced) if priced < plain else (plain_placed, plain)
     assert scored(*warmstart.track_first_timetable(problem)) == lower
+
+
+def test_the_summary_says_why_the_times_were_not_improved_day_by_day():
+    from scheduler.checks.report import summary_lines
+    from scheduler.generate import generate_yaml
+
+    data = parse(generate_yaml(talks=150, rooms=6, days=2, seed=3), "generated.yaml")
+    params = SolveParams(day_by_day_talks=100, day_by_day_rooms_share=0.0)
+    schedule = solved(data, time_limit=6, workers=1, params=params)
+    lines = summary_lines(schedule)
+    assert any(
+        line.startswith("time stage: not day by day: the rules rooms decide are ")
+        and line.endswith("% of the first timetable's penalty, so its time went to times and rooms together")
+        for line in lines
+    ), lines

@@ -44,6 +44,7 @@ class Improved:
     planned: Planned | None = None
     day_by_day: bool = False
     neighbourhoods: int = 0
+    skipped: str = ""  # why the times were not improved here, in words
 
     def record(self, stats: SolveStats) -> None:
         if self.ran:
@@ -60,6 +61,8 @@ class Improved:
             stats.time_stage_optimal = self.time_stage_optimal
         if self.day_by_day:
             stats.improved_day_by_day = True
+        if self.skipped:
+            stats.time_stage_skipped = self.skipped
         if self.neighbourhoods:
             stats.neighbourhoods = self.neighbourhoods
 
@@ -72,9 +75,14 @@ def improve(context: SolveContext, placed: Placed) -> Improved:
     if context.sessions_hard:
         return _by_session_plan(context, placed)
     if talks > context.params.day_by_day_talks and days > 1:
-        if not context.deterministic and _rooms_decide_much(context, placed.timetable):
-            context.say("rooms decide much of the penalty: times and rooms are improved together instead of day by day")
-            return Improved(placed.timetable)
+        share = _share_decided_by_rooms(context, placed.timetable)
+        if not context.deterministic and share > context.params.day_by_day_rooms_share:
+            skipped = (
+                f"not day by day: the rules rooms decide are {share:.0%} of the first timetable's penalty, so its time "
+                "went to times and rooms together"
+            )
+            context.say(f"time stage {skipped}")
+            return Improved(placed.timetable, skipped=skipped)
         return _day_by_day(context, placed.timetable)
     if talks > context.params.neighbourhood_talks:
         return _by_neighbourhoods(context, placed.timetable)
@@ -91,11 +99,11 @@ def _by_session_plan(context: SolveContext, placed: Placed) -> Improved:
     return Improved(timetable, ran=True, time_stage_optimal=False, planned=planned)
 
 
-def _rooms_decide_much(context: SolveContext, timetable: Timetable) -> bool:
-    """Whether the rules rooms decide are more than `day_by_day_rooms_share` of the timetable's penalty."""
+def _share_decided_by_rooms(context: SolveContext, timetable: Timetable) -> float:
+    """The share of the timetable's penalty that the rules rooms decide make up (0 for no penalty)."""
     quality = score(context.data, assignments(context.problem, timetable))
-    by_rooms = sum(rule.penalty for rule in quality if RULES[rule.rule].decided_by == "rooms")
-    return by_rooms > context.params.day_by_day_rooms_share * sum(rule.penalty for rule in quality)
+    total = sum(rule.penalty for rule in quality)
+    return sum(rule.penalty for rule in quality if RULES[rule.rule].decided_by == "rooms") / total if total else 0.0
 
 
 def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:

@@ -6,9 +6,8 @@ minute. This greedy builds the timetable session by session instead: the biggest
 earliest start where it keeps every hard rule, preferring the track's room of that day and a start that does not
 overlap its own track. A second greedy ranks each place by the weighted violations it would add to the rules a
 layout decides (:class:`_Prices`); of the two layouts, the one that scores lower is taken, unless it strands
-noticeably more talks. The result (when
-every talk finds a place) is handed to phase 1 as a hint, so CP-SAT returns it at once or repairs it; it is never
-trusted without the model and the verifier.
+noticeably more talks. The result (when every talk finds a place) is handed to phase 1 as a hint, so CP-SAT returns
+it at once or repairs it; it is never trusted without the model and the verifier.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from ..rules.tracks import TRACK_DAYS, TRACK_ROOM
 from .context import Timetable, assignments
 
 MOVES_FOR_EVERY = 30  # stranded talks placed by moving another: at most one per this many talks
-# the priced layout is taken unless it strands more talks than the plain one, by more than one per this many talks
+# a layout is taken only if it strands at most one talk per this many talks more than the other
 STRANDED_SLACK_EVERY = 100
 
 
