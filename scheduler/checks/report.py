@@ -85,7 +85,7 @@ def summary_lines(schedule: Schedule) -> list[str]:
         lines.append(f"time stage: {stats.neighbourhoods} neighbourhoods re-solved{objective}")
     elif stats.improved_day_by_day:
         lines.append("time stage: improved one day at a time")
-    elif getattr(stats, "time_stage_skipped", ""):
+    elif stats.time_stage_skipped:
         lines.append(f"time stage: {stats.time_stage_skipped}")
     elif stats.time_objective is not None and stats.time_bound is not None:
         optimal = ", optimal" if stats.time_stage_optimal else ""

@@ -75,8 +75,9 @@ def improve(context: SolveContext, placed: Placed) -> Improved:
     if context.sessions_hard:
         return _by_session_plan(context, placed)
     if talks > context.params.day_by_day_talks and days > 1:
-        share = _share_decided_by_rooms(context, placed.timetable)
-        if not context.deterministic and share > context.params.day_by_day_rooms_share:
+        # --deterministic keeps no time for the search together, so the step always runs there: nothing to score
+        share = 0.0 if context.deterministic else _share_decided_by_rooms(context, placed.timetable)
+        if share > context.params.day_by_day_rooms_share:
             skipped = (
                 f"not day by day: the rules rooms decide are {share:.0%} of the first timetable's penalty, so its time "
                 "went to times and rooms together"

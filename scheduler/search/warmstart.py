@@ -122,10 +122,11 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     # the prices leave out level-order and track-parallel, which the plain greedy's earliest starts keep better on
     # Timefold-shaped conferences (60 s, one-off, 500 / 1,000 / 2,000 talks: 25,585 / 82,627 / 297,339 from the
     # plain layout, 27,732 / 96,726 / 360,791 from the priced one), so the independent score decides
-    best = min(
-        (layout for layout in layouts if len(layout.starts) + slack >= most),
-        key=lambda layout: _penalty(problem, layout),
-    )
+    placing_enough = [layout for layout in layouts if len(layout.starts) + slack >= most]
+    if len(placing_enough) == 1:
+        best = placing_enough[0]  # the other strands too many: no need to score either
+    else:
+        best = min(placing_enough, key=lambda layout: _penalty(problem, layout))
     return best.starts, best.chosen
 
 
