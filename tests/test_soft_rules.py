@@ -674,7 +674,7 @@ def test_the_priced_layout_charges_each_rule_a_place_would_break_at_its_weight()
     # is ada in two rooms of one block `speaker-room-change` (50); another day is `track-days` (10) plus
     # `speaker-days` (20); a room that holds another track in that block adds `session-mix` (20)
     from scheduler.problem import compile_problem
-    from scheduler.search.warmstart import _needed, _Prices
+    from scheduler.search.warmstart import _needed_minutes, _Prices
 
     rooms = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
     blocks = [{"start": "09:00", "end": "10:00"}, {"start": "11:00", "end": "12:00"}]
@@ -690,7 +690,7 @@ def test_the_priced_layout_charges_each_rule_a_place_would_break_at_its_weight()
     )
     hall, annex = 0, 1
     day1_block1, day1_block2, day2_block1 = (problem.blocks[i].start for i in (0, 1, 2))
-    prices = _Prices(problem, _needed(problem))
+    prices = _Prices(problem, _needed_minutes(problem))
     prices.take(first, day1_block1, hall)
     assert prices.of(second, day1_block1 + 30, hall) == 0
     assert prices.of(second, day1_block2, hall) == 0
@@ -790,8 +790,9 @@ def test_the_track_first_layout_lays_out_the_more_basic_talks_of_a_topic_first()
 
 
 def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
-    # Timefold-shaped 500 talks: both greedies place all but at most one talk; the priced one holds sessions
-    # together, the plain one keeps level-order and track-parallel better, and the independent score decides
+    # Timefold-shaped 500 talks (a full conference: two layouts): both greedies place all but at most one talk; the
+    # priced one holds sessions together, the plain one keeps level-order and track-parallel better, and the
+    # independent score decides
     from benchmarks.ladder import build_yaml
     from scheduler.problem import compile_problem
     from scheduler.search import warmstart
@@ -800,7 +801,7 @@ def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
     problem = compile_problem(data)
     pairs = warmstart._HardPairs(problem)
-    order, needed = warmstart._order(problem, pairs), warmstart._needed(problem)
+    order, needed = warmstart._order(problem, pairs), warmstart._needed_by_few(problem)
 
     def scored(starts, rooms):
         placed = assignments(problem, Timetable(starts, rooms))
@@ -813,6 +814,73 @@ def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     assert priced != plain
     lower = (priced_placed, priced) if priced < plain else (plain_placed, plain)
     assert scored(*warmstart.track_first_timetable(problem)) == lower
+
+
+def test_the_share_of_the_rooms_minutes_the_talks_need_counts_only_where_a_talk_may_go():
+    # two rooms open 09:00-10:00 for talks and 10:00-11:00 for posters, which no talk here is: three 30-minute
+    # talks need 90 of the 120 minutes the rooms are open to them. Timefold-shaped 216 talks use every cell
+    from benchmarks.ladder import build_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.search import warmstart
+
+    rooms = [{"name": f"R{i}", "capacity": 100} for i in range(2)]
+    blocks = [
+        {"start": "09:00", "end": "10:00", "type": "talks"},
+        {"start": "10:00", "end": "11:00", "type": "posters"},
+    ]
+    data = conference(
+        conference={"days": [{"date": "2024-07-27", "blocks": blocks}]},
+        kinds={"talk": {"block_types": ["talks"]}},
+        rooms=rooms,
+        talks=[talk(f"t{i}") for i in range(3)],
+    )
+    assert warmstart._used_share(compile_problem(data)) == 90 / 120
+    full = compile_problem(parse(build_yaml(3, 20, 216), "ladder-216.yaml"))
+    assert warmstart._used_share(full) == 1
+
+
+def test_with_room_to_spare_small_audiences_leave_the_rooms_big_ones_need():
+    # generated 1,000 talks, 25 rooms, 4 days (0.63 of the rooms' minutes used): a few hundred big audiences may use
+    # only four to thirteen rooms each. Ranking the rooms by the talk-minutes expected of them, every talk finds a
+    # place; counting only the talks with at most two rooms, the priced layout left dozens without one
+    from scheduler.generate import generate_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.search import warmstart
+
+    problem = compile_problem(parse(generate_yaml(talks=1000, rooms=25, days=4, seed=0), "generated.yaml"))
+    assert warmstart._used_share(problem) <= warmstart.ROOMY_USED_SHARE
+    starts, _ = warmstart.track_first_timetable(problem)
+    assert len(starts) == len(problem.talks)
+    pairs = warmstart._HardPairs(problem)
+    counted_few = warmstart._lay_out(
+        problem, pairs, warmstart._order(problem, pairs), warmstart._Prices(problem, warmstart._needed_by_few(problem))
+    )
+    assert len(counted_few.starts) <= len(problem.talks) - 10
+
+
+def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_lower():
+    # generated 1,000 talks: many talks by two or three people, laid out first in the first greedy's order, split the
+    # tracks over the first rooms of the first day; laid out track by track the priced layout scores lower, and is
+    # the one taken
+    from scheduler.generate import generate_yaml
+    from scheduler.problem import compile_problem
+    from scheduler.search import warmstart
+    from scheduler.search.context import Timetable, assignments
+
+    data = parse(generate_yaml(talks=1000, rooms=25, days=4, seed=0), "generated.yaml")
+    problem = compile_problem(data)
+    pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
+
+    def scored(starts, rooms):
+        placed = assignments(problem, Timetable(starts, rooms))
+        return len(starts), sum(rule.penalty for rule in score(data, placed))
+
+    orders = (warmstart._order(problem, pairs), warmstart._order(problem, pairs, tracks_whole=True))
+    layouts = [warmstart._lay_out(problem, pairs, order, warmstart._Prices(problem, needed)) for order in orders]
+    (first_placed, first), (whole_placed, whole) = (scored(layout.starts, layout.chosen) for layout in layouts)
+    assert first_placed == whole_placed == len(problem.talks)
+    assert whole < first
+    assert scored(*warmstart.track_first_timetable(problem)) == (whole_placed, whole)
 
 
 def test_the_summary_says_why_the_times_were_not_improved_day_by_day():

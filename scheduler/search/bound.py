@@ -491,7 +491,7 @@ def _room_parts(problem: Problem) -> dict[int, int]:
     return {talk: root(rooms[0]) for talk, rooms in enumerate(problem.rooms) if rooms}
 
 
-def _minutes_in_block(problem: Problem, room: int, block: int) -> int:
+def minutes_in_block(problem: Problem, room: int, block: int) -> int:
     """Minutes of `block` during which `room` is open."""
     span = problem.blocks[block]
     closed = sum(max(0, min(end, span.end) - max(start, span.start)) for start, end in problem.room_busy[room])
@@ -520,7 +520,7 @@ def _track_room_days(problem: Problem, talks: list[int]) -> tuple[int, list[int]
     # multiple of the durations' greatest common divisor, so a block holds that rounded down
     most = max(
         sum(
-            _minutes_in_block(problem, room, block) // step * step
+            minutes_in_block(problem, room, block) // step * step
             for block in blocks
             if problem.blocks[block].day == day
         )

@@ -5,14 +5,16 @@ conference it puts a track's talks in parallel all over the day, and the improve
 minute. This greedy builds the timetable session by session instead: the biggest tracks first, each talk at the
 earliest start where it keeps every hard rule, preferring the track's room of that day and a start that does not
 overlap its own track. A second greedy ranks each place by the weighted violations it would add to the rules a
-layout decides (:class:`_Prices`); of the two layouts, the one that scores lower is taken, unless it strands
-noticeably more talks. The result (when every talk finds a place) is handed to phase 1 as a hint, so CP-SAT returns
-it at once or repairs it; it is never trusted without the model and the verifier.
+layout decides (:class:`_Prices`), and where the rooms have minutes to spare it also lays the conference out track
+by track; of the layouts, the one that scores lower is taken, unless it strands noticeably more talks. The result
+(when every talk finds a place) is handed to phase 1 as a hint, so CP-SAT returns it at once or repairs it; it is
+never trusted without the model and the verifier.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import defaultdict
 
 from ..checks.score import score
@@ -23,11 +25,19 @@ from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
 from ..rules.sessions import SESSION_MIX
 from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
 from ..rules.tracks import TRACK_DAYS, TRACK_ROOM
+from .bound import minutes_in_block
 from .context import Timetable, assignments
 
 MOVES_FOR_EVERY = 30  # stranded talks placed by moving another: at most one per this many talks
 # a layout is taken only if it strands at most one talk per this many talks more than the other
 STRANDED_SLACK_EVERY = 100
+# in the layout that keeps tracks whole, talks with at most this many rooms still go first (generated 2,000 talks,
+# 40 rooms, the layout alone: 26,068 with two, 23,639 with four, 24,113 with eight; Timefold-shaped 1,000 talks
+# 92,118 / 92,408 / 96,884; one-off)
+TRACKS_WHOLE_TIGHT_ROOMS = 4
+# a conference whose talks need at most this share of the minutes the rooms are open to them has room to spare
+# (generated conferences of 500-2,000 talks: 0.62-0.65; Timefold-shaped: 0.99-1, every cell used)
+ROOMY_USED_SHARE = 0.8
 
 
 class _Timeline:
@@ -110,13 +120,23 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     """(starts, rooms) of the talks the greedy could place, tracks laid out as sessions (some may be missing).
 
     Two greedies lay the conference out: one that keeps each track in its first room of the day and adds no day for
-    its speakers, and one that prices each place by the weighted rules a layout decides (:class:`_Prices`). The
-    priced one holds sessions together far better, but on a conference with every cell used it may strand more
-    talks, and each stranded talk costs phase 1 a repair there. So of the layouts that strand at most one talk in a
-    hundred more than the other, the one whose placed talks score lower is taken."""
+    its speakers, and one that prices each place by the weighted rules a layout decides (:class:`_Prices`), the
+    latter in the first one's order and, where the rooms have minutes to spare, track by track (:func:`_order`).
+    The priced ones hold sessions together far better, but on a conference with every cell used they may strand
+    more talks, and each stranded talk costs phase 1 a repair there. So of the layouts that strand at most one talk
+    in a hundred more than the one that places most, the one whose placed talks score lower is taken."""
     pairs = _HardPairs(problem)
-    order, needed = _order(problem, pairs), _needed(problem)
-    layouts = [_lay_out(problem, pairs, order, rule(problem, needed)) for rule in (_Prices, _Homes)]
+    order = _order(problem, pairs)
+    # with room to spare, the rooms that small audiences take decide whether the big ones find a room, and the
+    # tracks can keep their rooms: generated 500 / 1,000 / 2,000 talks (0.62-0.65 of the minutes used), 60 s,
+    # one-off, 6,743 / 17,430 / 33,827 -> 5,102 / 12,728 / 25,726. On a full conference the layouts that score
+    # lower this way ended higher (Timefold-shaped 1,000 / 2,000 talks, 60 s, one-off: 88,349 / 311,961 against
+    # 82,163 / 301,778 as before)
+    roomy = _used_share(problem) <= ROOMY_USED_SHARE
+    needed = _needed_minutes(problem) if roomy else _needed_by_few(problem)
+    orders = [order, _order(problem, pairs, tracks_whole=True)] if roomy else [order]
+    layouts = [_lay_out(problem, pairs, each, _Prices(problem, needed)) for each in orders]
+    layouts.append(_lay_out(problem, pairs, order, _Homes(problem, needed)))
     slack = len(problem.talks) // STRANDED_SLACK_EVERY
     most = max(len(layout.starts) for layout in layouts)
     # the prices leave out level-order and track-parallel, which the plain greedy's earliest starts keep better on
@@ -124,7 +144,7 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     # plain layout, 27,732 / 96,726 / 360,791 from the priced one), so the independent score decides
     placing_enough = [layout for layout in layouts if len(layout.starts) + slack >= most]
     if len(placing_enough) == 1:
-        best = placing_enough[0]  # the other strands too many: no need to score either
+        best = placing_enough[0]  # the others strand too many: no need to score any
     else:
         best = min(placing_enough, key=lambda layout: _penalty(problem, layout))
     return best.starts, best.chosen
@@ -136,14 +156,18 @@ def _penalty(problem: Problem, layout: _Layout) -> float:
     return sum(rule.penalty for rule in score(problem.data, placed))
 
 
-def _order(problem: Problem, pairs: _HardPairs) -> list[int]:
+def _order(problem: Problem, pairs: _HardPairs, tracks_whole: bool = False) -> list[int]:
     """Talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks; where
-    `level-order` has a weight, the more basic talks of a topic before all of those."""
+    `level-order` has a weight, the more basic talks of a topic before all of those. With `tracks_whole`, talks by
+    several people count as having few choices only by their rooms (up to four) or starts, so each track is laid
+    out in one go."""
     by_track: dict[str | None, list[int]] = {}
     for index, talk in enumerate(problem.talks):
         by_track.setdefault(talk.track, []).append(index)
 
     def tight(t: int) -> bool:
+        if tracks_whole:
+            return len(problem.rooms[t]) <= TRACKS_WHOLE_TIGHT_ROOMS or len(problem.starts[t]) <= 16
         return len(problem.rooms[t]) <= 2 or len(problem.starts[t]) <= 16 or len(problem.talks[t].speakers) > 1
 
     # each talk goes to about its earliest free start, so the talks placed first run first: the introductions,
@@ -172,13 +196,39 @@ def _order(problem: Problem, pairs: _HardPairs) -> list[int]:
     )
 
 
-def _needed(problem: Problem) -> list[int]:
+def _used_share(problem: Problem) -> float:
+    """The talks' minutes against the open minutes of the rooms in the blocks where some talk may be in them (1:
+    every such minute is needed)."""
+    usable: set[tuple[int, int]] = set()  # (room, block)
+    for blocks, rooms in {
+        (frozenset(map(problem.block_index, problem.starts[talk])), frozenset(problem.rooms[talk]))
+        for talk in range(len(problem.talks))
+    }:
+        usable.update(itertools.product(rooms, blocks))
+    open_total = sum(minutes_in_block(problem, room, block) for room, block in usable)
+    return sum(problem.duration(talk) for talk in range(len(problem.talks))) / max(1, open_total)
+
+
+def _needed_by_few(problem: Problem) -> list[float]:
     """Per room, the talks with at most two rooms that can use it: such rooms are used by the others last."""
-    needed = [0] * len(problem.data.rooms)
+    needed = [0.0] * len(problem.data.rooms)
     for options in problem.rooms:
         if len(options) <= 2:
             for room in options:
                 needed[room] += 1
+    return needed
+
+
+def _needed_minutes(problem: Problem) -> list[float]:
+    """Per room, the talk-minutes expected of it, each talk's minutes shared evenly among the rooms it can use: the
+    rooms most in demand are used by the others last."""
+    # counting only the talks with at most two rooms, the large rooms that a few hundred big audiences need (four
+    # to thirteen rooms each) filled up with small ones: generated 1,000 talks, the priced layout stranded 45 talks
+    # that way, none this way
+    needed = [0.0] * len(problem.data.rooms)
+    for talk, options in enumerate(problem.rooms):
+        for room in options:
+            needed[room] += problem.duration(talk) / len(options)
     return needed
 
 
@@ -226,7 +276,7 @@ class _Homes:
     """The plain greedy's ranking: no clash with the talk's own track, then the track's first room of that day,
     then no extra day for its speakers, then the earliest start."""
 
-    def __init__(self, problem: Problem, needed: list[int]):
+    def __init__(self, problem: Problem, needed: list[float]):
         self.problem, self.needed = problem, needed
         self.home: dict[tuple[str, int], int] = {}  # (track, day) -> room
         self.days_of: dict[str, set[int]] = defaultdict(set)
@@ -266,7 +316,7 @@ class _Prices:
     """What placing one more talk adds to the rules a layout decides, at their weights: a track's extra room on a day
     or extra day, a speaker's extra day, an extra track in a session, a speaker in two rooms of one block."""
 
-    def __init__(self, problem: Problem, needed: list[int]):
+    def __init__(self, problem: Problem, needed: list[float]):
         weights = Weights.of(problem.data.weights)
         self.problem, self.needed = problem, needed
         self.track_room, self.track_days = weights.number(TRACK_ROOM.name), weights.number(TRACK_DAYS.name)
