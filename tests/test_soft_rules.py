@@ -858,6 +858,24 @@ def test_with_room_to_spare_small_audiences_leave_the_rooms_big_ones_need():
     assert len(counted_few.starts) <= len(problem.talks) - 10
 
 
+def test_the_talks_of_a_person_who_speaks_more_than_a_day_holds_go_first_in_the_track_by_track_order():
+    # one four-hour block a day on two days, five rooms, a start every 5 minutes (grid): ada's nine 30-minute talks
+    # need 270 minutes, more than a day holds; bob's one talk does not. Laid out track by track, ada's talks still
+    # go first, although her track is the smaller one and each of her talks has as many starts and rooms as any other
+    from scheduler.problem import compile_problem
+    from scheduler.search import warmstart
+
+    block = [{"start": "09:00", "end": "13:00"}]
+    days = [{"date": "2024-07-27", "blocks": block}, {"date": "2024-07-28", "blocks": block}]
+    rooms = [{"name": f"R{i}", "capacity": 100} for i in range(5)]
+    talks = [talk(f"a{i}", speakers=["ada"], track="small") for i in range(9)]
+    talks += [talk(f"b{i}", speakers=["bob"] if i == 0 else [], track="big") for i in range(10)]
+    problem = compile_problem(conference(conference={"days": days, "starts": "grid"}, rooms=rooms, talks=talks))
+    assert warmstart._speakers_beyond_a_day(problem) == {"ada"}
+    order = warmstart._order(problem, warmstart._HardPairs(problem), tracks_whole=True)
+    assert [problem.talks[t].id for t in order[:9]] == [f"a{i}" for i in range(9)]
+
+
 def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_lower():
     # generated 1,000 talks: many talks by two or three people, laid out first in the first greedy's order, split the
     # tracks over the first rooms of the first day; laid out track by track the priced layout scores lower, and is

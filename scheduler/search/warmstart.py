@@ -129,7 +129,7 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     order = _order(problem, pairs)
     # with room to spare, the rooms that small audiences take decide whether the big ones find a room, and the
     # tracks can keep their rooms: generated 500 / 1,000 / 2,000 talks (0.62-0.65 of the minutes used), 60 s,
-    # one-off, 6,743 / 17,430 / 33,827 -> 5,102 / 12,728 / 25,726. On a full conference the layouts that score
+    # one-off, 6,743 / 17,430 / 33,827 -> 4,643 / 12,062 / 23,651. On a full conference the layouts that score
     # lower this way ended higher (Timefold-shaped 1,000 / 2,000 talks, 60 s, one-off: 88,349 / 311,961 against
     # 82,163 / 301,778 as before)
     roomy = _used_share(problem) <= ROOMY_USED_SHARE
@@ -159,15 +159,18 @@ def _penalty(problem: Problem, layout: _Layout) -> float:
 def _order(problem: Problem, pairs: _HardPairs, tracks_whole: bool = False) -> list[int]:
     """Talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks; where
     `level-order` has a weight, the more basic talks of a topic before all of those. With `tracks_whole`, talks by
-    several people count as having few choices only by their rooms (up to four) or starts, so each track is laid
-    out in one go."""
+    several people count as having few choices only by their rooms (up to four), their starts, or a speaker whose
+    talks fill more than a day, so each track is laid out in one go."""
     by_track: dict[str | None, list[int]] = {}
     for index, talk in enumerate(problem.talks):
         by_track.setdefault(talk.track, []).append(index)
 
+    busy = _speakers_beyond_a_day(problem) if tracks_whole else set()
+
     def tight(t: int) -> bool:
         if tracks_whole:
-            return len(problem.rooms[t]) <= TRACKS_WHOLE_TIGHT_ROOMS or len(problem.starts[t]) <= 16
+            few = len(problem.rooms[t]) <= TRACKS_WHOLE_TIGHT_ROOMS or len(problem.starts[t]) <= 16
+            return few or not busy.isdisjoint(problem.talks[t].speakers)
         return len(problem.rooms[t]) <= 2 or len(problem.starts[t]) <= 16 or len(problem.talks[t].speakers) > 1
 
     # each talk goes to about its earliest free start, so the talks placed first run first: the introductions,
@@ -194,6 +197,21 @@ def _order(problem: Problem, pairs: _HardPairs, tracks_whole: bool = False) -> l
             t,
         ),
     )
+
+
+def _speakers_beyond_a_day(problem: Problem) -> set[str]:
+    """The people whose talks take more minutes than the longest day's blocks hold."""
+    # laid out last, their talks found the few gaps left in their days too short (generated 2,000 talks: one
+    # person's 73 talks, five of them stranded)
+    day_minutes: dict[int, int] = defaultdict(int)
+    for block in problem.blocks:
+        day_minutes[block.start // MINUTES_PER_DAY] += block.length
+    longest = max(day_minutes.values(), default=0)
+    return {
+        speaker
+        for speaker, talks in problem.speaker_talks.items()
+        if sum(problem.duration(talk) for talk in talks) > longest
+    }
 
 
 def _used_share(problem: Problem) -> float:
