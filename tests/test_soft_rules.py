@@ -789,6 +789,34 @@ def test_the_track_first_layout_lays_out_the_more_basic_talks_of_a_topic_first()
     assert laid_out({"level-order": 0})[0] == ["deep", "middle", "basics"]
 
 
+def test_the_priced_layout_offers_a_speaker_the_room_they_are_already_in_that_block():
+    # ada's 'ml' talk is in the Hall 09:00-09:30; her 'vision' talk at 09:30 would cost `speaker-room-change` (50)
+    # in the Annex and `session-mix` (20) in the Hall. The Hall is the room the others should use last (a big
+    # audience can use only it), so before, the Annex was the only room offered and ada changed rooms
+    from scheduler.problem import compile_problem
+    from scheduler.search import warmstart
+
+    rooms = [{"name": "Hall", "capacity": 300}, {"name": "Annex", "capacity": 100}]
+    talks = [
+        talk("first", speakers=["ada"], track="ml"),
+        talk("second", speakers=["ada"], track="vision"),
+        talk("big", speakers=["bob"], attendance=250),
+    ]
+    problem = compile_problem(conference(rooms=rooms, talks=talks))
+    first, second = (next(i for i, t in enumerate(problem.talks) if t.id == n) for n in ("first", "second"))
+    hall, annex = 0, 1
+    needed = warmstart._needed_minutes(problem)
+    assert needed[hall] > needed[annex]
+    prices = warmstart._Prices(problem, needed)
+    busy = [warmstart._Timeline() for _ in rooms]
+    start = problem.blocks[0].start
+    busy[hall].add(start, start + 30)
+    prices.take(first, start, hall)
+    offered = prices.candidates(second, start + 30, busy)
+    assert hall in offered
+    assert min(offered, key=lambda room: prices.of(second, start + 30, room)) == hall
+
+
 def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     # Timefold-shaped 500 talks (a full conference: two layouts): both greedies place all but at most one talk; the
     # priced one holds sessions together, the plain one keeps level-order and track-parallel better, and the
