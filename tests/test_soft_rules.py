@@ -26,6 +26,23 @@ def penalties(schedule):
     return {rule.rule: rule.violations for rule in score(schedule.data, schedule.assignments)}
 
 
+def layout_score(data, problem, starts, rooms):
+    """(talks placed, independent score of the placed talks) of a layout."""
+    from scheduler.search.context import Timetable, assignments
+
+    return len(starts), sum(rule.penalty for rule in score(data, assignments(problem, Timetable(starts, rooms))))
+
+
+@pytest.fixture(scope="module")
+def generated_1000():
+    """Generated 1,000 talks, 25 rooms, 4 days (seed 0): the data and its compiled problem."""
+    from scheduler.generate import generate_yaml
+    from scheduler.problem import compile_problem
+
+    data = parse(generate_yaml(talks=1000, rooms=25, days=4, seed=0), "generated.yaml")
+    return data, compile_problem(data)
+
+
 def overlaps(schedule, a, b):
     first, second = schedule.assignment(a), schedule.assignment(b)
     return first.day == second.day and first.start < second.end and second.start < first.end
@@ -824,24 +841,21 @@ def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     from benchmarks.ladder import build_yaml
     from scheduler.problem import compile_problem
     from scheduler.search import warmstart
-    from scheduler.search.context import Timetable, assignments
 
     data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
     problem = compile_problem(data)
     pairs = warmstart._HardPairs(problem)
     order, needed = warmstart._order(problem, pairs), warmstart._needed_by_few(problem)
 
-    def scored(starts, rooms):
-        placed = assignments(problem, Timetable(starts, rooms))
-        return len(starts), sum(rule.penalty for rule in score(data, placed))
-
     rankings = (warmstart._Prices, warmstart._Homes)
     layouts = [warmstart._lay_out(problem, pairs, order, ranking(problem, needed)) for ranking in rankings]
-    (priced_placed, priced), (plain_placed, plain) = (scored(layout.starts, layout.chosen) for layout in layouts)
+    (priced_placed, priced), (plain_placed, plain) = (
+        layout_score(data, problem, layout.starts, layout.chosen) for layout in layouts
+    )
     assert min(priced_placed, plain_placed) >= len(problem.talks) - len(problem.talks) // 100
     assert priced != plain
     lower = (priced_placed, priced) if priced < plain else (plain_placed, plain)
-    assert scored(*warmstart.track_first_timetable(problem)) == lower
+    assert layout_score(data, problem, *warmstart.track_first_timetable(problem)) == lower
 
 
 def test_the_share_of_the_rooms_minutes_the_talks_need_counts_only_where_a_talk_may_go():
@@ -867,15 +881,13 @@ def test_the_share_of_the_rooms_minutes_the_talks_need_counts_only_where_a_talk_
     assert warmstart._used_share(full) == 1
 
 
-def test_with_room_to_spare_small_audiences_leave_the_rooms_big_ones_need():
+def test_with_room_to_spare_small_audiences_leave_the_rooms_big_ones_need(generated_1000):
     # generated 1,000 talks, 25 rooms, 4 days (0.63 of the rooms' minutes used): a few hundred big audiences may use
     # only four to thirteen rooms each. Ranking the rooms by the talk-minutes expected of them, every talk finds a
     # place; counting only the talks with at most two rooms, the priced layout left dozens without one
-    from scheduler.generate import generate_yaml
-    from scheduler.problem import compile_problem
     from scheduler.search import warmstart
 
-    problem = compile_problem(parse(generate_yaml(talks=1000, rooms=25, days=4, seed=0), "generated.yaml"))
+    _, problem = generated_1000
     assert warmstart._used_share(problem) <= warmstart.ROOMY_USED_SHARE
     starts, _ = warmstart.track_first_timetable(problem)
     assert len(starts) == len(problem.talks)
@@ -904,29 +916,23 @@ def test_the_talks_of_a_person_who_speaks_more_than_a_day_holds_go_first_in_the_
     assert [problem.talks[t].id for t in order[:9]] == [f"a{i}" for i in range(9)]
 
 
-def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_lower():
+def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_lower(generated_1000):
     # generated 1,000 talks: many talks by two or three people, laid out first in the first greedy's order, split the
     # tracks over the first rooms of the first day; laid out track by track the priced layout scores lower, and is
     # the one taken
-    from scheduler.generate import generate_yaml
-    from scheduler.problem import compile_problem
     from scheduler.search import warmstart
-    from scheduler.search.context import Timetable, assignments
 
-    data = parse(generate_yaml(talks=1000, rooms=25, days=4, seed=0), "generated.yaml")
-    problem = compile_problem(data)
+    data, problem = generated_1000
     pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
-
-    def scored(starts, rooms):
-        placed = assignments(problem, Timetable(starts, rooms))
-        return len(starts), sum(rule.penalty for rule in score(data, placed))
 
     orders = (warmstart._order(problem, pairs), warmstart._order(problem, pairs, tracks_whole=True))
     layouts = [warmstart._lay_out(problem, pairs, order, warmstart._Prices(problem, needed)) for order in orders]
-    (first_placed, first), (whole_placed, whole) = (scored(layout.starts, layout.chosen) for layout in layouts)
+    (first_placed, first), (whole_placed, whole) = (
+        layout_score(data, problem, layout.starts, layout.chosen) for layout in layouts
+    )
     assert first_placed == whole_placed == len(problem.talks)
     assert whole < first
-    assert scored(*warmstart.track_first_timetable(problem)) == (whole_placed, whole)
+    assert layout_score(data, problem, *warmstart.track_first_timetable(problem)) == (whole_placed, whole)
 
 
 def test_the_summary_says_why_the_times_were_not_improved_day_by_day():
