@@ -834,6 +834,52 @@ def test_the_priced_layout_offers_a_speaker_the_room_they_are_already_in_that_bl
     assert min(offered, key=lambda room: prices.of(second, start + 30, room)) == hall
 
 
+def test_where_rooms_are_priced_the_priced_layout_charges_a_talk_the_price_of_its_room():
+    # a 20-person talk leaves 1,000 - 2 x 20 = 960 seats empty in the Hall, 9 whole hundreds of `room-size` (weight
+    # 1), and 60 in the Annex, none; a place in the Annex the track does not hold yet costs `track-room` (20) too
+    from scheduler.problem import compile_problem
+    from scheduler.search.warmstart import _needed_minutes, _Prices
+
+    rooms = [{"name": "Hall", "capacity": 1000}, {"name": "Annex", "capacity": 100}]
+    talks = [talk("first", track="ml", attendance=20), talk("second", track="ml", attendance=20)]
+    problem = compile_problem(conference(rooms=rooms, talks=talks))
+    first, second = (next(i for i, t in enumerate(problem.talks) if t.id == n) for n in ("first", "second"))
+    hall, annex = 0, 1
+    start = problem.blocks[0].start
+    priced, unpriced = (_Prices(problem, _needed_minutes(problem), rooms_priced=flag) for flag in (True, False))
+    assert priced.of(first, start, hall) == 9
+    assert priced.of(first, start, annex) == 0
+    assert unpriced.of(first, start, hall) == 0
+    for prices in (priced, unpriced):
+        prices.take(first, start, hall)
+    assert priced.of(second, start + 30, hall) == 9
+    assert priced.of(second, start + 30, annex) == 20
+    assert unpriced.of(second, start + 30, hall) == 0
+
+
+def test_with_room_to_spare_the_layout_taken_prices_the_rooms(generated_1000):
+    # generated 1,000 talks: unpriced, the overflow went to the room the others need least, a hall that only big
+    # audiences need; priced, the layout taken has less `room-size` and scores lower in all
+    from scheduler.search import warmstart
+
+    data, problem = generated_1000
+    pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
+    whole = warmstart._order(problem, pairs, tracks_whole=True)
+    unpriced = warmstart._lay_out(problem, pairs, whole, warmstart._Prices(problem, needed))
+    starts, rooms = warmstart.track_first_timetable(problem)
+    from scheduler.search.context import Timetable, assignments
+
+    def room_size(starts, rooms):
+        placed = assignments(problem, Timetable(starts, rooms))
+        return next(rule.penalty for rule in score(data, placed) if rule.rule == "room-size")
+
+    assert len(starts) == len(problem.talks)
+    assert room_size(starts, rooms) < room_size(unpriced.starts, unpriced.chosen)
+    assert (
+        layout_score(data, problem, starts, rooms)[1] < layout_score(data, problem, unpriced.starts, unpriced.chosen)[1]
+    )
+
+
 def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     # Timefold-shaped 500 talks (a full conference: two layouts): both greedies place all but at most one talk; the
     # priced one holds sessions together, the plain one keeps level-order and track-parallel better, and the
@@ -926,7 +972,10 @@ def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_low
     pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
 
     orders = (warmstart._order(problem, pairs), warmstart._order(problem, pairs, tracks_whole=True))
-    layouts = [warmstart._lay_out(problem, pairs, order, warmstart._Prices(problem, needed)) for order in orders]
+    layouts = [
+        warmstart._lay_out(problem, pairs, order, warmstart._Prices(problem, needed, rooms_priced=True))
+        for order in orders
+    ]
     (first_placed, first), (whole_placed, whole) = (
         layout_score(data, problem, layout.starts, layout.chosen) for layout in layouts
     )
