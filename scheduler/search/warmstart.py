@@ -339,8 +339,8 @@ class _Prices:
         weights = Weights.of(problem.data.weights)
         self.problem, self.needed = problem, needed
         # unpriced, the room that talks need least took the overflow: on generated 2,000 talks the 3,000-seat hall
-        # that only the keynotes need held small talks, 675 of the layout's `room-size`. Only where rooms are to
-        # spare: on a full conference the layout alone scored higher with them (Timefold-shaped 216 / 1,000
+        # that only the keynotes need held small talks, 675 of a 60 s run's 2,231 `room-size`. Only where rooms
+        # are to spare: on a full conference the layout alone scored higher with them (Timefold-shaped 216 / 1,000
         # talks: 7,395 / 103,401 -> 8,030 / 111,106; one-off)
         self.room_costs = room_prices(problem, weights) if rooms_priced else {}
         self.track_room, self.track_days = weights.number(TRACK_ROOM.name), weights.number(TRACK_DAYS.name)
