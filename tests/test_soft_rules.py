@@ -880,6 +880,59 @@ def test_with_room_to_spare_the_layout_taken_prices_the_rooms(generated_1000):
     )
 
 
+def test_room_changes_are_scored_pair_by_pair_as_the_rule_defines_them():
+    # the score looks only at pairs that share a person; counted here over every pair of talks in one block: in two
+    # rooms, with a speaker of both, or a speaker of one who chairs the other's track (not their own talk's)
+    import itertools
+
+    import yaml
+
+    from scheduler.generate import generate
+    from scheduler.problem import compile_problem
+    from scheduler.search.context import Timetable, assignments
+    from scheduler.search.warmstart import track_first_timetable
+
+    document = generate(talks=200, rooms=8, days=2, seed=3)
+    names = sorted({t["track"] for t in document["talks"] if t.get("track")})
+    people = sorted(speaker["id"] for speaker in document["speakers"])
+    document["tracks"] = [
+        {"name": name, "chair": people[i * 7 % len(people)]} if i % 2 == 0 else {"name": name}
+        for i, name in enumerate(names)
+    ]
+    data = parse(yaml.safe_dump(document), "generated.yaml")
+    problem = compile_problem(data)
+    starts, rooms = track_first_timetable(problem)
+    chairs = {track.name: track.chair for track in data.tracks if track.chair}
+
+    def must_be_at_both(a, b) -> bool:
+        first, second = problem.talks[a], problem.talks[b]
+        if set(first.speakers) & set(second.speakers):
+            return True
+        return any(
+            other.track is not None and other.track != one.track and chairs.get(other.track) in one.speakers
+            for one, other in ((first, second), (second, first))
+        )
+
+    expected = sum(
+        1
+        for a, b in itertools.combinations(sorted(starts), 2)
+        if problem.block_index(starts[a]) == problem.block_index(starts[b])
+        and rooms[a] != rooms[b]
+        and must_be_at_both(a, b)
+    )
+    chaired = sum(
+        1
+        for a, b in itertools.combinations(sorted(starts), 2)
+        if problem.block_index(starts[a]) == problem.block_index(starts[b])
+        and rooms[a] != rooms[b]
+        and not set(problem.talks[a].speakers) & set(problem.talks[b].speakers)
+        and must_be_at_both(a, b)
+    )
+    assert chaired > 0  # pairs linked by a chair alone are among them
+    found = {rule.rule: rule.violations for rule in score(data, assignments(problem, Timetable(starts, rooms)))}
+    assert found["speaker-room-change"] == expected
+
+
 def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
     # Timefold-shaped 500 talks (a full conference: two layouts): both greedies place all but at most one talk; the
     # priced one holds sessions together, the plain one keeps level-order and track-parallel better, and the
