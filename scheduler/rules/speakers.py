@@ -373,8 +373,9 @@ def score_speaker_room_change(done: FinishedTimetable) -> list[Offence]:
 
 def _sharing_a_person(talks: list, chairs: dict[str, str]) -> list[tuple[int, int]]:
     """(i, j), i < j, in order: the positions in `talks` of each pair that one person may need (a speaker of both,
-    or a speaker of one who chairs some track); a superset of the pairs the rule counts, found per person instead of
-    over every pair of a block (generated 2,000 talks: about 100,000 pairs per score, most sharing nobody)."""
+    or a speaker of one who chairs the other's track); a superset of the pairs the rule counts (it checks the
+    tracks), found per person instead of over every pair of a block (generated 2,000 talks: about 100,000 pairs per
+    score, most sharing nobody)."""
     chaired: dict[str, list[int]] = {}
     for position, talk in enumerate(talks):
         if talk.track is not None and talk.track in chairs:
