@@ -838,6 +838,7 @@ def test_where_rooms_are_priced_the_priced_layout_charges_a_talk_the_price_of_it
     # a 20-person talk leaves 1,000 - 2 x 20 = 960 seats empty in the Hall, 9 whole hundreds of `room-size` (weight
     # 1), and 60 in the Annex, none; a place in the Annex the track does not hold yet costs `track-room` (20) too
     from scheduler.problem import compile_problem
+    from scheduler.search.bound import room_prices
     from scheduler.search.warmstart import _needed_minutes, _Prices
 
     rooms = [{"name": "Hall", "capacity": 1000}, {"name": "Annex", "capacity": 100}]
@@ -846,7 +847,8 @@ def test_where_rooms_are_priced_the_priced_layout_charges_a_talk_the_price_of_it
     first, second = (next(i for i, t in enumerate(problem.talks) if t.id == n) for n in ("first", "second"))
     hall, annex = 0, 1
     start = problem.blocks[0].start
-    priced, unpriced = (_Prices(problem, _needed_minutes(problem), rooms_priced=flag) for flag in (True, False))
+    costs = room_prices(problem, problem.data.weights)
+    priced, unpriced = (_Prices(problem, _needed_minutes(problem), given) for given in (costs, None))
     assert priced.of(first, start, hall) == 9
     assert priced.of(first, start, annex) == 0
     assert unpriced.of(first, start, hall) == 0
@@ -1020,15 +1022,14 @@ def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_low
     # tracks over the first rooms of the first day; laid out track by track the priced layout scores lower, and is
     # the one taken
     from scheduler.search import warmstart
+    from scheduler.search.bound import room_prices
 
     data, problem = generated_1000
     pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
 
     orders = (warmstart._order(problem, pairs), warmstart._order(problem, pairs, tracks_whole=True))
-    layouts = [
-        warmstart._lay_out(problem, pairs, order, warmstart._Prices(problem, needed, rooms_priced=True))
-        for order in orders
-    ]
+    costs = room_prices(problem, data.weights)
+    layouts = [warmstart._lay_out(problem, pairs, order, warmstart._Prices(problem, needed, costs)) for order in orders]
     (first_placed, first), (whole_placed, whole) = (
         layout_score(data, problem, layout.starts, layout.chosen) for layout in layouts
     )

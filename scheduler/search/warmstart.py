@@ -135,7 +135,9 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     roomy = _used_share(problem) <= ROOMY_USED_SHARE
     needed = _needed_minutes(problem) if roomy else _needed_by_few(problem)
     orders = [order, _order(problem, pairs, tracks_whole=True)] if roomy else [order]
-    layouts = [_lay_out(problem, pairs, each, _Prices(problem, needed, rooms_priced=roomy)) for each in orders]
+    # what each talk costs in each room, once for both priced layouts (about 0.1 s at 2,000 talks)
+    room_costs = room_prices(problem, problem.data.weights) if roomy else {}
+    layouts = [_lay_out(problem, pairs, each, _Prices(problem, needed, room_costs)) for each in orders]
     layouts.append(_lay_out(problem, pairs, order, _Homes(problem, needed)))
     slack = len(problem.talks) // STRANDED_SLACK_EVERY
     most = max(len(layout.starts) for layout in layouts)
@@ -332,17 +334,18 @@ class _Homes:
 
 class _Prices:
     """What placing one more talk adds to the rules a layout decides, at their weights: a track's extra room on a day
-    or extra day, a speaker's extra day, an extra track in a session, a speaker in two rooms of one block; with
-    `rooms_priced`, also what the rules that price a talk in a room charge there (`room-size`, a speaker's rooms)."""
+    or extra day, a speaker's extra day, an extra track in a session, a speaker in two rooms of one block; and
+    `room_costs` (talk -> room -> price, :func:`bound.room_prices`), what the rules that price a talk in a room
+    charge there (`room-size`, a speaker's rooms), if given."""
 
-    def __init__(self, problem: Problem, needed: list[float], *, rooms_priced: bool = False):
+    def __init__(self, problem: Problem, needed: list[float], room_costs: dict[int, dict[int, float]] | None = None):
         weights = Weights.of(problem.data.weights)
         self.problem, self.needed = problem, needed
         # unpriced, the room that talks need least took the overflow: on generated 2,000 talks the 3,000-seat hall
-        # that only the keynotes need held small talks, 675 of a 60 s run's 2,231 `room-size`. Only where rooms
-        # are to spare: on a full conference the layout alone scored higher with them (Timefold-shaped 216 / 1,000
-        # talks: 7,395 / 103,401 -> 8,030 / 111,106; one-off)
-        self.room_costs = room_prices(problem, weights) if rooms_priced else {}
+        # that only the keynotes need held small talks, 675 of a 60 s run's 2,231 `room-size`. Given only where
+        # rooms are to spare: on a full conference the layout alone scored higher with them (Timefold-shaped 216 /
+        # 1,000 talks: 7,395 / 103,401 -> 8,030 / 111,106; one-off)
+        self.room_costs = room_costs or {}
         self.track_room, self.track_days = weights.number(TRACK_ROOM.name), weights.number(TRACK_DAYS.name)
         self.speaker_days, self.mix = weights.number(SPEAKER_DAYS.name), weights.number(SESSION_MIX.name)
         self.room_change = weights.number(SPEAKER_ROOM_CHANGE.name)
