@@ -66,6 +66,7 @@ class SolveStats:
     together_improved: int = 0  # how many of them gave a better verified timetable
     together_start_penalty: float | None = None  # the penalty that search started from
     found_by: str = ""  # the phase that found the final timetable, in words
+    swap_moves: int = 0  # moves tried by the swaps across days (scheduler.search.swaps)
 
     @property
     def gap(self) -> float | None:

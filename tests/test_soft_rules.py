@@ -866,7 +866,7 @@ def test_with_room_to_spare_the_layout_taken_prices_the_rooms(generated_1000):
     from scheduler.search.context import Timetable, assignments
 
     data, problem = generated_1000
-    pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
+    pairs, needed = warmstart.HardPairs(problem), warmstart._needed_minutes(problem)
     whole = warmstart._order(problem, pairs, tracks_whole=True)
     unpriced = warmstart._lay_out(problem, pairs, whole, warmstart._Prices(problem, needed))
     starts, rooms = warmstart.track_first_timetable(problem)
@@ -938,7 +938,7 @@ def test_of_the_two_layouts_the_one_that_scores_lower_is_taken():
 
     data = parse(build_yaml(4, 35, 500), "ladder-500.yaml")
     problem = compile_problem(data)
-    pairs = warmstart._HardPairs(problem)
+    pairs = warmstart.HardPairs(problem)
     order, needed = warmstart._order(problem, pairs), warmstart._needed_by_few(problem)
 
     rankings = (warmstart._Prices, warmstart._Homes)
@@ -985,7 +985,7 @@ def test_with_room_to_spare_small_audiences_leave_the_rooms_big_ones_need(genera
     assert warmstart._used_share(problem) <= warmstart.ROOMY_USED_SHARE
     starts, _ = warmstart.track_first_timetable(problem)
     assert len(starts) == len(problem.talks)
-    pairs = warmstart._HardPairs(problem)
+    pairs = warmstart.HardPairs(problem)
     counted_few = warmstart._lay_out(
         problem, pairs, warmstart._order(problem, pairs), warmstart._Prices(problem, warmstart._needed_by_few(problem))
     )
@@ -1006,7 +1006,7 @@ def test_the_talks_of_a_person_who_speaks_more_than_a_day_holds_go_first_in_the_
     talks += [talk(f"b{i}", speakers=["bob"] if i == 0 else [], track="big") for i in range(10)]
     problem = compile_problem(conference(conference={"days": days, "starts": "grid"}, rooms=rooms, talks=talks))
     assert warmstart._speakers_beyond_a_day(problem) == {"ada"}
-    order = warmstart._order(problem, warmstart._HardPairs(problem), tracks_whole=True)
+    order = warmstart._order(problem, warmstart.HardPairs(problem), tracks_whole=True)
     assert [problem.talks[t].id for t in order[:9]] == [f"a{i}" for i in range(9)]
 
 
@@ -1018,7 +1018,7 @@ def test_with_room_to_spare_a_layout_track_by_track_is_taken_where_it_scores_low
     from scheduler.search.bound import room_prices
 
     data, problem = generated_1000
-    pairs, needed = warmstart._HardPairs(problem), warmstart._needed_minutes(problem)
+    pairs, needed = warmstart.HardPairs(problem), warmstart._needed_minutes(problem)
 
     orders = (warmstart._order(problem, pairs), warmstart._order(problem, pairs, tracks_whole=True))
     costs = room_prices(problem, data.weights)

@@ -148,7 +148,7 @@ def improve_together(
                 current, cost = candidate, checked
                 improved += 1
                 found_by = "whole model" if whole else kind
-                _report(context, cost, bound(), f"{found_by}, neighbourhood {tried}")
+                report_penalty(context, cost, bound(), f"{found_by}, neighbourhood {tried}")
             elif checked is None:
                 context.say(f"neighbourhood {tried}: the verifier refused its timetable; kept the one in hand")
         if (whole and outcome.optimal) or cost <= bound() + _EPSILON:
@@ -178,7 +178,7 @@ def _time_left(
     return budget.remaining() > context.params.together_least_seconds + overhead
 
 
-def _report(context: SolveContext, cost: float, bound: float, how: str) -> None:
+def report_penalty(context: SolveContext, cost: float, bound: float, how: str) -> None:
     """One progress line: the incumbent, the bound, when, and the gap (the web view reads `penalty P, bound B `, as
     in the progress lines of every optimising search)."""
     gap = 0.0 if cost <= 0 else max(0.0, (cost - bound) / cost)

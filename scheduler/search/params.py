@@ -149,6 +149,23 @@ class SolveParams:
     own day, in a model of only those days' talks (Timefold-shaped 2,000 talks, one-off runs: about a second to
     build, settle and check such a sub-problem, against 3-4 s for the whole conference's)."""
 
+    swaps: bool = True
+    """Above `together_talks` talks, swap sessions and talks across days before improving times and rooms together
+    (scheduler.search.swaps); False leaves the days as the earlier phases gave them."""
+
+    swaps_share: float = 0.6
+    """Share of the time left that the swaps across days get. Above `together_talks` talks the search after them
+    keeps each talk on its day, so only they change the days that decide `speaker-days`, `track-days` and
+    `track-consecutive`, and they gain faster (generated 2,000 talks, 60 s, one-off: 19,813 after the layout, 17,109
+    with 25 s of swaps, 16,641 with 40 s; without them about 19,400)."""
+
+    swaps_most_per_talk: int = 3_000
+    """Most moves the swaps try per talk, however long the time limit: by then they have settled."""
+
+    swaps_moves_per_second: int = 40_000
+    """With --deterministic, the moves the swaps try per second of their share of the time limit (about what 2 cores
+    try in a second at 2,000 talks, a little less), so that their number follows from the limit, not the clock."""
+
     together_slots: bool = True
     """Give each of that search's sub-problems the time-indexed layer (scheduler.slots, up to `slot_cells` cells)
     where it sees every weighted rule. False builds them without it."""

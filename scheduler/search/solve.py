@@ -21,6 +21,7 @@ from .first import compile_model, first_timetable
 from .improve import improve
 from .params import SolveParams
 from .placement import place_rooms
+from .swaps import swap_across_days
 
 
 def solve(
@@ -82,14 +83,15 @@ def _anytime(
         step.record(so_far)
     best_bound = max(grouped.value, model_bound(so_far, grouped))
     cheapest = times_for_cheapest_rooms(context, timetable, grouped.room_plan)
+    swapped = swap_across_days(context, cheapest.timetable, cheapest.penalty, best_bound)
     anytime: Together = improve_together(
-        context, cheapest.timetable, context.budget, bound=lambda: best_bound, penalty=cheapest.penalty
+        context, swapped.timetable, context.budget, bound=lambda: best_bound, penalty=swapped.penalty
     )
     # proven optimal by this search: the whole model solved to optimality, or the penalty reached the bound
     return finish(
         context,
         anytime.timetable,
-        [*steps, cheapest, anytime],
+        [*steps, cheapest, swapped, anytime],
         one_model=one_model or anytime.optimal,
         grouped=grouped,
     )

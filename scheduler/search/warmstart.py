@@ -59,7 +59,7 @@ class _Timeline:
         self.spans.remove((start, end))
 
 
-class _HardPairs:
+class HardPairs:
     """The rules the data file makes hard between two talks (`order`, `content-conflict`, `exclusive-tags`): a
     layout that breaks one is no timetable, and phase 1 spent its time repairing it."""
 
@@ -125,7 +125,7 @@ def track_first_timetable(problem: Problem) -> tuple[dict[int, int], dict[int, i
     The priced ones hold sessions together far better, but on a conference with every cell used they may strand
     more talks, and each stranded talk costs phase 1 a repair there. So of the layouts that strand at most one talk
     in a hundred more than the one that places most, the one whose placed talks score lower is taken."""
-    pairs = _HardPairs(problem)
+    pairs = HardPairs(problem)
     order = _order(problem, pairs)
     # with room to spare, the rooms that small audiences take decide whether the big ones find a room, and the
     # tracks can keep their rooms: generated 500 / 1,000 / 2,000 talks (0.62-0.65 of the minutes used), 60 s,
@@ -158,7 +158,7 @@ def _penalty(problem: Problem, layout: _Layout) -> float:
     return sum(rule.penalty for rule in score(problem.data, placed))
 
 
-def _order(problem: Problem, pairs: _HardPairs, tracks_whole: bool = False) -> list[int]:
+def _order(problem: Problem, pairs: HardPairs, tracks_whole: bool = False) -> list[int]:
     """Talks with few choices first, fewest first (keynotes, posters, pins, busy speakers), then big tracks; where
     `level-order` has a weight, the more basic talks of a topic before all of those. With `tracks_whole`, talks by
     several people count as having few choices only by their rooms (up to four), their starts, or a speaker whose
@@ -252,7 +252,7 @@ def _needed_minutes(problem: Problem) -> list[float]:
     return needed
 
 
-def _lay_out(problem: Problem, pairs: _HardPairs, order: list[int], rule: _Homes | _Prices) -> _Layout:
+def _lay_out(problem: Problem, pairs: HardPairs, order: list[int], rule: _Homes | _Prices) -> _Layout:
     """Each talk in `order` at the start and room that `rule` ranks best among those that keep the hard rules."""
     layout = _Layout(problem, pairs)
     tracks: dict[str, _Timeline] = {}
@@ -422,7 +422,7 @@ class _Layout:
     """The greedy's placements (the busy times of rooms and speakers they make), and placing a stranded talk where
     exactly one placed talk is in its way."""
 
-    def __init__(self, problem: Problem, pairs: _HardPairs):
+    def __init__(self, problem: Problem, pairs: HardPairs):
         self.problem, self.pairs = problem, pairs
         self.rooms = [_Timeline(problem.room_busy[room]) for room in range(len(problem.data.rooms))]
         self.speakers: dict[str, _Timeline] = {}

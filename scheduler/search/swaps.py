@@ -1,0 +1,365 @@
+"""Swaps across days: the day-level rules, improved before the search that keeps each talk on its day.
+
+Above `SolveParams.together_talks` talks the search of times and rooms together frees talks within one day
+(scheduler.search.anytime), so the days the layout gives each track and speaker stay: on generated 2,000 talks
+`speaker-days`, `track-days` and `track-consecutive` were about half the penalty. This local search moves talks
+between days with two moves whose hard rules are quick to check: two sessions (every talk of two (block, room) cells,
+blocks of one length) trade places, or two talks of one length do. A move is kept by simulated annealing on the
+weighted change of the rules it touches, counted incrementally (`track-days`, `track-room`, `track-consecutive`,
+`track-parallel`, `speaker-days`, `session-mix`, `speaker-room-change`, and the rules that price a talk in a room).
+
+It runs where those are the only rules with a penalty, within a share of the time left (with --deterministic, a
+number of moves that follows from the time limit). Its timetable is kept only if the independent verifier accepts it
+and the independent score is lower.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..checks.score import score
+from ..problem import MINUTES_PER_DAY, Problem
+from ..rules import RULES
+from ..rules.base import Weights
+from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
+from ..rules.sessions import SESSION_MIX, TRACK_CONSECUTIVE
+from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
+from ..rules.tracks import TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM
+from ..schedule import SolveStats
+from .anytime import report_penalty
+from .bound import room_prices
+from .context import SolveContext, Timetable, assignments, penalty_if_every_hard_rule_kept
+from .warmstart import HardPairs
+
+# the temperature falls from HOT to COLD over the first ANNEALED share of the moves (or of the time), and the rest
+# only keep moves that change nothing or gain
+HOT, COLD, ANNEALED = 5.0, 0.5, 0.8
+CHUNK = 2_000  # moves at one temperature, between looks at the clock
+TALK_SWAP_SHARE = 0.5  # of the moves, the share that swaps two talks rather than two sessions
+_EPSILON = 1e-6
+TRACK_RULES = (TRACK_DAYS, TRACK_ROOM, TRACK_CONSECUTIVE, TRACK_PARALLEL)
+# the rules whose hard form the moves check (HardPairs); with any other soft rule made hard, nothing is moved
+CHECKED_HARD = {ORDER.name, CONTENT_CONFLICT.name, EXCLUSIVE_TAGS.name}
+
+
+def swappable(problem: Problem) -> bool:
+    """Whether the swaps can keep every hard rule and count what they change: no soft rule is hard beyond the ones
+    between two talks, and no track has a chair (whose links the count of room changes leaves out)."""
+    weights = Weights.of(problem.data.weights)
+    if any(weights.is_hard(name) and name not in CHECKED_HARD for name in weights):
+        return False
+    return not any(track.chair for track in problem.data.tracks)
+
+
+def counted_rules() -> set[str]:
+    """The rules whose change the swaps count: the tracks' and speakers' rules below and those that price a talk in a
+    room."""
+    named = (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE)
+    return {rule.name for rule in named} | {name for name, rule in RULES.items() if rule.room_cost is not None}
+
+
+def _uncounted_penalty(context: SolveContext, timetable: Timetable) -> float:
+    """The timetable's penalty on rules the swaps do not count: where it is not 0 they would trade it blindly (on
+    Timefold-shaped conferences `level-order` is half the penalty; 2,000 talks, 60 s, one-off: 323,322 with the
+    swaps' time taken, 316,092 without)."""
+    quality = score(context.data, assignments(context.problem, timetable))
+    counted = counted_rules()
+    return sum(rule.penalty for rule in quality if rule.rule not in counted)
+
+
+class Swaps:
+    """A timetable (talk -> start, talk -> room) and the counts the move prices come from."""
+
+    def __init__(self, problem: Problem, starts: dict[int, int], rooms: dict[int, int], pairs, room_costs, seed=0):
+        self.problem, self.pairs = problem, pairs
+        self.starts, self.rooms = dict(starts), dict(rooms)
+        weights = Weights.of(problem.data.weights)
+        self.weight = {
+            rule.name: weights.number(rule.name)
+            for rule in (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE)
+        }
+        self.room_costs = room_costs or {}
+        self.rng = random.Random(seed)
+        self.block_starts = [block.start for block in problem.blocks]
+        self.duration = [talk.duration for talk in problem.talks]
+        self.track = [talk.track for talk in problem.talks]
+        self.speakers = [tuple(talk.speakers) for talk in problem.talks]
+        self.start_set = [set(starts_) for starts_ in problem.starts]
+        self.room_set = [set(rooms_) for rooms_ in problem.rooms]
+        self.placed = sorted(self.starts)
+        self.speaker_talks = {
+            speaker: [talk for talk in talks if talk in self.starts] for speaker, talks in problem.speaker_talks.items()
+        }
+        self.by_duration: dict[int, list[int]] = defaultdict(list)
+        for talk in self.placed:
+            self.by_duration[self.duration[talk]].append(talk)
+        self.same_length: dict[int, list[int]] = defaultdict(list)
+        for index, block in enumerate(problem.blocks):
+            self.same_length[block.length].append(index)
+        self.block_of: dict[int, int] = {}
+        self.cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        # counts per (track, day), (track, day, room), (track, block), (speaker, day), (cell, track)
+        self.track_day: dict[tuple, int] = defaultdict(int)
+        self.track_day_room: dict[tuple, int] = defaultdict(int)
+        self.track_block: dict[tuple, list[int]] = defaultdict(list)
+        self.speaker_day: dict[tuple, int] = defaultdict(int)
+        self.speaker_block: dict[tuple, list[int]] = defaultdict(list)
+        self.cell_tracks: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        # what the counts add up to: days and day-rooms of tracks, runs of blocks, days of speakers, extra tracks in
+        # sessions, and the room prices
+        self.units = {"days": 0, "rooms": 0, "runs": 0, "speaker days": 0, "mix": 0, "price": 0.0}
+        for talk in self.placed:
+            self._add(talk, self.starts[talk], self.rooms[talk])
+
+    # -- the counts ------------------------------------------------------------------------------------------------
+
+    def _block(self, start: int) -> int:
+        return bisect.bisect_right(self.block_starts, start) - 1
+
+    def _add(self, talk: int, start: int, room: int) -> None:
+        day, block = start // MINUTES_PER_DAY, self._block(start)
+        self.starts[talk], self.rooms[talk], self.block_of[talk] = start, room, block
+        self.cells[(block, room)].append(talk)
+        units = self.units
+        track = self.track[talk]
+        if track is not None:
+            self.track_day[(track, day)] += 1
+            if self.track_day[(track, day)] == 1:
+                units["days"] += 1
+            self.track_day_room[(track, day, room)] += 1
+            if self.track_day_room[(track, day, room)] == 1:
+                units["rooms"] += 1
+            members = self.track_block[(track, block)]
+            if not members:
+                units["runs"] += (
+                    1 - bool(self.track_block.get((track, block - 1))) - bool(self.track_block.get((track, block + 1)))
+                )
+            members.append(talk)
+            tracks = self.cell_tracks[(block, room)]
+            tracks[track] += 1
+            if tracks[track] == 1 and len(tracks) > 1:
+                units["mix"] += 1
+        for speaker in self.speakers[talk]:
+            self.speaker_day[(speaker, day)] += 1
+            if self.speaker_day[(speaker, day)] == 1:
+                units["speaker days"] += 1
+            self.speaker_block[(speaker, block)].append(talk)
+        if self.room_costs:
+            units["price"] += self.room_costs[talk][room]
+
+    def _remove(self, talk: int) -> None:
+        start, room, block = self.starts[talk], self.rooms[talk], self.block_of[talk]
+        day = start // MINUTES_PER_DAY
+        self.cells[(block, room)].remove(talk)
+        units = self.units
+        track = self.track[talk]
+        if track is not None:
+            self.track_day[(track, day)] -= 1
+            if not self.track_day[(track, day)]:
+                units["days"] -= 1
+            self.track_day_room[(track, day, room)] -= 1
+            if not self.track_day_room[(track, day, room)]:
+                units["rooms"] -= 1
+            members = self.track_block[(track, block)]
+            members.remove(talk)
+            if not members:
+                units["runs"] -= (
+                    1 - bool(self.track_block.get((track, block - 1))) - bool(self.track_block.get((track, block + 1)))
+                )
+            tracks = self.cell_tracks[(block, room)]
+            tracks[track] -= 1
+            if not tracks[track]:
+                del tracks[track]
+                if tracks:
+                    units["mix"] -= 1
+        for speaker in self.speakers[talk]:
+            self.speaker_day[(speaker, day)] -= 1
+            if not self.speaker_day[(speaker, day)]:
+                units["speaker days"] -= 1
+            self.speaker_block[(speaker, block)].remove(talk)
+        if self.room_costs:
+            units["price"] -= self.room_costs[talk][room]
+
+    def _pairs(self, moved: list[int]) -> tuple[set, set]:
+        """The same-track pairs that overlap and the pairs one speaker must leave a room for, of the moved talks."""
+        parallel, apart = set(), set()
+        for talk in moved:
+            start, end, block = self.starts[talk], self.starts[talk] + self.duration[talk], self.block_of[talk]
+            track = self.track[talk]
+            if track is not None:
+                for other in self.track_block[(track, block)]:
+                    if other != talk and self.starts[other] < end and start < self.starts[other] + self.duration[other]:
+                        parallel.add((min(talk, other), max(talk, other)))
+            for speaker in self.speakers[talk]:
+                for other in self.speaker_block[(speaker, block)]:
+                    if other != talk and self.rooms[other] != self.rooms[talk]:
+                        apart.add((min(talk, other), max(talk, other)))
+        return parallel, apart
+
+    def _cost(self, moved: list[int]) -> float:
+        """The weighted total of the counts, and of the pairs the moved talks are in."""
+        units, weight = self.units, self.weight
+        parallel, apart = self._pairs(moved)
+        return (
+            weight[TRACK_DAYS.name] * units["days"]
+            + weight[TRACK_ROOM.name] * (units["rooms"] - units["days"])
+            + weight[TRACK_CONSECUTIVE.name] * units["runs"]
+            + weight[SPEAKER_DAYS.name] * units["speaker days"]
+            + weight[SESSION_MIX.name] * units["mix"]
+            + units["price"]
+            + weight[TRACK_PARALLEL.name] * len(parallel)
+            + weight[SPEAKER_ROOM_CHANGE.name] * len(apart)
+        )
+
+    # -- moves -----------------------------------------------------------------------------------------------------
+
+    def _keeps_hard_rules(self, moves: dict[int, tuple[int, int]]) -> bool:
+        """Each moved talk at a start and in a room of its own, its room open, its speakers nowhere else then, and
+        the rules between two talks kept (rooms are not double-booked: moves trade whole places)."""
+        problem = self.problem
+        for talk, (start, room) in moves.items():
+            if start not in self.start_set[talk] or room not in self.room_set[talk]:
+                return False
+            end = start + self.duration[talk]
+            if problem.room_busy[room] and not problem.room_free(room, start, end):
+                return False
+            for speaker in self.speakers[talk]:
+                for other in self.speaker_talks[speaker]:
+                    if other == talk:
+                        continue
+                    other_start = moves[other][0] if other in moves else self.starts[other]
+                    if other_start < end and start < other_start + self.duration[other]:
+                        return False
+        if self.pairs.apart or self.pairs.before:
+            after = dict(self.starts)
+            after.update((talk, start) for talk, (start, _) in moves.items())
+            for talk, (start, _) in moves.items():
+                del after[talk]
+                allowed = self.pairs.allow(talk, start, after)
+                after[talk] = start
+                if not allowed:
+                    return False
+        return True
+
+    def _try(self, moves: dict[int, tuple[int, int]], temperature: float) -> float | None:
+        """Make the moves if they keep the hard rules and the annealing takes them: their change, else None."""
+        if not self._keeps_hard_rules(moves):
+            return None
+        moved = list(moves)
+        before = self._cost(moved)
+        old = {talk: (self.starts[talk], self.rooms[talk]) for talk in moved}
+        self._move(moves)
+        change = self._cost(moved) - before
+        if change <= 0 or (temperature and self.rng.random() < math.exp(-change / temperature)):
+            return change
+        self._move(old)
+        return None
+
+    def _move(self, moves: dict[int, tuple[int, int]]) -> None:
+        for talk in moves:
+            self._remove(talk)
+        for talk, (start, room) in moves.items():
+            self._add(talk, start, room)
+
+    def _session_swap(self) -> dict[int, tuple[int, int]]:
+        """Every talk of a random occupied cell and of a random cell of a block of the same length trade places."""
+        talk = self.placed[self.rng.randrange(len(self.placed))]
+        block, room = self.block_of[talk], self.rooms[talk]
+        blocks = self.same_length[self.problem.blocks[block].length]
+        other_block = blocks[self.rng.randrange(len(blocks))]
+        other_room = self.rng.randrange(len(self.problem.data.rooms))
+        if (other_block, other_room) == (block, room):
+            return {}
+        shift = self.block_starts[other_block] - self.block_starts[block]
+        moves = {talk: (self.starts[talk] + shift, other_room) for talk in self.cells[(block, room)]}
+        there = self.cells.get((other_block, other_room), ())
+        moves.update((talk, (self.starts[talk] - shift, room)) for talk in there)
+        return moves
+
+    def _talk_swap(self) -> dict[int, tuple[int, int]]:
+        """Two random talks of the same length trade places."""
+        talk = self.placed[self.rng.randrange(len(self.placed))]
+        same = self.by_duration[self.duration[talk]]
+        other = same[self.rng.randrange(len(same))]
+        if other == talk or (self.block_of[other], self.rooms[other]) == (self.block_of[talk], self.rooms[talk]):
+            return {}
+        return {talk: (self.starts[other], self.rooms[other]), other: (self.starts[talk], self.rooms[talk])}
+
+    def run(self, moves: int, seconds: float | None = None) -> tuple[float, int]:
+        """Try up to `moves` moves, within `seconds` of the wall clock if given: (the total change of the weighted
+        rules they count, negative when better; the moves tried). The temperature falls with the share of the moves,
+        or of the seconds, used."""
+        total, tried = 0.0, 0
+        began = time.perf_counter()
+        used = 0.0
+        while tried < moves and used < 1.0:
+            temperature = HOT * (COLD / HOT) ** (used / ANNEALED) if used < ANNEALED else 0.0
+            for _ in range(min(CHUNK, moves - tried)):
+                proposal = self._talk_swap() if self.rng.random() < TALK_SWAP_SHARE else self._session_swap()
+                if proposal:
+                    change = self._try(proposal, temperature)
+                    if change is not None:
+                        total += change
+            tried = min(moves, tried + CHUNK)
+            used = tried / moves
+            if seconds is not None:
+                used = max(used, (time.perf_counter() - began) / seconds)
+        return total, tried
+
+
+@dataclass(frozen=True)
+class Swapped:
+    """The timetable in hand after the swaps (the better of the two), its penalty, the moves tried, and whether the
+    swaps won."""
+
+    timetable: Timetable
+    penalty: float | None
+    moves: int = 0
+    improved: bool = False
+
+    def record(self, stats: SolveStats) -> None:
+        if self.moves:
+            stats.improvement_ran = True
+            stats.swap_moves = self.moves
+        if self.improved:
+            stats.found_by = "swaps of sessions and talks across days"
+
+
+def swap_across_days(context: SolveContext, timetable: Timetable, penalty: float | None, bound: float = 0.0) -> Swapped:
+    """The timetable after :class:`Swaps`, within `SolveParams.swaps_share` of the time left (with --deterministic,
+    a number of moves that follows from the time limit); kept if verified and cheaper than `timetable`. Runs above
+    `SolveParams.together_talks` talks, where the search after it keeps every talk on its day."""
+    problem, params = context.problem, context.params
+    too_small = len(problem.talks) <= params.together_talks
+    if penalty is None or too_small or not (context.optimise and params.swaps and swappable(problem)):
+        return Swapped(timetable, penalty)
+    if penalty <= bound + _EPSILON or _uncounted_penalty(context, timetable):
+        return Swapped(timetable, penalty)
+    context.say(f"swapping sessions and talks across days from penalty {penalty:g}")
+    if context.deterministic:
+        # the moves follow from the time limit, never the clock, so the same input and seed end on the same timetable
+        seconds = None
+        moves = int(params.swaps_moves_per_second * context.budget.part_of_limit(params.swaps_share, at_most=1e9))
+    else:
+        seconds = context.budget.share(params.swaps_share)
+        moves = params.swaps_most_per_talk * len(problem.talks)
+    swaps = Swaps(
+        problem,
+        timetable.starts,
+        timetable.rooms,
+        HardPairs(problem),
+        room_prices(problem, context.data.weights),
+        context.seed,
+    )
+    _, tried = swaps.run(moves, seconds)
+    candidate = Timetable(swaps.starts, swaps.rooms, timetable.room_stage)
+    checked = penalty_if_every_hard_rule_kept(context, candidate)
+    if checked is None or checked >= penalty - _EPSILON:
+        return Swapped(timetable, penalty, tried)
+    report_penalty(context, checked, bound, f"swaps across days, {tried:,} moves tried")
+    return Swapped(candidate, checked, tried, improved=True)

@@ -1,0 +1,126 @@
+"""Swaps of sessions and talks across days (scheduler.search.swaps): each move keeps the hard rules, the change it
+counts is the independent score's, and a solve keeps the result only when verified and better."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import conference, solved
+
+from scheduler import SolveParams, parse, verify
+from scheduler.checks.report import summary_lines
+from scheduler.checks.score import score
+from scheduler.generate import generate_yaml
+from scheduler.problem import compile_problem
+from scheduler.search.bound import room_prices
+from scheduler.search.context import Timetable, assignments
+from scheduler.search.swaps import Swaps, swappable
+from scheduler.search.warmstart import HardPairs, track_first_timetable
+
+ROOMS = [{"name": "Hall", "capacity": 100}, {"name": "Annex", "capacity": 100}]
+TWO_BLOCKS = [{"start": "09:00", "end": "10:00"}, {"start": "10:00", "end": "11:00"}]
+DAYS = [{"date": "2024-07-27", "blocks": TWO_BLOCKS}, {"date": "2024-07-28", "blocks": TWO_BLOCKS}]
+
+
+def penalty(data, problem, starts, rooms) -> float:
+    return sum(rule.penalty for rule in score(data, assignments(problem, Timetable(starts, rooms))))
+
+
+def swaps_of(data, problem, starts, rooms, seed=0) -> Swaps:
+    return Swaps(problem, starts, rooms, HardPairs(problem), room_prices(problem, data.weights), seed)
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """Generated 300 talks, 10 rooms, 3 days (seed 1), laid out track by track: data, problem, starts, rooms."""
+    data = parse(generate_yaml(talks=300, rooms=10, days=3, seed=1), "generated.yaml")
+    problem = compile_problem(data)
+    starts, rooms = track_first_timetable(problem)
+    assert len(starts) == len(problem.talks)
+    return data, problem, starts, rooms
+
+
+def two_tracks(speakers=None):
+    """Tracks a and b, each a talk on both days, a in the first block and b in the second: each track spreads over
+    two days in two runs of blocks. `speakers` gives talks their speakers (talk id -> list)."""
+    speakers = speakers or {}
+    people = sorted({person for names in speakers.values() for person in names})
+    talks = [
+        {"id": name, "title": name, "duration": 60, "track": name[0], "speakers": speakers.get(name, [])}
+        for name in ("a1", "b1", "a2", "b2", "c1")
+    ]
+    data = conference(
+        conference={"days": DAYS},
+        rooms=ROOMS,
+        speakers=[{"id": person, "name": person.title()} for person in people],
+        talks=talks,
+    )
+    problem = compile_problem(data)
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    day, hour = 24 * 60, 60
+    at = {"a1": 9 * hour, "b1": 10 * hour, "a2": day + 9 * hour, "b2": day + 10 * hour, "c1": 10 * hour}
+    room = {"a1": 0, "b1": 0, "a2": 0, "b2": 0, "c1": 1}
+    starts = {index[name]: start for name, start in at.items()}
+    rooms = {index[name]: room[name] for name in at}
+    return data, problem, index, starts, rooms
+
+
+def test_a_session_swap_that_brings_each_track_onto_one_day_counts_what_the_score_says():
+    # a1 and a2 together on the first day, b1 and b2 on the second: one extra day and one extra run of blocks less
+    # for each track, 2 x (10 + 10) at the default weights
+    data, problem, index, starts, rooms = two_tracks()
+    swaps = swaps_of(data, problem, starts, rooms)
+    a2, b1 = index["a2"], index["b1"]
+    before = penalty(data, problem, swaps.starts, swaps.rooms)
+    change = swaps._try({a2: (starts[b1], 0), b1: (starts[a2], 0)}, temperature=0.0)
+    assert change == -40
+    assert penalty(data, problem, swaps.starts, swaps.rooms) == before - 40
+    after = score(data, assignments(problem, Timetable(swaps.starts, swaps.rooms)))
+    assert {rule.rule for rule in after if rule.penalty} == {"room-size"}  # the rooms did not change
+    assert verify(data, assignments(problem, Timetable(swaps.starts, swaps.rooms))) == []
+
+
+def test_a_move_that_puts_a_speaker_in_two_places_at_once_is_refused():
+    # ada gives a2 and c1; c1 runs in the Annex when b1 runs in the Hall, so a2 cannot take b1's place
+    data, problem, index, starts, rooms = two_tracks({"a2": ["ada"], "c1": ["ada"]})
+    swaps = swaps_of(data, problem, starts, rooms)
+    a2, b1 = index["a2"], index["b1"]
+    assert swaps._try({a2: (starts[b1], 0), b1: (starts[a2], 0)}, temperature=0.0) is None
+    assert (swaps.starts, swaps.rooms) == (starts, rooms)  # nothing moved
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_on_a_generated_conference_every_move_keeps_the_hard_rules_and_the_count_matches_the_score(generated, seed):
+    data, problem, starts, rooms = generated
+    before = penalty(data, problem, starts, rooms)
+    swaps = swaps_of(data, problem, starts, rooms, seed)
+    change, tried = swaps.run(30_000)
+    assert tried == 30_000
+    assert verify(data, assignments(problem, Timetable(swaps.starts, swaps.rooms))) == []
+    assert penalty(data, problem, swaps.starts, swaps.rooms) == pytest.approx(before + change)
+    assert change < 0  # the layout's days leave much to gain: every track and speaker spread over three days
+    again = swaps_of(data, problem, starts, rooms, seed)
+    again.run(30_000)
+    assert (again.starts, again.rooms) == (swaps.starts, swaps.rooms)  # same layout and seed, same moves
+
+
+def test_rules_the_moves_cannot_check_or_count_turn_the_swaps_off():
+    _, problem, *_ = two_tracks()
+    assert swappable(problem)
+    hard_days = conference(conference={"days": DAYS}, rooms=ROOMS, weights={"track-days": "hard"})
+    assert not swappable(compile_problem(hard_days))
+    chaired = conference(
+        conference={"days": DAYS}, rooms=ROOMS, tracks=[{"name": "a", "chair": "ada"}], speakers=[{"id": "ada"}]
+    )
+    assert not swappable(compile_problem(chaired))
+
+
+def test_a_solve_above_the_size_of_whole_conference_neighbourhoods_swaps_and_keeps_a_verified_timetable(generated):
+    data, problem, starts, rooms = generated
+    laid_out = penalty(data, problem, starts, rooms)
+    schedule = solved(data, time_limit=12, params=SolveParams(together_talks=100))
+    stats = schedule.stats
+    assert stats.swap_moves > 0
+    assert stats.penalty < laid_out
+    assert f"swaps across days: {stats.swap_moves:,} moves tried" in summary_lines(schedule)
+    without = solved(data, time_limit=4, params=SolveParams(together_talks=100, swaps=False))
+    assert without.stats.swap_moves == 0
