@@ -117,10 +117,19 @@ def test_rules_the_moves_cannot_check_or_count_turn_the_swaps_off():
 def test_a_solve_above_the_size_of_whole_conference_neighbourhoods_swaps_and_keeps_a_verified_timetable(generated):
     data, problem, starts, rooms = generated
     laid_out = penalty(data, problem, starts, rooms)
-    schedule = solved(data, time_limit=12, params=SolveParams(together_talks=100))
+    schedule = solved(data, time_limit=8, params=SolveParams(together_talks=100))
     stats = schedule.stats
     assert stats.swap_moves > 0
     assert stats.penalty < laid_out
     assert f"swaps across days: {stats.swap_moves:,} moves tried" in summary_lines(schedule)
     without = solved(data, time_limit=4, params=SolveParams(together_talks=100, swaps=False))
     assert without.stats.swap_moves == 0
+
+
+def test_with_deterministic_the_swaps_try_as_many_moves_as_the_limit_says_and_end_on_the_same_timetable(generated):
+    data, *_ = generated
+    params = SolveParams(together_talks=100)
+    first, second = (solved(data, time_limit=3, deterministic=True, params=params) for _ in range(2))
+    moves = int(params.swaps_moves_per_second * params.swaps_deterministic_share * 3)
+    assert first.stats.swap_moves == second.stats.swap_moves == moves
+    assert first.assignments == second.assignments

@@ -9,6 +9,7 @@ timetable stays in hand throughout; one day or a few talks at a time, only when 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from ..checks.score import score
@@ -29,6 +30,7 @@ from .daybyday import improve_day_by_day
 from .neighbourhoods import improve_times
 from .placement import Placed
 from .sessions import Planned, plan_sessions
+from .swaps import deterministic_reserve, will_swap
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,10 @@ def _share_decided_by_rooms(context: SolveContext, timetable: Timetable) -> floa
 
 def _day_by_day(context: SolveContext, timetable: Timetable) -> Improved:
     context.say("improving the timetable day by day")
+    if context.deterministic and will_swap(context, timetable):
+        # the swaps after this step try a number of moves that follows from the limit: their time is kept back from
+        # its searches and from the rooms for its times
+        context = dataclasses.replace(context, budget=context.budget.leaving(deterministic_reserve(context)))
     kept = context.room_reserve + context.bound_reserve + context.together_reserve
     better = improve_day_by_day(context, timetable.starts, context.budget.leaving(kept))
     placed = _rooms_for_improved(context, timetable, better)

@@ -162,9 +162,13 @@ class SolveParams:
     swaps_most_per_talk: int = 3_000
     """Most moves the swaps try per talk, however long the time limit: by then they have settled."""
 
+    swaps_deterministic_share: float = 0.4
+    """With --deterministic, the share of the time limit the swaps' moves follow from, kept back from the day-by-day
+    step before them when they will run (that step always runs there and would otherwise take the whole limit)."""
+
     swaps_moves_per_second: int = 40_000
-    """With --deterministic, the moves the swaps try per second of their share of the time limit (about what 2 cores
-    try in a second at 2,000 talks, a little less), so that their number follows from the limit, not the clock."""
+    """With --deterministic, the moves the swaps try per second of that share (a little less than one core tries in
+    a second at 2,000 talks, about 65,000), so that their number follows from the limit, not the clock."""
 
     together_slots: bool = True
     """Give each of that search's sub-problems the time-indexed layer (scheduler.slots, up to `slot_cells` cells)

@@ -363,21 +363,32 @@ class Swapped:
             stats.found_by = "swaps of sessions and talks across days"
 
 
-def swap_across_days(context: SolveContext, timetable: Timetable, penalty: float | None, bound: float = 0.0) -> Swapped:
-    """The timetable after :class:`Swaps`, within `SolveParams.swaps_share` of the time left (with --deterministic,
-    a number of moves that follows from the time limit); kept if verified and cheaper than `timetable`. Runs above
-    `SolveParams.together_talks` talks, where the search after it keeps every talk on its day."""
+def will_swap(context: SolveContext, timetable: Timetable) -> bool:
+    """Whether :func:`swap_across_days` would run on `timetable`: above `SolveParams.together_talks` talks, when
+    optimising, where :func:`swappable` and the rules the swaps count are the timetable's whole penalty."""
     problem, params = context.problem, context.params
-    too_small = len(problem.talks) <= params.together_talks
-    if penalty is None or too_small or not (context.optimise and params.swaps and swappable(problem)):
-        return Swapped(timetable, penalty)
-    if penalty <= bound + _EPSILON or _uncounted_penalty(context, timetable):
+    if len(problem.talks) <= params.together_talks or not (context.optimise and params.swaps):
+        return False
+    return swappable(problem) and not _uncounted_penalty(context, timetable)
+
+
+def deterministic_reserve(context: SolveContext) -> float:
+    """Seconds of the time limit the swaps' moves follow from with --deterministic, kept back from the day-by-day
+    step before them (whose search counts CP-SAT's work, not the clock)."""
+    return context.budget.part_of_limit(context.params.swaps_deterministic_share, at_most=float("inf"))
+
+
+def swap_across_days(context: SolveContext, timetable: Timetable, penalty: float | None, bound: float = 0.0) -> Swapped:
+    """The timetable after :class:`Swaps` (where :func:`will_swap`), within `SolveParams.swaps_share` of the time left
+    (with --deterministic, `swaps_moves_per_second` moves per second of :func:`deterministic_reserve`, so that their
+    number follows from the time limit, never the clock); kept if verified and cheaper than `timetable`."""
+    problem, params = context.problem, context.params
+    if penalty is None or penalty <= bound + _EPSILON or not will_swap(context, timetable):
         return Swapped(timetable, penalty)
     context.say(f"swapping sessions and talks across days from penalty {penalty:g}")
     if context.deterministic:
-        # the moves follow from the time limit, never the clock, so the same input and seed end on the same timetable
         seconds = None
-        moves = int(params.swaps_moves_per_second * context.budget.part_of_limit(params.swaps_share, at_most=1e9))
+        moves = int(params.swaps_moves_per_second * deterministic_reserve(context))
     else:
         seconds = context.budget.share(params.swaps_share)
         moves = params.swaps_most_per_talk * len(problem.talks)
