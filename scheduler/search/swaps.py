@@ -1,17 +1,18 @@
-"""Swaps across days: the day-level rules, improved before the search that keeps each talk on its day.
+"""Swaps across days: the days of tracks and speakers, improved a move at a time before the search of times and rooms.
 
 Above `SolveParams.together_talks` talks the search of times and rooms together frees talks within one day
 (scheduler.search.anytime), so the days the layout gives each track and speaker stay: on generated 2,000 talks
-`speaker-days`, `track-days` and `track-consecutive` were about half the penalty. This local search moves talks
-between days with two moves whose hard rules are quick to check: two sessions (every talk of two (block, room) cells,
-blocks of one length) trade places, two talks of one length do, or a talk moves to the same minute of another block
-of that length, in a room free then. A move is kept by simulated annealing on the
-weighted change of the rules it touches, counted incrementally (`track-days`, `track-room`, `track-consecutive`,
-`track-parallel`, `speaker-days`, `session-mix`, `speaker-room-change`, and the rules that price a talk in a room).
+`speaker-days`, `track-days` and `track-consecutive` were about half the penalty. Below it that search frees a few
+talks at a time, and moves a day's worth of a track seldom. This local search moves talks between days with three
+moves whose hard rules are quick to check: two sessions (every talk of two (block, room) cells, blocks of one
+length) trade places, two talks of one length do, or a talk moves to the same minute of another block of its
+length, in a room free then. Simulated annealing keeps a move or not on the weighted change of the rules it
+touches, counted incrementally (`track-days`, `track-room`, `track-consecutive`, `track-parallel`, `speaker-days`,
+`session-mix`, `speaker-room-change`, and the rules that price a talk in a room).
 
-It runs where those are the only rules with a penalty, within a share of the time left (with --deterministic, a
-number of moves that follows from the time limit). Its timetable is kept only if the independent verifier accepts it
-and the independent score is lower.
+It runs above `SolveParams.swaps_talks` talks where those are the only rules with a penalty, within a share of the
+time left (with --deterministic, a number of moves that follows from the time limit). Its timetable is kept only if
+the independent verifier accepts it and the independent score is lower.
 """
 
 from __future__ import annotations
@@ -364,10 +365,10 @@ class Swapped:
 
 
 def will_swap(context: SolveContext, timetable: Timetable) -> bool:
-    """Whether :func:`swap_across_days` would run on `timetable`: above `SolveParams.together_talks` talks, when
+    """Whether :func:`swap_across_days` would run on `timetable`: above `SolveParams.swaps_talks` talks, when
     optimising, where :func:`swappable` and the rules the swaps count are the timetable's whole penalty."""
     problem, params = context.problem, context.params
-    if len(problem.talks) <= params.together_talks or not (context.optimise and params.swaps):
+    if len(problem.talks) <= params.swaps_talks or not (context.optimise and params.swaps):
         return False
     return swappable(problem) and not _uncounted_penalty(context, timetable)
 
@@ -388,7 +389,8 @@ def swap_across_days(context: SolveContext, timetable: Timetable, penalty: float
     context.say(f"swapping sessions and talks across days from penalty {penalty:g}")
     if context.deterministic:
         seconds = None
-        moves = int(params.swaps_moves_per_second * deterministic_reserve(context))
+        most = params.swaps_most_per_talk * len(problem.talks)
+        moves = min(most, int(params.swaps_moves_per_second * deterministic_reserve(context)))
     else:
         seconds = context.budget.share(params.swaps_share)
         moves = params.swaps_most_per_talk * len(problem.talks)
