@@ -67,6 +67,7 @@ class SolveStats:
     together_start_penalty: float | None = None  # the penalty that search started from
     found_by: str = ""  # the phase that found the final timetable, in words
     swap_moves: int = 0  # moves tried by the swaps across days (scheduler.search.swaps)
+    swap_penalties: tuple[float | None, float | None] = (None, None)  # the penalty before and after them
 
     @property
     def gap(self) -> float | None:

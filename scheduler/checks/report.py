@@ -94,7 +94,9 @@ def summary_lines(schedule: Schedule) -> list[str]:
         ended = "before Ctrl-C stopped it" if stats.status == INTERRUPTED else "within the time limit"
         lines.append(f"time stage: no better timetable than the first feasible one was found {ended}")
     if getattr(stats, "swap_moves", 0):
-        lines.append(f"swaps across days: {stats.swap_moves:,} moves tried")
+        before, after = stats.swap_penalties
+        change = f" (penalty {before:g} -> {after:g})" if before is not None and after is not None else ""
+        lines.append(f"swaps across days: {stats.swap_moves:,} moves tried{change}")
     together = getattr(stats, "together_neighbourhoods", 0)
     if together:
         started = stats.together_start_penalty

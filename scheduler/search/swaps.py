@@ -355,11 +355,13 @@ class Swapped:
     penalty: float | None
     moves: int = 0
     improved: bool = False
+    start_penalty: float | None = None
 
     def record(self, stats: SolveStats) -> None:
         if self.moves:
             stats.improvement_ran = True
             stats.swap_moves = self.moves
+            stats.swap_penalties = (self.start_penalty, self.penalty)
         if self.improved:
             stats.found_by = "swaps of sessions and talks across days"
 
@@ -406,6 +408,6 @@ def swap_across_days(context: SolveContext, timetable: Timetable, penalty: float
     candidate = Timetable(swaps.starts, swaps.rooms, timetable.room_stage)
     checked = penalty_if_every_hard_rule_kept(context, candidate)
     if checked is None or checked >= penalty - _EPSILON:
-        return Swapped(timetable, penalty, tried)
+        return Swapped(timetable, penalty, tried, start_penalty=penalty)
     report_penalty(context, checked, bound, f"swaps across days, {tried:,} moves tried")
-    return Swapped(candidate, checked, tried, improved=True)
+    return Swapped(candidate, checked, tried, improved=True, start_penalty=penalty)
