@@ -117,7 +117,7 @@ def test_rules_the_moves_cannot_check_or_count_turn_the_swaps_off():
 def test_a_solve_above_the_size_of_whole_conference_neighbourhoods_swaps_and_keeps_a_verified_timetable(generated):
     data, problem, starts, rooms = generated
     laid_out = penalty(data, problem, starts, rooms)
-    schedule = solved(data, time_limit=8, params=SolveParams(together_talks=100))
+    schedule = solved(data, time_limit=5, params=SolveParams(together_talks=100))
     stats = schedule.stats
     assert stats.swap_moves > 0
     assert stats.penalty < laid_out
@@ -125,7 +125,7 @@ def test_a_solve_above_the_size_of_whole_conference_neighbourhoods_swaps_and_kee
     assert stats.penalty <= after < before <= laid_out
     line = f"swaps across days: {stats.swap_moves:,} moves tried (penalty {before:g} -> {after:g})"
     assert line in summary_lines(schedule)
-    without = solved(data, time_limit=4, params=SolveParams(together_talks=100, swaps=False))
+    without = solved(data, time_limit=3, params=SolveParams(together_talks=100, swaps=False))
     assert without.stats.swap_moves == 0
 
 

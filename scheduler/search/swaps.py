@@ -80,7 +80,15 @@ def _uncounted_penalty(context: SolveContext, timetable: Timetable) -> float:
 class Swaps:
     """A timetable (talk -> start, talk -> room) and the counts the move prices come from."""
 
-    def __init__(self, problem: Problem, starts: dict[int, int], rooms: dict[int, int], pairs, room_costs, seed=0):
+    def __init__(
+        self,
+        problem: Problem,
+        starts: dict[int, int],
+        rooms: dict[int, int],
+        pairs: HardPairs,
+        room_costs: dict[int, dict[int, float]] | None,
+        seed: int = 0,
+    ):
         self.problem, self.pairs = problem, pairs
         self.starts, self.rooms = dict(starts), dict(rooms)
         weights = Weights.of(problem.data.weights)
