@@ -8,7 +8,8 @@ moves whose hard rules are quick to check: two sessions (every talk of two (bloc
 length) trade places, two talks of one length do, or a talk moves to the same minute of another block of its
 length, in a room free then. Simulated annealing keeps a move or not on the weighted change of the rules it
 touches, counted incrementally (`track-days`, `track-room`, `track-consecutive`, `track-parallel`, `speaker-days`,
-`session-mix`, `speaker-room-change`, and the rules that price a talk in a room).
+`session-mix`, `speaker-room-change` with its chairs' links, `chair-conflict`, and the rules that price a talk in a
+room).
 
 It runs above `SolveParams.swaps_talks` talks where those are the only rules with a penalty, within a share of the
 time left (with --deterministic, a number of moves that follows from the time limit). Its timetable is kept only if
@@ -29,7 +30,7 @@ from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
 from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
-from ..rules.sessions import SESSION_MIX, TRACK_CONSECUTIVE
+from ..rules.sessions import CHAIR_CONFLICT, SESSION_MIX, TRACK_CONSECUTIVE
 from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
 from ..rules.tracks import TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM
 from ..schedule import SolveStats
@@ -53,18 +54,15 @@ CHECKED_HARD = {ORDER.name, CONTENT_CONFLICT.name, EXCLUSIVE_TAGS.name}
 
 
 def swappable(problem: Problem) -> bool:
-    """Whether the swaps can keep every hard rule and count what they change: no soft rule is hard beyond the ones
-    between two talks, and no track has a chair (whose links the count of room changes leaves out)."""
+    """Whether the swaps can keep every hard rule: no soft rule is hard beyond the ones between two talks."""
     weights = Weights.of(problem.data.weights)
-    if any(weights.is_hard(name) and name not in CHECKED_HARD for name in weights):
-        return False
-    return not any(track.chair for track in problem.data.tracks)
+    return not any(weights.is_hard(name) and name not in CHECKED_HARD for name in weights)
 
 
 def counted_rules() -> set[str]:
     """The rules whose change the swaps count: the tracks' and speakers' rules below and those that price a talk in a
     room."""
-    named = (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE)
+    named = (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE, CHAIR_CONFLICT)
     return {rule.name for rule in named} | {name for name, rule in RULES.items() if rule.room_cost is not None}
 
 
@@ -94,8 +92,12 @@ class Swaps:
         weights = Weights.of(problem.data.weights)
         self.weight = {
             rule.name: weights.number(rule.name)
-            for rule in (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE)
+            for rule in (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE, CHAIR_CONFLICT)
         }
+        self.chair_of = {track.name: track.chair for track in problem.data.tracks if track.chair is not None}
+        self.chaired: dict[str, list[str]] = defaultdict(list)  # person -> the tracks they chair
+        for track, chair in sorted(self.chair_of.items()):
+            self.chaired[chair].append(track)
         self.room_costs = room_costs or {}
         self.rng = random.Random(seed)
         self.block_starts = [block.start for block in problem.blocks]
@@ -124,8 +126,8 @@ class Swaps:
         self.speaker_block: dict[tuple, list[int]] = defaultdict(list)
         self.cell_tracks: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         # what the counts add up to: days and day-rooms of tracks, runs of blocks, days of speakers, extra tracks in
-        # sessions, and the room prices
-        self.units = {"days": 0, "rooms": 0, "runs": 0, "speaker days": 0, "mix": 0, "price": 0.0}
+        # sessions, blocks in which two tracks of one chair both hold sessions, and the room prices
+        self.units = {"days": 0, "rooms": 0, "runs": 0, "speaker days": 0, "mix": 0, "chair clashes": 0, "price": 0.0}
         for talk in self.placed:
             self._add(talk, self.starts[talk], self.rooms[talk])
 
@@ -152,6 +154,7 @@ class Swaps:
                 units["runs"] += (
                     1 - bool(self.track_block.get((track, block - 1))) - bool(self.track_block.get((track, block + 1)))
                 )
+                units["chair clashes"] += self._chair_clashes(track, block)
             members.append(talk)
             tracks = self.cell_tracks[(block, room)]
             tracks[track] += 1
@@ -184,6 +187,7 @@ class Swaps:
                 units["runs"] -= (
                     1 - bool(self.track_block.get((track, block - 1))) - bool(self.track_block.get((track, block + 1)))
                 )
+                units["chair clashes"] -= self._chair_clashes(track, block)
             tracks = self.cell_tracks[(block, room)]
             tracks[track] -= 1
             if not tracks[track]:
@@ -198,20 +202,38 @@ class Swaps:
         if self.room_costs:
             units["price"] -= self.room_costs[talk][room]
 
+    def _chair_clashes(self, track: str, block: int) -> int:
+        """The other tracks of the track's chair that hold talks in `block`."""
+        chair = self.chair_of.get(track)
+        if chair is None:
+            return 0
+        return sum(1 for other in self.chaired[chair] if other != track and self.track_block.get((other, block)))
+
     def _pairs(self, moved: list[int]) -> tuple[set, set]:
-        """The same-track pairs that overlap and the pairs one speaker must leave a room for, of the moved talks."""
+        """The same-track pairs that overlap and the pairs one person must leave a room for (a speaker of both, or a
+        speaker of one who chairs the other's track, another track), of the moved talks."""
         parallel, apart = set(), set()
         for talk in moved:
             start, end, block = self.starts[talk], self.starts[talk] + self.duration[talk], self.block_of[talk]
-            track = self.track[talk]
+            room, track = self.rooms[talk], self.track[talk]
             if track is not None:
                 for other in self.track_block[(track, block)]:
                     if other != talk and self.starts[other] < end and start < self.starts[other] + self.duration[other]:
                         parallel.add((min(talk, other), max(talk, other)))
+                chair = self.chair_of.get(track)
+                for other in self.speaker_block.get((chair, block), ()) if chair is not None else ():
+                    if self.rooms[other] != room and self.track[other] != track:
+                        apart.add((min(talk, other), max(talk, other)))
             for speaker in self.speakers[talk]:
                 for other in self.speaker_block[(speaker, block)]:
-                    if other != talk and self.rooms[other] != self.rooms[talk]:
+                    if other != talk and self.rooms[other] != room:
                         apart.add((min(talk, other), max(talk, other)))
+                for chaired in self.chaired.get(speaker, ()):
+                    if chaired == track:
+                        continue
+                    for other in self.track_block.get((chaired, block), ()):
+                        if self.rooms[other] != room:
+                            apart.add((min(talk, other), max(talk, other)))
         return parallel, apart
 
     def _cost(self, moved: list[int]) -> float:
@@ -224,6 +246,7 @@ class Swaps:
             + weight[TRACK_CONSECUTIVE.name] * units["runs"]
             + weight[SPEAKER_DAYS.name] * units["speaker days"]
             + weight[SESSION_MIX.name] * units["mix"]
+            + weight[CHAIR_CONFLICT.name] * units["chair clashes"]
             + units["price"]
             + weight[TRACK_PARALLEL.name] * len(parallel)
             + weight[SPEAKER_ROOM_CHANGE.name] * len(apart)
