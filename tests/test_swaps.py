@@ -161,14 +161,12 @@ def test_a_solve_above_the_size_of_whole_conference_neighbourhoods_swaps_and_kee
     assert stats.penalty <= after < before <= laid_out
     line = f"swaps across days: {stats.swap_moves:,} moves tried (penalty {before:g} -> {after:g})"
     assert line in summary_lines(schedule)
-    without = solved(data, time_limit=3, params=SolveParams(together_talks=100, swaps=False))
-    assert without.stats.swap_moves == 0
 
 
-def test_with_deterministic_the_swaps_try_as_many_moves_as_the_limit_says_and_end_on_the_same_timetable(generated):
+def test_with_deterministic_the_swaps_try_as_many_moves_as_the_limit_says(generated):
+    # the same timetable from the same moves: test_on_a_generated_conference_every_move_keeps_the_hard_rules_...
     data, *_ = generated
     params = SolveParams(together_talks=100)
-    first, second = (solved(data, time_limit=3, deterministic=True, params=params) for _ in range(2))
+    schedule = solved(data, time_limit=3, deterministic=True, params=params)
     moves = int(params.swaps_moves_per_second * params.swaps_deterministic_share * 3)
-    assert first.stats.swap_moves == second.stats.swap_moves == moves
-    assert first.assignments == second.assignments
+    assert schedule.stats.swap_moves == moves
