@@ -170,3 +170,16 @@ def test_with_deterministic_the_swaps_try_as_many_moves_as_the_limit_says(genera
     schedule = solved(data, time_limit=3, deterministic=True, params=params)
     moves = int(params.swaps_moves_per_second * params.swaps_deterministic_share * 3)
     assert schedule.stats.swap_moves == moves
+
+
+def test_ctrl_c_stops_the_swaps_after_the_moves_at_hand(generated):
+    # with --deterministic the moves do not look at the clock; a stop (Ctrl-C) still ends them at the next chunk
+    from scheduler.search.swaps import CHUNK
+
+    data, problem, starts, rooms = generated
+    assert swaps_of(data, problem, starts, rooms).run(30_000, stop=lambda: True) == (0.0, 0)
+    asked = []
+    swaps = swaps_of(data, problem, starts, rooms)
+    _, tried = swaps.run(30_000, stop=lambda: asked.append(1) or len(asked) > 1)
+    assert tried == CHUNK
+    assert verify(data, assignments(problem, Timetable(swaps.starts, swaps.rooms))) == []

@@ -23,6 +23,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..checks.score import score
@@ -349,14 +350,16 @@ class Swaps:
                 return {}
         return {talk: (start, room)}
 
-    def run(self, moves: int, seconds: float | None = None) -> tuple[float, int]:
-        """Try up to `moves` moves, within `seconds` of the wall clock if given: (the total change of the weighted
-        rules they count, negative when better; the moves tried). The temperature falls with the share of the moves,
-        or of the seconds, used."""
+    def run(
+        self, moves: int, seconds: float | None = None, stop: Callable[[], bool] | None = None
+    ) -> tuple[float, int]:
+        """Try up to `moves` moves, within `seconds` of the wall clock if given, until `stop()` (Ctrl-C) if given:
+        (the total change of the weighted rules they count, negative when better; the moves tried). The temperature
+        falls with the share of the moves, or of the seconds, used."""
         total, tried = 0.0, 0
         began = time.perf_counter()
         used = 0.0
-        while tried < moves and used < 1.0:
+        while tried < moves and used < 1.0 and not (stop is not None and stop()):
             temperature = HOT * (COLD / HOT) ** (used / ANNEALED) if used < ANNEALED else 0.0
             for _ in range(min(CHUNK, moves - tried)):
                 kind = self.rng.random()
@@ -435,7 +438,7 @@ def swap_across_days(context: SolveContext, timetable: Timetable, penalty: float
         room_prices(problem, context.data.weights),
         context.seed,
     )
-    _, tried = swaps.run(moves, seconds)
+    _, tried = swaps.run(moves, seconds, context.budget.stop)
     candidate = Timetable(swaps.starts, swaps.rooms, timetable.room_stage)
     checked = penalty_if_every_hard_rule_kept(context, candidate)
     if checked is None or checked >= penalty - _EPSILON:
