@@ -39,13 +39,15 @@ def generated():
     return data, problem, starts, rooms
 
 
-def two_tracks(speakers=None):
+def two_tracks(speakers=None, after=None, weights=None):
     """Tracks a and b, each a talk on both days, a in the first block and b in the second: each track spreads over
-    two days in two runs of blocks. `speakers` gives talks their speakers (talk id -> list)."""
-    speakers = speakers or {}
+    two days in two runs of blocks. `speakers` gives talks their speakers (talk id -> list), `after` the talks they
+    follow (talk id -> list), `weights` the data file's weights."""
+    speakers, after = speakers or {}, after or {}
     people = sorted({person for names in speakers.values() for person in names})
     talks = [
         {"id": name, "title": name, "duration": 60, "track": name[0], "speakers": speakers.get(name, [])}
+        | ({"after": after[name]} if name in after else {})
         for name in ("a1", "b1", "a2", "b2", "c1")
     ]
     data = conference(
@@ -53,6 +55,7 @@ def two_tracks(speakers=None):
         rooms=ROOMS,
         speakers=[{"id": person, "name": person.title()} for person in people],
         talks=talks,
+        weights=weights or {},
     )
     problem = compile_problem(data)
     index = {talk.id: i for i, talk in enumerate(problem.talks)}
@@ -86,6 +89,17 @@ def test_a_move_that_puts_a_speaker_in_two_places_at_once_is_refused():
     a2, b1 = index["a2"], index["b1"]
     assert swaps._try({a2: (starts[b1], 0), b1: (starts[a2], 0)}, temperature=0.0) is None
     assert (swaps.starts, swaps.rooms) == (starts, rooms)  # nothing moved
+
+
+def test_a_move_that_breaks_an_order_made_hard_is_refused():
+    # b1 must follow a1: a1 and b1 cannot trade places, but b1 may go to the next day
+    data, problem, index, starts, rooms = two_tracks(after={"b1": ["a1"]}, weights={"order": "hard"})
+    swaps = swaps_of(data, problem, starts, rooms)
+    a1, b1, a2 = index["a1"], index["b1"], index["a2"]
+    assert swaps._try({a1: (starts[b1], 0), b1: (starts[a1], 0)}, temperature=0.0) is None
+    assert (swaps.starts, swaps.rooms) == (starts, rooms)  # nothing moved
+    assert swaps._try({a2: (starts[b1], 0), b1: (starts[a2], 0)}, temperature=0.0) == -40
+    assert verify(data, assignments(problem, Timetable(swaps.starts, swaps.rooms))) == []
 
 
 @pytest.mark.parametrize("seed", [0, 1])

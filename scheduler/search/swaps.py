@@ -22,7 +22,7 @@ import bisect
 import math
 import random
 import time
-from collections import defaultdict
+from collections import ChainMap, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,7 +49,17 @@ CHUNK = 2_000  # moves at one temperature, between looks at the clock
 # moves; 18,034 with these)
 TALK_SWAP_SHARE, TALK_MOVE_SHARE = 0.3, 0.4
 _EPSILON = 1e-6
-TRACK_RULES = (TRACK_DAYS, TRACK_ROOM, TRACK_CONSECUTIVE, TRACK_PARALLEL)
+# the rules the counts below add up, at their weights (with the room prices: every rule the swaps count)
+COUNTED = (
+    TRACK_DAYS,
+    TRACK_ROOM,
+    TRACK_CONSECUTIVE,
+    TRACK_PARALLEL,
+    SPEAKER_DAYS,
+    SESSION_MIX,
+    SPEAKER_ROOM_CHANGE,
+    CHAIR_CONFLICT,
+)
 # the rules whose hard form the moves check (HardPairs); with any other soft rule made hard, nothing is moved
 CHECKED_HARD = {ORDER.name, CONTENT_CONFLICT.name, EXCLUSIVE_TAGS.name}
 
@@ -61,10 +71,8 @@ def swappable(problem: Problem) -> bool:
 
 
 def counted_rules() -> set[str]:
-    """The rules whose change the swaps count: the tracks' and speakers' rules below and those that price a talk in a
-    room."""
-    named = (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE, CHAIR_CONFLICT)
-    return {rule.name for rule in named} | {name for name, rule in RULES.items() if rule.room_cost is not None}
+    """The rules whose change the swaps count: :data:`COUNTED` and those that price a talk in a room."""
+    return {rule.name for rule in COUNTED} | {name for name, rule in RULES.items() if rule.room_cost is not None}
 
 
 def _uncounted_penalty(context: SolveContext, timetable: Timetable) -> float:
@@ -91,10 +99,7 @@ class Swaps:
         self.problem, self.pairs = problem, pairs
         self.starts, self.rooms = dict(starts), dict(rooms)
         weights = Weights.of(problem.data.weights)
-        self.weight = {
-            rule.name: weights.number(rule.name)
-            for rule in (*TRACK_RULES, SPEAKER_DAYS, SESSION_MIX, SPEAKER_ROOM_CHANGE, CHAIR_CONFLICT)
-        }
+        self.weight = {rule.name: weights.number(rule.name) for rule in COUNTED}
         self.chair_of = {track.name: track.chair for track in problem.data.tracks if track.chair is not None}
         self.chaired: dict[str, list[str]] = defaultdict(list)  # person -> the tracks they chair
         for track, chair in sorted(self.chair_of.items()):
@@ -108,9 +113,6 @@ class Swaps:
         self.start_set = [set(starts_) for starts_ in problem.starts]
         self.room_set = [set(rooms_) for rooms_ in problem.rooms]
         self.placed = sorted(self.starts)
-        self.speaker_talks = {
-            speaker: [talk for talk in talks if talk in self.starts] for speaker, talks in problem.speaker_talks.items()
-        }
         self.by_duration: dict[int, list[int]] = defaultdict(list)
         for talk in self.placed:
             self.by_duration[self.duration[talk]].append(talk)
@@ -280,14 +282,10 @@ class Swaps:
                         return False
                 arriving[speaker].append((start, end))
         if self.pairs.apart or self.pairs.before:
-            after = dict(self.starts)
-            after.update((talk, start) for talk, (start, _) in moves.items())
-            for talk, (start, _) in moves.items():
-                del after[talk]
-                allowed = self.pairs.allow(talk, start, after)
-                after[talk] = start
-                if not allowed:
-                    return False
+            # every start after the moves, without copying them all: a talk is never paired with itself (the data
+            # file may not name a talk in its own `after` or `conflicts`)
+            after = ChainMap({talk: start for talk, (start, _) in moves.items()}, self.starts)
+            return all(self.pairs.allow(talk, start, after) for talk, (start, _) in moves.items())
         return True
 
     def _try(self, moves: dict[int, tuple[int, int]], temperature: float) -> float | None:
@@ -320,9 +318,9 @@ class Swaps:
         if (other_block, other_room) == (block, room):
             return {}
         shift = self.block_starts[other_block] - self.block_starts[block]
-        moves = {talk: (self.starts[talk] + shift, other_room) for talk in self.cells[(block, room)]}
+        moves = {member: (self.starts[member] + shift, other_room) for member in self.cells[(block, room)]}
         there = self.cells.get((other_block, other_room), ())
-        moves.update((talk, (self.starts[talk] - shift, room)) for talk in there)
+        moves.update((member, (self.starts[member] - shift, room)) for member in there)
         return moves
 
     def _talk_swap(self) -> dict[int, tuple[int, int]]:

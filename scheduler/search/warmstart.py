@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 
 from ..checks.score import score
 from ..problem import MINUTES_PER_DAY, Problem
@@ -104,7 +105,7 @@ class HardPairs:
                 break
         return depth
 
-    def allow(self, talk: int, start: int, starts: dict[int, int]) -> bool:
+    def allow(self, talk: int, start: int, starts: Mapping[int, int]) -> bool:
         """Whether `talk` at `start` keeps these rules with the talks placed at `starts`."""
         duration = self.problem.duration
         end = start + duration(talk)
