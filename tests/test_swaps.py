@@ -39,11 +39,11 @@ def generated():
     return data, problem, starts, rooms
 
 
-def two_tracks(speakers=None, after=None, weights=None):
+def two_tracks(speakers=None, after=None, weights=None, wishes=None):
     """Tracks a and b, each a talk on both days, a in the first block and b in the second: each track spreads over
     two days in two runs of blocks. `speakers` gives talks their speakers (talk id -> list), `after` the talks they
-    follow (talk id -> list), `weights` the data file's weights."""
-    speakers, after = speakers or {}, after or {}
+    follow (talk id -> list), `weights` the data file's weights, `wishes` a speaker's days (id -> {"avoids": ...})."""
+    speakers, after, wishes = speakers or {}, after or {}, wishes or {}
     people = sorted({person for names in speakers.values() for person in names})
     talks = [
         {"id": name, "title": name, "duration": 60, "track": name[0], "speakers": speakers.get(name, [])}
@@ -53,7 +53,7 @@ def two_tracks(speakers=None, after=None, weights=None):
     data = conference(
         conference={"days": DAYS},
         rooms=ROOMS,
-        speakers=[{"id": person, "name": person.title()} for person in people],
+        speakers=[{"id": person, "name": person.title()} | wishes.get(person, {}) for person in people],
         talks=talks,
         weights=weights or {},
     )
@@ -102,6 +102,65 @@ def test_a_move_that_breaks_an_order_made_hard_is_refused():
     assert verify(data, assignments(problem, Timetable(swaps.starts, swaps.rooms))) == []
 
 
+def test_a_swap_that_breaks_a_soft_order_is_counted_at_its_weight():
+    # b1 should follow a1 (`order`, soft at 50): a1 and b1 trading places breaks it, and a1 then ends the first day
+    # right before a2 begins the second, one run of blocks (`track-consecutive`, 10) as the score counts it
+    data, problem, index, starts, rooms = two_tracks(after={"b1": ["a1"]})
+    swaps = swaps_of(data, problem, starts, rooms)
+    a1, b1 = index["a1"], index["b1"]
+    before = penalty(data, problem, starts, rooms)
+    assert swaps._try({a1: (starts[b1], 0), b1: (starts[a1], 0)}, temperature=0.0) is None  # worse: not taken
+    assert swaps._try({a1: (starts[b1], 0), b1: (starts[a1], 0)}, temperature=1e9) == 50 - 10
+    assert penalty(data, problem, swaps.starts, swaps.rooms) == before + 40
+    assert [
+        rule.violations
+        for rule in score(data, assignments(problem, Timetable(swaps.starts, swaps.rooms)))
+        if rule.rule == "order"
+    ] == [1]
+
+
+def test_a_day_a_speaker_avoids_is_counted_where_a_talk_moves_off_it():
+    # ada avoids the second day, where a2 is: the swap that brings each track onto one day also brings her off it
+    data, problem, index, starts, rooms = two_tracks(
+        {"a2": ["ada"]}, wishes={"ada": {"avoids": {"days": ["2024-07-28"]}}}
+    )
+    swaps = swaps_of(data, problem, starts, rooms)
+    a2, b1 = index["a2"], index["b1"]
+    before = penalty(data, problem, starts, rooms)
+    assert swaps._try({a2: (starts[b1], 0), b1: (starts[a2], 0)}, temperature=0.0) == -40 - 10
+    assert penalty(data, problem, swaps.starts, swaps.rooms) == before - 50
+
+
+@pytest.fixture(scope="module")
+def timefold_shaped():
+    """Timefold-shaped 216 talks (3 days, 20 rooms: every cell used), laid out: data, problem, starts, rooms."""
+    from benchmarks.ladder import build_yaml
+
+    data = parse(build_yaml(3, 20, 216), "ladder-216.yaml")
+    problem = compile_problem(data)
+    starts, rooms = track_first_timetable(problem)
+    assert len(starts) == len(problem.talks)
+    return data, problem, starts, rooms
+
+
+def test_on_a_timefold_shaped_conference_the_count_matches_the_score_on_the_rules_between_talks(timefold_shaped):
+    # `level-order` (pairs in order), `exclusive-tags` (pairs apart) and `speaker-preference` (a price per start)
+    # are soft there, `order` and `content-conflict` hard: the moves count the first three and keep the others
+    data, problem, starts, rooms = timefold_shaped
+    before = penalty(data, problem, starts, rooms)
+    first = {rule.rule: rule.penalty for rule in score(data, assignments(problem, Timetable(starts, rooms)))}
+    assert all(first[name] > 0 for name in ("level-order", "exclusive-tags", "speaker-preference"))
+    swaps = swaps_of(data, problem, starts, rooms, seed=3)
+    for _ in range(5):
+        change, _ = swaps.run(4_000)
+        before += change
+        placed = assignments(problem, Timetable(swaps.starts, swaps.rooms))
+        assert verify(data, placed) == []
+        assert sum(rule.penalty for rule in score(data, placed)) == pytest.approx(before)
+    last = {rule.rule: rule.penalty for rule in score(data, placed)}
+    assert last["level-order"] < first["level-order"]  # counted, so traded down from the layout's
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_on_a_generated_conference_every_move_keeps_the_hard_rules_and_the_count_matches_the_score(generated, seed):
     data, problem, starts, rooms = generated
@@ -124,6 +183,23 @@ def test_a_soft_rule_made_hard_that_the_moves_cannot_check_turns_the_swaps_off()
     assert not swappable(compile_problem(hard_days))
     hard_order = conference(conference={"days": DAYS}, rooms=ROOMS, weights={"order": "hard"})
     assert swappable(compile_problem(hard_order))  # the moves check it
+
+
+def test_level_order_made_hard_is_a_rule_between_two_talks_the_moves_and_the_layout_keep():
+    talks = [
+        {"id": name, "title": name, "duration": 60, "topic": "llm", "level": level}
+        for name, level in (("basics", "intro"), ("deep", "advanced"), ("mid", "intermediate"))
+    ]
+    data = conference(conference={"days": DAYS}, rooms=ROOMS, talks=talks, weights={"level-order": "hard"})
+    problem = compile_problem(data)
+    assert swappable(problem)
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    pairs = HardPairs(problem)
+    assert pairs.before[index["deep"]] == {index["basics"], index["mid"]}
+    assert pairs.before[index["mid"]] == {index["basics"]}
+    starts, rooms = track_first_timetable(problem)
+    assert len(starts) == 3
+    assert verify(data, assignments(problem, Timetable(starts, rooms))) == []
 
 
 @pytest.fixture(scope="module")

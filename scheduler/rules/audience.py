@@ -161,6 +161,11 @@ def level_pairs(problem: Problem, talks) -> list[tuple[int, int, str]]:
     ]
 
 
+def level_order_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
+    """(more basic talk, more advanced talk, True) for each such pair sharing a topic."""
+    return [(basic, advanced, True) for basic, advanced, _ in level_pairs(problem, range(len(problem.talks)))]
+
+
 def score_attendee_conflict(done: FinishedTimetable) -> list[Offence]:
     """Per pair of talks attendees want to see both of, the interested attendees when the two overlap."""
     found = []
@@ -246,6 +251,7 @@ LEVEL_ORDER = SoftRule(
     slot_form=introductory_before_advanced_in_slots,
     score=score_level_order,
     plan=levels_in_block_order,
+    talk_pairs=level_order_pairs,
 )
 ROOM_SIZE = SoftRule(
     "room-size",

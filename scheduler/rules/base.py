@@ -48,6 +48,11 @@ class SoftRule:
     score: Callable[[FinishedTimetable], list[Offence]]
     relaxation: Literal["tracks", "speakers"] | None = None
     room_cost: Callable[..., int] | None = None
+    # its form where it prices one talk at one start minute alone: (problem, talk, start) -> violations
+    start_cost: Callable[..., int] | None = None
+    # its form where it is about pairs of talks alone: problem -> [(a, b, ordered)], one per violation it can count;
+    # ordered: broken when b starts before a ends; else broken when the two overlap
+    talk_pairs: Callable[..., list[tuple[int, int, bool]]] | None = None
     plan: Callable[..., None] | str | None = None
     times_form: Callable[..., None] | None = None  # what the time stage adds when the rule is hard
     block_form: Callable[..., None] | None = None  # its form when the room stage fills one block after another

@@ -93,6 +93,35 @@ def conflicting_talks_apart(
                 )
 
 
+def order_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
+    """(earlier, later, True) for each talk listed 'after' another: broken when later starts before earlier ends."""
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    return [
+        (index[earlier], later, True)
+        for later, talk in enumerate(problem.talks)
+        for earlier in talk.after
+        if earlier in index
+    ]
+
+
+def exclusive_tag_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
+    """(a, b, False) for each pair of talks sharing an exclusive tag, once per tag they share."""
+    groups = _exclusive_groups(problem, range(len(problem.talks)))
+    return [(a, b, False) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1 :]]
+
+
+def conflict_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
+    """(a, b, False) for each pair of talks marked as conflicting (either way or both), once."""
+    index = {talk.id: i for i, talk in enumerate(problem.talks)}
+    pairs = {
+        (min(a, index[other]), max(a, index[other]))
+        for a, talk in enumerate(problem.talks)
+        for other in talk.conflicts
+        if other in index
+    }
+    return [(a, b, False) for a, b in sorted(pairs)]
+
+
 def score_order(done: FinishedTimetable) -> list[Offence]:
     """Placed talks that start before a placed talk they are listed 'after' has ended."""
     found = []
@@ -131,6 +160,7 @@ ORDER = SoftRule(
     encode=talks_in_order,
     score=score_order,
     plan=talks_in_block_order,
+    talk_pairs=order_pairs,
 )
 EXCLUSIVE_TAGS = SoftRule(
     "exclusive-tags",
@@ -141,6 +171,7 @@ EXCLUSIVE_TAGS = SoftRule(
     slot_form=exclusive_tags_apart_in_slots,
     score=score_exclusive_tags,
     plan="same",
+    talk_pairs=exclusive_tag_pairs,
 )
 CONTENT_CONFLICT = SoftRule(
     "content-conflict",
@@ -150,4 +181,5 @@ CONTENT_CONFLICT = SoftRule(
     encode=conflicting_talks_apart,
     score=score_content_conflict,
     plan="same",
+    talk_pairs=conflict_pairs,
 )

@@ -142,6 +142,18 @@ def _talks_of_speakers_with_wishes(problem: Problem, talks) -> list[tuple]:
     ]
 
 
+def speaker_preference_cost(problem: Problem, talk: int, start: int) -> int:
+    """The talk's speakers whose wished days or blocks a start at `start` is not among."""
+    speakers = (problem.speaker_by_id.get(speaker) for speaker in problem.talks[talk].speakers)
+    return sum(
+        1
+        for speaker in speakers
+        if speaker is not None
+        and (speaker.prefers is not None or speaker.avoids is not None)
+        and not _suits(problem, speaker, start)
+    )
+
+
 def _suits(problem: Problem, speaker, start: int) -> bool:
     date = problem.data.conference.days[start // MINUTES_PER_DAY].date
     block = problem.block_at(start)
@@ -421,6 +433,7 @@ SPEAKER_PREFERENCE = SoftRule(
     score=score_speaker_preference,
     relaxation="speakers",
     plan="same",
+    start_cost=speaker_preference_cost,
 )
 REMOTE_HOURS = SoftRule(
     "remote-hours",

@@ -8,8 +8,9 @@ moves whose hard rules are quick to check: two sessions (every talk of two (bloc
 length) trade places, two talks of one length do, or a talk moves to the same minute of another block of its
 length, in a room free then. Simulated annealing keeps a move or not on the weighted change of the rules it
 touches, counted incrementally (`track-days`, `track-room`, `track-consecutive`, `track-parallel`, `speaker-days`,
-`session-mix`, `speaker-room-change` with its chairs' links, `chair-conflict`, and the rules that price a talk in a
-room).
+`session-mix`, `speaker-room-change` with its chairs' links, `chair-conflict`, the rules that price a talk in a
+room or at a start (`room-size`, `speaker-preference`), and the soft rules between two talks (`level-order`,
+`order`, `content-conflict`, `exclusive-tags`: each rule's `talk_pairs`)).
 
 It runs above `SolveParams.swaps_talks` talks where those are the only rules with a penalty, within a share of the
 time left (with --deterministic, a number of moves that follows from the time limit). Its timetable is kept only if
@@ -30,7 +31,6 @@ from ..checks.score import score
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
-from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
 from ..rules.sessions import CHAIR_CONFLICT, SESSION_MIX, TRACK_CONSECUTIVE
 from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
 from ..rules.tracks import TRACK_DAYS, TRACK_PARALLEL, TRACK_ROOM
@@ -60,8 +60,9 @@ COUNTED = (
     SPEAKER_ROOM_CHANGE,
     CHAIR_CONFLICT,
 )
-# the rules whose hard form the moves check (HardPairs); with any other soft rule made hard, nothing is moved
-CHECKED_HARD = {ORDER.name, CONTENT_CONFLICT.name, EXCLUSIVE_TAGS.name}
+# the rules whose hard form the moves check (HardPairs: the rules between two talks); with any other soft rule made
+# hard, nothing is moved
+CHECKED_HARD = {name for name, rule in RULES.items() if rule.talk_pairs is not None}
 
 
 def swappable(problem: Problem) -> bool:
@@ -71,14 +72,37 @@ def swappable(problem: Problem) -> bool:
 
 
 def counted_rules() -> set[str]:
-    """The rules whose change the swaps count: :data:`COUNTED` and those that price a talk in a room."""
-    return {rule.name for rule in COUNTED} | {name for name, rule in RULES.items() if rule.room_cost is not None}
+    """The rules whose change the swaps count: :data:`COUNTED`, those that price a talk in a room or at a start, and
+    those between two talks."""
+    return {rule.name for rule in COUNTED} | {
+        name
+        for name, rule in RULES.items()
+        if rule.room_cost is not None or rule.start_cost is not None or rule.talk_pairs is not None
+    }
+
+
+def soft_pairs(problem: Problem) -> dict[int, list[tuple[int, int, bool, float]]]:
+    """Talk -> (a, b, ordered, weight) for each pair it is in under the soft rules between two talks (`talk_pairs`),
+    a pair that several rules or tags count once at the sum of their weights."""
+    weights = Weights.of(problem.data.weights)
+    weight_of: dict[tuple[int, int, bool], float] = defaultdict(float)
+    for name, rule in RULES.items():
+        weight = weights.number(name)
+        if rule.talk_pairs is None or not weight:
+            continue
+        for a, b, ordered in rule.talk_pairs(problem):
+            weight_of[(a, b, ordered) if ordered else (min(a, b), max(a, b), False)] += weight
+    pairs: dict[int, list[tuple[int, int, bool, float]]] = defaultdict(list)
+    for (a, b, ordered), weight in sorted(weight_of.items()):
+        pairs[a].append((a, b, ordered, weight))
+        pairs[b].append((a, b, ordered, weight))
+    return pairs
 
 
 def _uncounted_penalty(context: SolveContext, timetable: Timetable) -> float:
-    """The timetable's penalty on rules the swaps do not count: where it is not 0 they would trade it blindly (on
-    Timefold-shaped conferences `level-order` is half the penalty; 2,000 talks, 60 s, one-off: 323,322 with the
-    swaps' time taken, 316,092 without)."""
+    """The timetable's penalty on rules the swaps do not count: where it is not 0 they would trade it blindly (before
+    they counted `level-order`, half the penalty of Timefold-shaped conferences: 2,000 talks, 60 s, one-off, 323,322
+    with the swaps' time taken, 316,092 without)."""
     quality = score(context.data, assignments(context.problem, timetable))
     counted = counted_rules()
     return sum(rule.penalty for rule in quality if rule.rule not in counted)
@@ -105,6 +129,13 @@ class Swaps:
         for track, chair in sorted(self.chair_of.items()):
             self.chaired[chair].append(track)
         self.room_costs = room_costs or {}
+        self.pairs_of = soft_pairs(problem)
+        self.start_rules = [
+            (weights.number(rule.name), rule.start_cost)
+            for rule in RULES.values()
+            if rule.start_cost is not None and weights.number(rule.name)
+        ]
+        self.start_prices: dict[tuple[int, int], float] = {}
         self.rng = random.Random(seed)
         self.block_starts = [block.start for block in problem.blocks]
         self.duration = [talk.duration for talk in problem.talks]
@@ -170,6 +201,8 @@ class Swaps:
             self.speaker_block[(speaker, block)].append(talk)
         if self.room_costs:
             units["price"] += self.room_costs[talk][room]
+        if self.start_rules:
+            units["price"] += self._start_price(talk, start)
 
     def _remove(self, talk: int) -> None:
         start, room, block = self.starts[talk], self.rooms[talk], self.block_of[talk]
@@ -204,6 +237,28 @@ class Swaps:
             self.speaker_block[(speaker, block)].remove(talk)
         if self.room_costs:
             units["price"] -= self.room_costs[talk][room]
+        if self.start_rules:
+            units["price"] -= self._start_price(talk, start)
+
+    def _start_price(self, talk: int, start: int) -> float:
+        """What the rules that price a talk at a start charge for `talk` at `start` (weighted)."""
+        key = (talk, start)
+        if key not in self.start_prices:
+            self.start_prices[key] = sum(weight * cost(self.problem, talk, start) for weight, cost in self.start_rules)
+        return self.start_prices[key]
+
+    def _broken_pairs(self, moved: list[int]) -> float:
+        """The weighted pairs of the soft rules between two talks that the moved talks are in and break."""
+        pairs = {pair for talk in moved for pair in self.pairs_of.get(talk, ())}
+        starts, duration = self.starts, self.duration
+        return sum(
+            weight
+            for a, b, ordered, weight in pairs
+            if a in starts
+            and b in starts
+            and starts[b] < starts[a] + duration[a]
+            and (ordered or starts[a] < starts[b] + duration[b])
+        )
 
     def _chair_clashes(self, track: str, block: int) -> int:
         """The other tracks of the track's chair that hold talks in `block`."""
@@ -253,6 +308,7 @@ class Swaps:
             + units["price"]
             + weight[TRACK_PARALLEL.name] * len(parallel)
             + weight[SPEAKER_ROOM_CHANGE.name] * len(apart)
+            + (self._broken_pairs(moved) if self.pairs_of else 0.0)
         )
 
     # -- moves -----------------------------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 
 from ..checks.score import score
 from ..problem import MINUTES_PER_DAY, Problem
+from ..rules import RULES
 from ..rules.audience import LEVEL_ORDER, LEVELS
 from ..rules.base import Weights
-from ..rules.order import CONTENT_CONFLICT, EXCLUSIVE_TAGS, ORDER
 from ..rules.sessions import SESSION_MIX
 from ..rules.speakers import SPEAKER_DAYS, SPEAKER_ROOM_CHANGE
 from ..rules.tracks import TRACK_DAYS, TRACK_ROOM
@@ -61,36 +61,26 @@ class _Timeline:
 
 
 class HardPairs:
-    """The rules the data file makes hard between two talks (`order`, `content-conflict`, `exclusive-tags`): a
-    layout that breaks one is no timetable, and phase 1 spent its time repairing it."""
+    """The rules between two talks the data file makes hard (`order`, `content-conflict`, `exclusive-tags`,
+    `level-order`: each rule's `talk_pairs`): a layout that breaks one is no timetable, and phase 1 spent its time
+    repairing it."""
 
     def __init__(self, problem: Problem):
         weights = Weights.of(problem.data.weights)
-        index = {talk.id: i for i, talk in enumerate(problem.talks)}
         self.problem = problem
         self.apart: dict[int, set[int]] = defaultdict(set)  # talks that must not overlap
         self.before: dict[int, set[int]] = defaultdict(set)  # talks that must end before this one starts
         self.after: dict[int, set[int]] = defaultdict(set)  # talks that must start after this one ends
-        if weights.is_hard(CONTENT_CONFLICT.name):
-            for i, talk in enumerate(problem.talks):
-                for other in talk.conflicts:
-                    if other in index:
-                        self.apart[i].add(index[other])
-                        self.apart[index[other]].add(i)
-        if weights.is_hard(EXCLUSIVE_TAGS.name):
-            tagged: dict[str, list[int]] = defaultdict(list)
-            for i, talk in enumerate(problem.talks):
-                for tag in set(talk.tags) & set(problem.data.exclusive_tags):
-                    tagged[tag].append(i)
-            for members in tagged.values():
-                for i in members:
-                    self.apart[i].update(m for m in members if m != i)
-        if weights.is_hard(ORDER.name):
-            for i, talk in enumerate(problem.talks):
-                for earlier in talk.after:
-                    if earlier in index:
-                        self.before[i].add(index[earlier])
-                        self.after[index[earlier]].add(i)
+        for rule in RULES.values():
+            if rule.talk_pairs is None or not weights.is_hard(rule.name):
+                continue
+            for a, b, ordered in rule.talk_pairs(problem):
+                if ordered:
+                    self.before[b].add(a)
+                    self.after[a].add(b)
+                else:
+                    self.apart[a].add(b)
+                    self.apart[b].add(a)
 
     def depths(self) -> list[int]:
         """Per talk, the longest chain of talks that must end before it starts (0: none; a cycle stops counting)."""
