@@ -760,7 +760,7 @@ def test_the_day_by_day_step_runs_only_where_rules_rooms_decide_are_a_small_shar
     from scheduler.search.placement import place_rooms
 
     data = parse(generate_yaml(talks=150, rooms=6, days=2, seed=3), "generated.yaml")
-    params = SolveParams(day_by_day_talks=100)
+    params = SolveParams(day_by_day_talks=100, swaps=False)  # where the swaps run, the step gives them its time
     context = SolveContext.create(data, TimeBudget.start(20, None), params=params, seed=0, workers=1, optimise=True)
     placed = place_rooms(context, first_timetable(context, compile_model(context)))
     quality = score(data, assignments(context.problem, placed.timetable))
@@ -780,6 +780,14 @@ def test_the_day_by_day_step_runs_only_where_rules_rooms_decide_are_a_small_shar
     assert kept.skipped.startswith(f"not day by day: the rules rooms decide are {share:.0%} of the first timetable")
     improved_with(share * 1.01)
     assert called == [1]
+    # the swaps across days count every rule with a penalty there and move talks between days: the time is theirs
+    called.clear()
+    swapping = dataclasses.replace(params, day_by_day_rooms_share=share * 1.01, swaps=True)
+    kept = improve.improve(dataclasses.replace(context, params=swapping), placed)
+    assert not called and kept.timetable == placed.timetable
+    assert kept.skipped == (
+        "not day by day: the swaps across days count every rule with a penalty here, so its time went to them"
+    )
 
 
 def test_the_track_first_layout_lays_out_the_more_basic_talks_of_a_topic_first():
