@@ -69,3 +69,15 @@ def test_the_timefold_shaped_layout_of_1000_talks_places_every_talk():
     starts, rooms = track_first_timetable(problem)
     assert len(starts) == len(problem.talks)
     assert verify(data, assignments(problem, Timetable(starts, rooms))) == []
+
+
+def test_a_small_programme_has_its_few_stranded_talks_placed_too():
+    # Timefold-shaped 108 talks: six stranded, more than one in 30, which phase 1 then repaired with a search of the
+    # whole model; a few moves place them
+    from benchmarks.ladder import build_yaml
+
+    data = parse(build_yaml(3, 10, 108), "ladder-108.yaml")
+    problem = compile_problem(data)
+    starts, rooms = track_first_timetable(problem)
+    assert len(starts) == len(problem.talks)
+    assert verify(data, assignments(problem, Timetable(starts, rooms))) == []
