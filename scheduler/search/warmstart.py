@@ -30,7 +30,7 @@ from .bound import minutes_in_block, room_prices
 from .context import Timetable, assignments
 
 MOVES_FOR_EVERY = 30  # stranded talks placed by moving another: at most one per this many talks
-# or at most this many, on small programmes: a few moves take milliseconds where phase 1 repairs them with a search of
+# and up to this many on any programme: a few moves take milliseconds where phase 1 repairs the talks with a search of
 # the whole model (Timefold-shaped 108 talks, 6 stranded: the first timetable after 3.5 s, with the moves 0.04 s)
 MOVES_AT_LEAST = 8
 # where moving one talk cannot place a stranded one, a chain of at most this many moves may
