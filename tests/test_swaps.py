@@ -29,14 +29,18 @@ def swaps_of(data, problem, starts, rooms, seed=0) -> Swaps:
     return Swaps(problem, starts, rooms, HardPairs(problem), room_prices(problem, data.weights), seed)
 
 
-@pytest.fixture(scope="module")
-def generated():
-    """Generated 300 talks, 10 rooms, 3 days (seed 1), laid out track by track: data, problem, starts, rooms."""
-    data = parse(generate_yaml(talks=300, rooms=10, days=3, seed=1), "generated.yaml")
+def laid_out(data):
+    """data, problem, and the layout's starts and rooms, every talk placed."""
     problem = compile_problem(data)
     starts, rooms = track_first_timetable(problem)
     assert len(starts) == len(problem.talks)
     return data, problem, starts, rooms
+
+
+@pytest.fixture(scope="module")
+def generated():
+    """Generated 300 talks, 10 rooms, 3 days (seed 1), laid out track by track: data, problem, starts, rooms."""
+    return laid_out(parse(generate_yaml(talks=300, rooms=10, days=3, seed=1), "generated.yaml"))
 
 
 def two_tracks(speakers=None, after=None, weights=None, wishes=None):
@@ -136,11 +140,7 @@ def timefold_shaped():
     """Timefold-shaped 216 talks (3 days, 20 rooms: every cell used), laid out: data, problem, starts, rooms."""
     from benchmarks.ladder import build_yaml
 
-    data = parse(build_yaml(3, 20, 216), "ladder-216.yaml")
-    problem = compile_problem(data)
-    starts, rooms = track_first_timetable(problem)
-    assert len(starts) == len(problem.talks)
-    return data, problem, starts, rooms
+    return laid_out(parse(build_yaml(3, 20, 216), "ladder-216.yaml"))
 
 
 def test_on_a_timefold_shaped_conference_the_count_matches_the_score_on_the_rules_between_talks(timefold_shaped):
@@ -216,11 +216,7 @@ def chaired():
     document["tracks"] = [
         {"name": name, "chair": people[i // 2 % 3]} if i % 2 == 0 else {"name": name} for i, name in enumerate(names)
     ]
-    data = parse(yaml.safe_dump(document), "chaired.yaml")
-    problem = compile_problem(data)
-    starts, rooms = track_first_timetable(problem)
-    assert len(starts) == len(problem.talks)
-    return data, problem, starts, rooms
+    return laid_out(parse(yaml.safe_dump(document), "chaired.yaml"))
 
 
 def test_with_chairs_the_count_matches_the_score_on_their_rules_too(chaired):

@@ -460,6 +460,15 @@ class _Layout:
         self.journal.append((False, talk, start, room))
         return start, room
 
+    def _blocking(self, room: int, start: int, end: int) -> list[int]:
+        """The placed talks in `room` that overlap `start`-`end`."""
+        duration = self.problem.duration
+        return [
+            other
+            for other in self.in_room[room]
+            if self.starts[other] < end and start < self.starts[other] + duration(other)
+        ]
+
     def place_by_moving_one(self, talk: int) -> bool:
         """Place `talk` in a room and start taken by one other talk, moved to any free place of its own (a full
         conference strands a few talks that way; phase 1 had to repair each, at 2,000 Timefold-shaped talks for
@@ -471,11 +480,7 @@ class _Layout:
             if not all(person.free(start, end) for person in self.people(talk)):
                 continue
             for room in problem.rooms[talk]:
-                blocking = [
-                    other
-                    for other in self.in_room[room]
-                    if self.starts[other] < end and start < self.starts[other] + problem.duration(other)
-                ]
+                blocking = self._blocking(room, start, end)
                 if len(blocking) != 1:
                     continue
                 [other] = blocking
@@ -500,11 +505,11 @@ class _Layout:
             return True
         # a talk that must follow another (`order` made hard) was stranded after it on Timefold-shaped 2,000 talks:
         # nothing was left after the other's place, and phase 1 took 12 s to repair them (with these chains: none)
+        # the other ending before the talk's last start (else it takes its own place back first), then the talk
+        latest = max(self.problem.starts[talk])
         for earlier in sorted(self.pairs.before.get(talk, ())):
             if earlier not in self.starts:
                 continue
-            # the other ending before the talk's last start (else it takes its own place back first), then the talk
-            latest = max(self.problem.starts[talk])
             mark = len(self.journal)
             self._release(earlier)
             if self._chain(earlier, depth, {earlier}, latest) and self._chain(talk, depth, {earlier, talk}):
@@ -538,11 +543,7 @@ class _Layout:
             if not all(person.free(start, end) for person in self.people(talk)):
                 continue
             for room in problem.rooms[talk]:
-                blocking = [
-                    other
-                    for other in self.in_room[room]
-                    if self.starts[other] < end and start < self.starts[other] + problem.duration(other)
-                ]
+                blocking = self._blocking(room, start, end)
                 if len(blocking) != 1 or blocking[0] in seen:
                     continue
                 [other] = blocking
