@@ -106,3 +106,19 @@ def test_the_small_layered_one_model_proves_its_optimum_with_two_whole_searches(
     placed = timetable(problem, layered, outcome.solver)
     assert verify(data, placed) == []
     assert sum(rule.penalty for rule in score(data, placed)) == pytest.approx(outcome.penalty)
+
+
+def test_the_one_model_that_searches_for_a_proof_leaves_the_bound_only_its_least_time():
+    # its core-based bound is the one that counts there, so the relaxations' share of the limit goes to the proof;
+    # a layered one model that does not prove keeps the bound's and a fifth of the neighbourhoods' time back
+    from benchmarks.ladder import build_yaml
+    from scheduler.search.budget import TimeBudget
+    from scheduler.search.context import SolveContext
+    from scheduler.search.coupled import LAYERED_LEAVES, kept_back
+
+    data = parse(build_yaml(1, 5, 18), "ladder-18.yaml")
+    context = SolveContext.create(data, TimeBudget.start(60), workers=2)
+    assert kept_back(context, True, proving=True) == context.params.bound_min_seconds == 0.5
+    assert context.bound_reserve == 6.0
+    assert kept_back(context, True) == pytest.approx(6.0 + context.together_reserve * LAYERED_LEAVES)
+    assert kept_back(context, False) == pytest.approx(6.0 + context.together_reserve)

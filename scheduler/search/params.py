@@ -124,9 +124,11 @@ class SolveParams:
 
     prove_cells: int = 1_500
     """Up to this many cells, with two workers and not --deterministic, the layered one model keeps the whole time
-    but the bound's, with CP-SAT's core-based and LP searches as its two workers, to prove the optimum
-    (Timefold-shaped 36 talks, 759 cells, 60 s, one-off, seeds 0-3: proven in 41-53 s; at 10 s its timetable is
-    worse than the neighbourhoods', 189 against 167, one-off; see scheduler.search.coupled). Above it (72 talks,
+    but the bound's least (`bound_min_seconds`), with CP-SAT's core-based and LP searches as its two workers, to
+    prove the optimum (Timefold-shaped 36 talks, 759 cells: that search alone proves 156 in 43-48 s on some seeds
+    and not in 70 s on others; 60 s solves, seeds 0-3, one-off: proven on 2, against none when it left the bound
+    its 6 s; at 10 s its timetable is worse than the neighbourhoods', 189 against 167, one-off; see
+    scheduler.search.coupled). Above it (72 talks,
     2,868 cells, one-off: bound 266 after 60 s, no proof), or with one worker, the layered model keeps a fifth of
     the neighbourhoods' time, which improve the timetable more."""
 
