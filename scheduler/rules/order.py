@@ -22,26 +22,21 @@ def talks_in_order(
     """Penalises a talk starting before a talk it is listed 'after' has ended."""
     if not objective.active("order"):
         return
-    index = {talk.id: i for i, talk in enumerate(problem.talks)}
-    for later, talk in enumerate(problem.talks):
-        for earlier_id in talk.after:
-            earlier = index[earlier_id]
-            if later in starts and earlier in starts:
-                broken = model.new_bool_var("")
-                model.add(starts[earlier] + problem.duration(earlier) <= starts[later]).only_enforce_if(broken.Not())
-                objective.penalise("order", broken, f"'{earlier_id}' before '{talk.id}'")
+    for earlier, later, _ in order_pairs(problem):
+        if later in starts and earlier in starts:
+            broken = model.new_bool_var("")
+            model.add(starts[earlier] + problem.duration(earlier) <= starts[later]).only_enforce_if(broken.Not())
+            objective.penalise("order", broken, f"'{problem.talks[earlier].id}' before '{problem.talks[later].id}'")
 
 
 def talks_in_block_order(model, problem: Problem, coarse: Problem, starts, cells, objective: Objective) -> None:
     """Penalises (session plan) a talk in an earlier block than a talk it is listed 'after'."""
     if not objective.active("order"):
         return
-    index = {talk.id: i for i, talk in enumerate(coarse.talks)}
-    for later, talk in enumerate(coarse.talks):
-        for earlier_id in talk.after:
-            broken = model.new_bool_var("")
-            model.add(starts[index[earlier_id]] <= starts[later]).only_enforce_if(broken.Not())
-            objective.penalise("order", broken, f"'{earlier_id}' before '{talk.id}'")
+    for earlier, later, _ in order_pairs(coarse):
+        broken = model.new_bool_var("")
+        model.add(starts[earlier] <= starts[later]).only_enforce_if(broken.Not())
+        objective.penalise("order", broken, f"'{coarse.talks[earlier].id}' before '{coarse.talks[later].id}'")
 
 
 def exclusive_tags_apart(
@@ -77,20 +72,12 @@ def conflicting_talks_apart(
     """Penalises two talks marked as conflicting (same content, same audience) running at the same time."""
     if not objective.active("content-conflict"):
         return
-    index = {talk.id: i for i, talk in enumerate(problem.talks)}
-    seen: set[tuple[int, int]] = set()
-    for a, talk in enumerate(problem.talks):
-        for other in talk.conflicts:
-            b = index[other]
-            pair = (min(a, b), max(a, b))
-            if pair in seen or a not in starts or b not in starts:
-                continue
-            seen.add(pair)
-            if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
-                clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
-                objective.penalise(
-                    "content-conflict", clash, f"'{problem.talks[pair[0]].id}' + '{problem.talks[pair[1]].id}'"
-                )
+    for a, b, _ in conflict_pairs(problem):
+        if a not in starts or b not in starts:
+            continue
+        if could_meet(problem.starts[a], problem.duration(a), problem.starts[b], problem.duration(b)):
+            clash = overlap_literal(model, (starts[a], problem.duration(a)), (starts[b], problem.duration(b)))
+            objective.penalise("content-conflict", clash, f"'{problem.talks[a].id}' + '{problem.talks[b].id}'")
 
 
 def order_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
@@ -111,15 +98,16 @@ def exclusive_tag_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
 
 
 def conflict_pairs(problem: Problem) -> list[tuple[int, int, bool]]:
-    """(a, b, False) for each pair of talks marked as conflicting (either way or both), once."""
+    """(a, b, False), a < b, for each pair of talks marked as conflicting (either way or both), once, in the order
+    the talks first name them."""
     index = {talk.id: i for i, talk in enumerate(problem.talks)}
-    pairs = {
+    pairs = dict.fromkeys(
         (min(a, index[other]), max(a, index[other]))
         for a, talk in enumerate(problem.talks)
         for other in talk.conflicts
         if other in index
-    }
-    return [(a, b, False) for a, b in sorted(pairs)]
+    )
+    return [(a, b, False) for a, b in pairs]
 
 
 def score_order(done: FinishedTimetable) -> list[Offence]:

@@ -144,14 +144,9 @@ def _talks_of_speakers_with_wishes(problem: Problem, talks) -> list[tuple]:
 
 def speaker_preference_cost(problem: Problem, talk: int, start: int) -> int:
     """The talk's speakers whose wished days or blocks a start at `start` is not among."""
+    # a speaker without wishes suits every start (_suits)
     speakers = (problem.speaker_by_id.get(speaker) for speaker in problem.talks[talk].speakers)
-    return sum(
-        1
-        for speaker in speakers
-        if speaker is not None
-        and (speaker.prefers is not None or speaker.avoids is not None)
-        and not _suits(problem, speaker, start)
-    )
+    return sum(1 for speaker in speakers if speaker is not None and not _suits(problem, speaker, start))
 
 
 def _suits(problem: Problem, speaker, start: int) -> bool:

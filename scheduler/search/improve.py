@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from ..checks.score import score
+from ..checks.score import RuleScore, score
 from ..model import build_model
 from ..problem import MINUTES_PER_DAY
 from ..rules import RULES
@@ -77,24 +77,28 @@ def improve(context: SolveContext, placed: Placed) -> Improved:
     if context.sessions_hard:
         return _by_session_plan(context, placed)
     if talks > context.params.day_by_day_talks and days > 1:
-        # --deterministic keeps no time for the search together, so the step always runs there: nothing to score
-        share = 0.0 if context.deterministic else _share_decided_by_rooms(context, placed.timetable)
+        # --deterministic keeps no time for the search together or the swaps, so the step always runs there: nothing
+        # to score
+        if context.deterministic:
+            return _day_by_day(context, placed.timetable)
+        quality = score(context.data, assignments(context.problem, placed.timetable))
+        share = _share_decided_by_rooms(quality)
         if share > context.params.day_by_day_rooms_share:
-            skipped = (
+            return _skipped(
+                context,
+                placed.timetable,
                 f"not day by day: the rules rooms decide are {share:.0%} of the first timetable's penalty, so its time "
-                "went to times and rooms together"
+                "went to times and rooms together",
             )
-            context.say(f"time stage {skipped}")
-            return Improved(placed.timetable, skipped=skipped)
-        if not context.deterministic and will_swap(context, placed.timetable):
+        if will_swap(context, placed.timetable, quality):
             # the step keeps each talk on its day and sees no room; the swaps count every rule with a penalty here
             # and move talks between days (Timefold-shaped 500 / 1,000 talks, 60 s, one-off: 22,845 / 72,953 after
             # the step and 0.3-10 s of swaps, 12,401 / 37,092 with its time given to the swaps)
-            skipped = (
-                "not day by day: the swaps across days count every rule with a penalty here, so its time went to them"
+            return _skipped(
+                context,
+                placed.timetable,
+                "not day by day: the swaps across days count every rule with a penalty here, so its time went to them",
             )
-            context.say(f"time stage {skipped}")
-            return Improved(placed.timetable, skipped=skipped)
         return _day_by_day(context, placed.timetable)
     if talks > context.params.neighbourhood_talks:
         return _by_neighbourhoods(context, placed.timetable)
@@ -111,9 +115,14 @@ def _by_session_plan(context: SolveContext, placed: Placed) -> Improved:
     return Improved(timetable, ran=True, time_stage_optimal=False, planned=planned)
 
 
-def _share_decided_by_rooms(context: SolveContext, timetable: Timetable) -> float:
-    """The share of the timetable's penalty that the rules rooms decide make up (0 for no penalty)."""
-    quality = score(context.data, assignments(context.problem, timetable))
+def _skipped(context: SolveContext, timetable: Timetable, why: str) -> Improved:
+    """The timetable in hand, the time stage skipped for the reason given (said, and kept for the summary)."""
+    context.say(f"time stage {why}")
+    return Improved(timetable, skipped=why)
+
+
+def _share_decided_by_rooms(quality: list[RuleScore]) -> float:
+    """The share of a timetable's penalty (its score, `quality`) that the rules rooms decide make up (0 for none)."""
     total = sum(rule.penalty for rule in quality)
     return sum(rule.penalty for rule in quality if RULES[rule.rule].decided_by == "rooms") / total if total else 0.0
 

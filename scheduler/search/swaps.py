@@ -27,7 +27,7 @@ from collections import ChainMap, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..checks.score import score
+from ..checks.score import RuleScore, score
 from ..problem import MINUTES_PER_DAY, Problem
 from ..rules import RULES
 from ..rules.base import Weights
@@ -99,11 +99,12 @@ def soft_pairs(problem: Problem) -> dict[int, list[tuple[int, int, bool, float]]
     return pairs
 
 
-def _uncounted_penalty(context: SolveContext, timetable: Timetable) -> float:
+def _uncounted_penalty(context: SolveContext, timetable: Timetable, quality: list[RuleScore] | None = None) -> float:
     """The timetable's penalty on rules the swaps do not count: where it is not 0 they would trade it blindly (before
     they counted `level-order`, half the penalty of Timefold-shaped conferences: 2,000 talks, 60 s, one-off, 323,322
     with the swaps' time taken, 316,092 without)."""
-    quality = score(context.data, assignments(context.problem, timetable))
+    if quality is None:
+        quality = score(context.data, assignments(context.problem, timetable))
     counted = counted_rules()
     return sum(rule.penalty for rule in quality if rule.rule not in counted)
 
@@ -454,13 +455,14 @@ class Swapped:
             stats.found_by = "swaps of sessions and talks across days"
 
 
-def will_swap(context: SolveContext, timetable: Timetable) -> bool:
+def will_swap(context: SolveContext, timetable: Timetable, quality: list[RuleScore] | None = None) -> bool:
     """Whether :func:`swap_across_days` would run on `timetable`: above `SolveParams.swaps_talks` talks, when
-    optimising, where :func:`swappable` and the rules the swaps count are the timetable's whole penalty."""
+    optimising, where :func:`swappable` and the rules the swaps count are the timetable's whole penalty (`quality`:
+    its score, if already worked out)."""
     problem, params = context.problem, context.params
     if len(problem.talks) <= params.swaps_talks or not (context.optimise and params.swaps):
         return False
-    return swappable(problem) and not _uncounted_penalty(context, timetable)
+    return swappable(problem) and not _uncounted_penalty(context, timetable, quality)
 
 
 def deterministic_reserve(context: SolveContext) -> float:
